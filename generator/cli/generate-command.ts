@@ -1,0 +1,83 @@
+/**
+ * `rulecat generate`: build, then write (or, with --check, compare).
+ */
+import { generate, type GenerateResult } from '../build.js';
+import { formatDiagnostic, hasErrors } from '../diagnostics.js';
+import { displayPath } from '../load/walk-files.js';
+import type { ParsedArgs } from './args.js';
+import type { IO } from './commands.js';
+import { configFromArgs } from './input-config.js';
+
+export function summarize(result: GenerateResult, check: boolean, exitCode: number) {
+  const byTemplate: Record<string, number> = {};
+  for (const f of result.files) byTemplate[f.template] = (byTemplate[f.template] ?? 0) + 1;
+  const diff = result.diff;
+  const rules = result.catalog?.rules ?? [];
+  return {
+    ok: exitCode === 0,
+    exitCode,
+    check,
+    counts: {
+      rules: rules.filter((r) => r.kind !== 'filter').length,
+      filters: rules.filter((r) => r.kind === 'filter').length,
+      intakes: result.catalog?.intakes.length ?? 0,
+      pages: result.files.filter((f) => /^suggested_rules_.*\.md$/.test(f.path)).length,
+      layers: result.files.filter((f) => /^attack_.*\.json$/.test(f.path)).length,
+      files: result.files.length,
+      byTemplate,
+    },
+    files: {
+      added: diff?.added.map((f) => f.path) ?? [],
+      changed: diff?.changed.map((f) => f.path) ?? [],
+      unchanged: diff?.unchanged.length ?? 0,
+      removed: diff?.removed ?? [],
+      keptEdited: diff?.kept ?? [],
+      written: result.applied?.written ?? [],
+    },
+    diagnostics: result.diagnostics,
+  };
+}
+
+export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
+  const check = args.values.check === true;
+  const json = args.values.json === true;
+  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+  if (hasErrors(configProblems)) {
+    for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
+    if (json) io.stdout(JSON.stringify({ ok: false, exitCode: 2, diagnostics: configProblems }, null, 2) + '\n');
+    return 2;
+  }
+  const result = await generate(config, { check });
+  result.diagnostics = [...configProblems, ...result.diagnostics];
+  const diff = result.diff;
+  const changes = diff ? diff.added.length + diff.changed.length + diff.removed.length : 0;
+  const exitCode = hasErrors(result.diagnostics) ? 2 : check && changes > 0 ? 1 : 0;
+  for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+  const out = displayPath(config.out, io.cwd);
+  if (json) {
+    io.stdout(JSON.stringify(summarize(result, check, exitCode), null, 2) + '\n');
+    return exitCode;
+  }
+  if (exitCode === 2) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    io.stderr(`rulecat: ${errors} error${errors === 1 ? '' : 's'}; ${out} left unchanged\n`);
+    return 2;
+  }
+  if (diff) {
+    for (const note of diff.notes) io.stderr(`rulecat: ${note}\n`);
+    for (const kept of diff.kept) io.stderr(`rulecat: ${out}/${kept} was edited by hand; no longer generated, left in place\n`);
+  }
+  const s = summarize(result, check, exitCode);
+  if (check) {
+    for (const p of s.files.added) io.stdout(`added    ${out}/${p}\n`);
+    for (const p of s.files.changed) io.stdout(`changed  ${out}/${p}\n`);
+    for (const p of s.files.removed) io.stdout(`removed  ${out}/${p}\n`);
+    io.stdout(changes === 0 ? `rulecat: ${out} is up to date (${s.counts.files} files)\n` : `rulecat: ${changes} file${changes === 1 ? '' : 's'} in ${out} would change; run rulecat generate\n`);
+    return exitCode;
+  }
+  io.stdout(
+    `rulecat: ${s.counts.rules} rules, ${s.counts.intakes} intakes -> ${s.counts.pages} pages, ${s.counts.layers} layers in ${out}: ` +
+      `${s.files.written.length} written, ${s.files.unchanged} unchanged, ${s.files.removed.length} removed\n`,
+  );
+  return exitCode;
+}

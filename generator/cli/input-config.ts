@@ -1,0 +1,22 @@
+/**
+ * Configuration from the input flags shared by every command.
+ */
+import path from 'node:path';
+import { resolveConfig, type Config } from '../config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { UsageError, type ParsedArgs } from './args.js';
+
+export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config; diagnostics: Diagnostic[] } {
+  const v = args.values;
+  const list = (name: string) => (v[name] as string[] | undefined)?.map((p) => path.resolve(cwd, p));
+  const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  const match = str('match');
+  if (match !== undefined && match !== 'default' && match !== 'strict') throw new UsageError(`Unexpected --match ${match}, expected default or strict`);
+  return resolveConfig(cwd, str('config'), {
+    rules: list('rules'),
+    intakes: list('intakes'),
+    out: str('out') && path.resolve(cwd, str('out')!),
+    templates: str('templates') && path.resolve(cwd, str('templates')!),
+    match: match as Config['match'] | undefined,
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Configuration: defaults ← `rulecat.config.yaml` ← command-line flags.
+ * Paths in the file are relative to the file's folder.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { error, wholeFile, type Diagnostic } from './diagnostics.js';
+import { readText } from './load/read-text.js';
+import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
+import type { MatchMode } from './match/evaluate.js';
+import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
+
+export const CONFIG_FILE = 'rulecat.config.yaml';
+
+export interface LayerConfig {
+  /** URL of the folder where generated layers are published (ends with `/`). */
+  baseUrl: string;
+  /** Prefix before the percent-encoded layer URL. */
+  navigatorUrl: string;
+  /** `versions` written in compat layers. */
+  versions: { attack: string; layer: string; navigator: string };
+}
+
+export interface Config {
+  /** Folder that paths in messages are shown relative to. */
+  cwd: string;
+  rules: string[];
+  intakes: string[];
+  out: string;
+  match: MatchMode;
+  templates: string;
+  platformFields: string[];
+  effortByLevel: EffortTable;
+  layer: LayerConfig;
+}
+
+/** The package's own folder: the nearest parent with a package.json (from source or from dist/). */
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+  }
+  return start;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  cwd: '.',
+  rules: [],
+  intakes: [],
+  out: 'output',
+  match: 'default',
+  templates: path.join(PACKAGE_ROOT, 'templates'),
+  platformFields: [
+    '@timestamp',
+    'message',
+    'event.dialect',
+    'event.dialect_uuid',
+    'sekoiaio.intake.dialect',
+    'sekoiaio.intake.dialect_uuid',
+    'sekoiaio.intake.uuid',
+  ],
+  effortByLevel: DEFAULT_EFFORT_BY_LEVEL,
+  layer: {
+    baseUrl: 'https://raw.githubusercontent.com/SEKOIA-IO/documentation/main/_shared_content/operations_center/detection/generated/',
+    navigatorUrl: 'https://mitre-attack.github.io/attack-navigator/#layerURL=',
+    versions: { attack: '13', layer: '4.4', navigator: '4.8.2' },
+  },
+};
+
+/** Values given on the command line (already relative to the working directory). */
+export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates'>>;
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer']);
+
+function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): Partial<Config> {
+  const root = doc.value ?? {};
+  if (!isMap(root)) {
+    diagnostics.push(error(doc.place([]), 'config-type', 'Unexpected value at top level, expected a map of settings'));
+    return {};
+  }
+  const out: Partial<Config> = {};
+  const bad = (key: (string | number)[], expected: string) =>
+    diagnostics.push(error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`));
+  const paths = (key: 'rules' | 'intakes') => {
+    const v = root[key];
+    if (v === undefined) return;
+    const list = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return bad([key], 'a folder or a list of folders');
+    out[key] = list.map((p) => path.resolve(base, p));
+  };
+  for (const key of Object.keys(root)) {
+    if (!KNOWN_KEYS.has(key)) diagnostics.push(error(doc.place([key], 'key'), 'config-unknown', `Unknown setting "${key}", expected one of: ${[...KNOWN_KEYS].join(', ')}`));
+  }
+  paths('rules');
+  paths('intakes');
+  if (root.out !== undefined) {
+    if (typeof root.out === 'string' && root.out !== '') out.out = path.resolve(base, root.out);
+    else bad(['out'], 'a folder');
+  }
+  if (root.templates !== undefined) {
+    if (typeof root.templates === 'string') out.templates = path.resolve(base, root.templates);
+    else bad(['templates'], 'a folder');
+  }
+  if (root.match !== undefined) {
+    if (root.match === 'default' || root.match === 'strict') out.match = root.match;
+    else bad(['match'], 'default or strict');
+  }
+  if (root.platformFields !== undefined) {
+    const v = root.platformFields;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out.platformFields = v as string[];
+    else bad(['platformFields'], 'a list of field names');
+  }
+  if (root.effortByLevel !== undefined) {
+    const v = root.effortByLevel;
+    if (isMap(v) && Object.values(v).every((x) => (EFFORTS as readonly unknown[]).includes(x))) out.effortByLevel = v as Record<string, Effort>;
+    else bad(['effortByLevel'], `a map of level: ${EFFORTS.join('|')}`);
+  }
+  if (root.layer !== undefined) {
+    const v = root.layer;
+    if (!isMap(v)) bad(['layer'], 'a map with baseUrl, navigatorUrl, versions');
+    else {
+      const layer = { ...DEFAULT_CONFIG.layer, versions: { ...DEFAULT_CONFIG.layer.versions } };
+      for (const key of ['baseUrl', 'navigatorUrl'] as const) {
+        if (v[key] === undefined) continue;
+        if (typeof v[key] === 'string') layer[key] = v[key] as string;
+        else bad(['layer', key], 'a URL');
+      }
+      if (v.versions !== undefined) {
+        if (isMap(v.versions) && Object.values(v.versions).every((x) => typeof x === 'string')) Object.assign(layer.versions, v.versions);
+        else bad(['layer', 'versions'], 'a map of attack, layer, navigator version strings');
+      }
+      out.layer = layer;
+    }
+  }
+  return out;
+}
+
+/**
+ * Resolve the configuration. `configPath` is read when given (it must exist);
+ * otherwise `rulecat.config.yaml` in `cwd` is read when present.
+ */
+export function resolveConfig(cwd: string, configPath: string | undefined, overrides: ConfigOverrides): { config: Config; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  let fromFile: Partial<Config> = {};
+  const file = configPath ? path.resolve(cwd, configPath) : path.join(cwd, CONFIG_FILE);
+  const display = configPath ?? CONFIG_FILE;
+  if (existsSync(file)) {
+    const { text, diagnostics: problems } = readText(file, display);
+    diagnostics.push(...problems);
+    if (text !== undefined) {
+      const { docs, diagnostics: yamlProblems } = readYamlDocs(display, text);
+      diagnostics.push(...yamlProblems);
+      if (docs[0]) fromFile = readConfigDoc(docs[0], path.dirname(file), diagnostics);
+    }
+  } else if (configPath) {
+    diagnostics.push(error(wholeFile(display), 'config-missing', 'Configuration file does not exist'));
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  const config: Config = { ...DEFAULT_CONFIG, ...fromFile, ...defined, cwd };
+  config.out = path.resolve(cwd, config.out);
+  return { config, diagnostics };
+}

@@ -1,0 +1,65 @@
+/**
+ * Diagnostics: every problem rulecat finds is a value with a place, collected
+ * and reported together (never thrown one at a time).
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Place {
+  /** Path of the input file, as given (relative to the working directory when possible). */
+  file: string;
+  /** 1-based line; 0 when the problem concerns the whole file. */
+  line: number;
+  /** 1-based column; 0 when the problem concerns the whole file. */
+  col: number;
+}
+
+export interface Diagnostic extends Place {
+  severity: Severity;
+  /** Stable identifier of the kind of problem, e.g. `rule-missing-title`. */
+  code: string;
+  message: string;
+}
+
+export function error(place: Place, code: string, message: string): Diagnostic {
+  return { ...place, severity: 'error', code, message };
+}
+
+export function warning(place: Place, code: string, message: string): Diagnostic {
+  return { ...place, severity: 'warning', code, message };
+}
+
+export function wholeFile(file: string): Place {
+  return { file, line: 0, col: 0 };
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    a.col - b.col ||
+    compareStrings(a.severity, b.severity) ||
+    compareStrings(a.code, b.code) ||
+    compareStrings(a.message, b.message)
+  );
+}
+
+/** Sorted copy without exact duplicates. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const sorted = [...list].sort(compareDiagnostics);
+  return sorted.filter((d, i) => i === 0 || compareDiagnostics(d, sorted[i - 1]) !== 0);
+}
+
+export function hasErrors(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === 'error');
+}
+
+/** `file:line:col: severity: message [code]` — the form editors and CI annotate. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
+  return `${where}: ${d.severity}: ${d.message} [${d.code}]`;
+}

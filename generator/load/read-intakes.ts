@@ -1,0 +1,170 @@
+/**
+ * Intakes in, from folders in the intake-formats layout:
+ *   <Module>/_meta/manifest.yml              a vendor module (not an intake)
+ *   <Module>/<intake>/_meta/manifest.yml     an intake
+ *   <Module>/<intake>/_meta/fields.yml       its custom fields
+ *   <Module>/<intake>/ingest/parser.yml      its parser
+ *   <Module>/<intake>/tests/*.json           parsed test events
+ * A manifest is a module's when another manifest lies below its folder.
+ */
+import path from 'node:path';
+import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import type { Scalar } from '../model/detection.js';
+import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
+import { readParserFacts, type ParserFacts } from '../model/parser.js';
+import { readText } from './read-text.js';
+import { readYamlDocs, type YamlDoc } from './read-yaml.js';
+import { walkFiles, type FoundFile } from './walk-files.js';
+
+export interface IntakeOptions {
+  platformFields: readonly string[];
+}
+
+const MANIFEST = `${path.sep}_meta${path.sep}manifest.yml`;
+
+function readOneYaml(file: FoundFile, diagnostics: Diagnostic[], allowEmpty = false): YamlDoc | undefined {
+  const { text, diagnostics: problems } = readText(file.absolute, file.display);
+  diagnostics.push(...problems);
+  if (text === undefined) return undefined;
+  const { docs, diagnostics: yamlProblems } = readYamlDocs(file.display, text);
+  diagnostics.push(...yamlProblems);
+  if (yamlProblems.length > 0) return undefined;
+  if (docs.length === 0 && allowEmpty) return undefined;
+  if (docs.length !== 1) {
+    diagnostics.push(error(wholeFile(file.display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`));
+    return undefined;
+  }
+  return docs[0];
+}
+
+function jsonErrorPlace(file: string, text: string, message: string) {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return { file, line: 1, col: 1 };
+  const before = text.slice(0, Number(m[1])).split('\n');
+  return { file, line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+function readTestEvents(files: FoundFile[], diagnostics: Diagnostic[]): { observed: Map<string, Scalar[]>; count: number } {
+  const observed = new Map<string, Scalar[]>();
+  let count = 0;
+  for (const file of files) {
+    const { text, diagnostics: problems } = readText(file.absolute, file.display);
+    diagnostics.push(...problems);
+    if (text === undefined) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      diagnostics.push(error(jsonErrorPlace(file.display, text, String(e)), 'test-json', `Invalid JSON in test event: ${(e as Error).message}`));
+      continue;
+    }
+    const expected = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).expected : undefined;
+    if (expected === undefined) continue;
+    count++;
+    for (const [p, values] of eventPaths(expected)) {
+      const list = observed.get(p) ?? [];
+      for (const v of values) if (!list.includes(v)) list.push(v);
+      observed.set(p, list);
+    }
+  }
+  return { observed, count };
+}
+
+interface IntakeFolder {
+  dir: string;
+  display: string;
+  manifest: FoundFile;
+  module: { folder: string; manifest?: FoundFile };
+  files: FoundFile[];
+}
+
+/** Group found files into intake folders; manifests with manifests below them are modules. */
+function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
+  const manifests = new Map<string, FoundFile>();
+  for (const f of files) if (f.absolute.endsWith(MANIFEST)) manifests.set(f.absolute.slice(0, -MANIFEST.length), f);
+  const modules = new Set<string>();
+  for (const dir of manifests.keys()) {
+    for (let up = path.dirname(dir); up !== path.dirname(up); up = path.dirname(up)) {
+      if (manifests.has(up)) modules.add(up);
+    }
+  }
+  const folders = new Map<string, IntakeFolder>();
+  for (const [dir, manifest] of manifests) {
+    if (modules.has(dir)) continue;
+    let moduleDir = path.dirname(dir);
+    while (!modules.has(moduleDir) && moduleDir !== path.dirname(moduleDir)) moduleDir = path.dirname(moduleDir);
+    const hasModule = modules.has(moduleDir);
+    folders.set(dir, {
+      dir,
+      display: manifest.display.slice(0, -MANIFEST.length),
+      manifest,
+      module: { folder: path.basename(hasModule ? moduleDir : path.dirname(dir)), manifest: hasModule ? manifests.get(moduleDir) : undefined },
+      files: [],
+    });
+  }
+  for (const f of files) {
+    for (let up = path.dirname(f.absolute); up !== path.dirname(up); up = path.dirname(up)) {
+      const folder = folders.get(up);
+      if (folder) {
+        folder.files.push(f);
+        break;
+      }
+      if (modules.has(up)) break;
+    }
+  }
+  return [...folders.values()];
+}
+
+function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intake?: Intake; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const local = (f: FoundFile) => f.absolute.slice(folder.dir.length + 1).split(path.sep).join('/');
+  const manifestDoc = readOneYaml(folder.manifest, diagnostics);
+  const manifest = manifestDoc && readManifest(manifestDoc, diagnostics);
+  const moduleDoc = folder.module.manifest && (readOneYaml(folder.module.manifest, diagnostics));
+  const moduleName = moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string' ? String((moduleDoc.value as Record<string, unknown>).name) : undefined;
+  let parser: ParserFacts | undefined;
+  const parserFile = folder.files.find((f) => local(f) === 'ingest/parser.yml');
+  if (parserFile) {
+    const doc = readOneYaml(parserFile, diagnostics);
+    if (doc) parser = readParserFacts(doc, diagnostics);
+  }
+  let declaredFields: string[] = [];
+  const fieldsFile = folder.files.find((f) => local(f) === '_meta/fields.yml');
+  if (fieldsFile) {
+    const doc = readOneYaml(fieldsFile, diagnostics, true);
+    if (doc) declaredFields = readFieldsFile(doc, diagnostics);
+  }
+  const tests = readTestEvents(folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))), diagnostics);
+  if (!manifest || !manifestDoc) return { diagnostics };
+  const intake = buildIntake({
+    manifest,
+    manifestFile: folder.manifest.display,
+    place: manifestDoc.place([]),
+    folder: folder.display,
+    module: { folder: folder.module.folder, name: moduleName },
+    parser,
+    declaredFields,
+    observed: tests.observed,
+    testEvents: tests.count,
+    platformFields: options.platformFields,
+  });
+  return { intake, diagnostics };
+}
+
+/** All intakes under the given folders, in path order. */
+export function readIntakes(roots: readonly string[], options: IntakeOptions, cwd = process.cwd()): { intakes: Intake[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const folders: IntakeFolder[] = [];
+  for (const root of roots) {
+    const walked = walkFiles(root, (name) => /\.(ya?ml|json)$/i.test(name), cwd);
+    diagnostics.push(...walked.diagnostics);
+    folders.push(...findIntakeFolders(walked.files));
+  }
+  const results = folders.map((f) => readIntakeFolder(f, options));
+  const intakes: Intake[] = [];
+  for (const r of results) {
+    if (r.intake) intakes.push(r.intake);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { intakes, diagnostics };
+}

@@ -1,0 +1,164 @@
+/**
+ * An intake: a log source with the fields its parser produces and the facts
+ * about their values, from the intake-formats layout.
+ */
+import { error, type Diagnostic, type Place } from '../diagnostics.js';
+import type { YamlDoc } from '../load/read-yaml.js';
+import type { Scalar } from './detection.js';
+import type { ParserFacts } from './parser.js';
+
+export type FieldOrigin = 'parser' | 'fields.yml' | 'tests' | 'platform';
+
+export interface Intake {
+  uuid: string;
+  name: string;
+  slug: string;
+  description: string;
+  /** Names of the manifest's `data_sources`. */
+  dataSources: string[];
+  /** The vendor module the intake belongs to (its folder, and its manifest name when there is one). */
+  module: { folder: string; name?: string };
+  /** Folder of the intake as shown in messages. */
+  folder: string;
+  manifestFile: string;
+  place: Place;
+  /** Every field the intake's events can carry, with why we believe so. */
+  fields: Map<string, FieldOrigin[]>;
+  /** Fields that only ever take literal values (from the parser, consistent with the tests). */
+  constants: Map<string, Scalar[]>;
+  /** ECS field → raw source paths the parser fills it from. */
+  sources: Map<string, string[]>;
+  /** Parser external stage names → their kind (`json_event` → `json.parse-json`). */
+  externals: Map<string, string>;
+  /** Number of test events read. */
+  testEvents: number;
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface Manifest {
+  uuid: string;
+  name: string;
+  slug: string;
+  description: string;
+  dataSources: string[];
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Read an intake manifest; the uuid must be a UUID (it becomes part of output file names). */
+export function readManifest(doc: YamlDoc, diagnostics: Diagnostic[]): Manifest | undefined {
+  const root = doc.value;
+  if (!isMap(root)) {
+    diagnostics.push(error(doc.place([]), 'manifest-type', 'Unexpected value at top level, expected a map with uuid, name and slug'));
+    return undefined;
+  }
+  let ok = true;
+  const text = (key: string, required: boolean): string => {
+    const v = root[key];
+    if (typeof v === 'string' && v.trim() !== '') return v;
+    if (typeof v === 'number') return String(v);
+    if (required) {
+      diagnostics.push(error(v === undefined ? doc.place([]) : doc.place([key]), `manifest-${key}`, v === undefined ? `Missing "${key}", expected a non-empty string` : `Unexpected value for "${key}", expected a non-empty string`));
+      ok = false;
+    }
+    return '';
+  };
+  const uuid = text('uuid', true);
+  if (uuid && !UUID.test(uuid)) {
+    diagnostics.push(error(doc.place(['uuid']), 'manifest-uuid', `Unexpected uuid ${JSON.stringify(uuid)}, expected a UUID such as 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51`));
+    ok = false;
+  }
+  const name = text('name', true);
+  const slug = text('slug', false);
+  const dataSources = isMap(root.data_sources) ? Object.keys(root.data_sources) : Array.isArray(root.data_sources) ? root.data_sources.filter((x): x is string => typeof x === 'string') : [];
+  if (!ok) return undefined;
+  return { uuid: uuid.toLowerCase(), name, slug, description: text('description', false), dataSources };
+}
+
+/** Field names declared in `_meta/fields.yml` (a map name → {name, type, description}). */
+export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[]): string[] {
+  const root = doc.value;
+  if (root === null || root === undefined) return [];
+  if (!isMap(root)) {
+    diagnostics.push(error(doc.place([]), 'fields-type', 'Unexpected value at top level, expected a map of field name: {name, type, description}'));
+    return [];
+  }
+  return Object.entries(root).map(([key, v]) => (isMap(v) && typeof v.name === 'string' ? v.name : key));
+}
+
+/** Dot-paths of the leaf values of a parsed test event (arrays of objects are walked through). */
+export function eventPaths(event: unknown, prefix = '', out = new Map<string, Scalar[]>()): Map<string, Scalar[]> {
+  if (Array.isArray(event)) {
+    if (event.some(isMap)) event.forEach((e) => eventPaths(e, prefix, out));
+    else if (prefix) addValues(out, prefix, event);
+    return out;
+  }
+  if (isMap(event)) {
+    for (const [k, v] of Object.entries(event)) eventPaths(v, prefix ? `${prefix}.${k}` : k, out);
+    return out;
+  }
+  if (prefix) addValues(out, prefix, [event]);
+  return out;
+}
+
+function addValues(out: Map<string, Scalar[]>, path: string, values: unknown[]): void {
+  const list = out.get(path) ?? [];
+  for (const v of values) {
+    const s = (v === null || ['string', 'number', 'boolean'].includes(typeof v) ? v : JSON.stringify(v)) as Scalar;
+    if (!list.includes(s)) list.push(s);
+  }
+  out.set(path, list);
+}
+
+export interface IntakeParts {
+  manifest: Manifest;
+  manifestFile: string;
+  place: Place;
+  folder: string;
+  module: { folder: string; name?: string };
+  parser?: ParserFacts;
+  declaredFields: string[];
+  /** Observed values per dot-path over all test events. */
+  observed: Map<string, Scalar[]>;
+  testEvents: number;
+  platformFields: readonly string[];
+}
+
+/** Combine what the manifest, parser, fields.yml and tests say into one intake. */
+export function buildIntake(parts: IntakeParts): Intake {
+  const fields = new Map<string, FieldOrigin[]>();
+  const add = (field: string, origin: FieldOrigin) => {
+    const list = fields.get(field);
+    if (!list) fields.set(field, [origin]);
+    else if (!list.includes(origin)) list.push(origin);
+  };
+  for (const f of parts.parser?.fields ?? []) add(f, 'parser');
+  for (const f of parts.declaredFields) add(f, 'fields.yml');
+  for (const f of parts.observed.keys()) add(f, 'tests');
+  for (const f of parts.platformFields) add(f, 'platform');
+  // A literal-only field stays constant only if no test event shows another value.
+  const constants = new Map<string, Scalar[]>();
+  for (const [field, values] of parts.parser?.literals ?? []) {
+    const seen = parts.observed.get(field) ?? [];
+    if (seen.every((v) => values.includes(v))) constants.set(field, values);
+  }
+  return {
+    uuid: parts.manifest.uuid,
+    name: parts.manifest.name,
+    slug: parts.manifest.slug,
+    description: parts.manifest.description,
+    dataSources: parts.manifest.dataSources,
+    module: parts.module,
+    folder: parts.folder,
+    manifestFile: parts.manifestFile,
+    place: parts.place,
+    fields,
+    constants,
+    sources: parts.parser?.sources ?? new Map(),
+    externals: parts.parser?.externals ?? new Map(),
+    testEvents: parts.testEvents,
+  };
+}

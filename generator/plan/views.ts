@@ -1,0 +1,104 @@
+/**
+ * What templates see: plain, sorted, render-ready views of the catalog.
+ */
+import type { Config } from '../config.js';
+import type { Catalog } from '../model/catalog.js';
+import type { Intake } from '../model/intake.js';
+import type { Rule } from '../model/rule.js';
+import { byCodePoint, techniqueCoverage, type CoveredTechnique } from '../match/coverage.js';
+import type { CatalogMatch } from '../match/match-catalog.js';
+
+export interface RuleView {
+  id: string;
+  title: string;
+  description: string;
+  effort: string;
+  level: string;
+  author: string;
+  techniques: string[];
+  tactics: string[];
+  dataSources: string[];
+  changelog: { date: string; type: string; description: string }[];
+  file: string;
+}
+
+export interface IntakeView {
+  intake: { uuid: string; name: string; slug: string; description: string; module: string };
+  rules: RuleView[];
+  techniques: CoveredTechnique[];
+  layerFile: string;
+  layerUrl: string;
+  navigatorLink: string;
+  /** ATT&CK Navigator layer in the model's form (SPEC §3). */
+  layer: Record<string, unknown>;
+}
+
+export interface Views {
+  intakes: IntakeView[];
+  rules: RuleView[];
+}
+
+export function ruleView(rule: Rule): RuleView {
+  return {
+    id: rule.id,
+    title: rule.title,
+    description: rule.description,
+    effort: rule.effort,
+    level: rule.level ?? '',
+    author: rule.author ?? '',
+    techniques: rule.techniques.map((t) => t.value),
+    tactics: rule.tactics.map((t) => t.value),
+    dataSources: rule.dataSources,
+    changelog: rule.changelog,
+    file: rule.file,
+  };
+}
+
+/** Rules sorted by title (code points), each title once. */
+export function sortedUnique(rules: readonly RuleView[]): RuleView[] {
+  const sorted = [...rules].sort((a, b) => byCodePoint(a.title, b.title) || byCodePoint(a.id, b.id));
+  return sorted.filter((r, i) => i === 0 || r.title !== sorted[i - 1].title);
+}
+
+export function compatLayer(name: string, techniques: readonly CoveredTechnique[], config: Pick<Config, 'layer'>): Record<string, unknown> {
+  return {
+    name: `SEKOIA.IO x ${name}`,
+    versions: { attack: config.layer.versions.attack, layer: config.layer.versions.layer, navigator: config.layer.versions.navigator },
+    domain: 'enterprise-attack',
+    techniques: techniques.map((t) => ({ techniqueID: t.id, score: 100, comment: `Rules: ${t.rules.join(', ')}` })),
+  };
+}
+
+export type IntakeInfo = IntakeView['intake'];
+
+export function intakeInfo(intake: Intake): IntakeInfo {
+  return { uuid: intake.uuid, name: intake.name, slug: intake.slug, description: intake.description, module: intake.module.name ?? intake.module.folder };
+}
+
+/** The view of one intake given the rules applying to it. */
+export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], config: Pick<Config, 'layer'>): IntakeView {
+  // Every matching rule contributes techniques, even one whose title repeats another's.
+  const techniques = techniqueCoverage(ruleViews);
+  const layerFile = `attack_${intake.uuid}_do_not_edit_manually.json`;
+  const layerUrl = config.layer.baseUrl + layerFile;
+  return {
+    intake,
+    rules: sortedUnique(ruleViews),
+    techniques,
+    layerFile,
+    layerUrl,
+    navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
+    layer: compatLayer(intake.name, techniques, config),
+  };
+}
+
+export function buildViews(catalog: Catalog, match: CatalogMatch, config: Config): Views {
+  const views = new Map<Rule, RuleView>();
+  for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, ruleView(rule));
+  return {
+    intakes: catalog.intakes.map((intake) =>
+      intakeView(intakeInfo(intake), (match.rulesByIntake.get(intake.uuid) ?? []).map((r) => views.get(r)!), config),
+    ),
+    rules: sortedUnique([...views.values()]),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Compare rendered files with the output folder: what would be added,
+ * changed, left alone and removed. Reads only.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RenderedFile } from '../render/render.js';
+import { readManifest, sha256, type OutputManifest } from './manifest.js';
+
+export interface OutputDiff {
+  outDir: string;
+  added: RenderedFile[];
+  changed: RenderedFile[];
+  unchanged: string[];
+  /** Owned files no longer generated, still as rulecat wrote them: removed. */
+  removed: string[];
+  /** Owned files no longer generated but edited since: left in place. */
+  kept: string[];
+  previous: OutputManifest;
+  /** Problems with the previous manifest, if any. */
+  notes: string[];
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+export function diffOutput(outDir: string, files: readonly RenderedFile[]): OutputDiff {
+  const { manifest: previous, problem } = readManifest(outDir);
+  const diff: OutputDiff = { outDir, added: [], changed: [], unchanged: [], removed: [], kept: [], previous, notes: problem ? [problem] : [] };
+  const generated = new Set<string>();
+  for (const file of files) {
+    generated.add(file.path);
+    const current = readIfExists(path.join(outDir, file.path));
+    if (current === undefined) diff.added.push(file);
+    else if (current.equals(Buffer.from(file.content, 'utf8'))) diff.unchanged.push(file.path);
+    else diff.changed.push(file);
+  }
+  for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (generated.has(owned)) continue;
+    const current = readIfExists(path.join(outDir, owned));
+    if (current === undefined) continue;
+    if (sha256(current) === hash) diff.removed.push(owned);
+    else diff.kept.push(owned);
+  }
+  return diff;
+}
+
+export function hasChanges(diff: OutputDiff): boolean {
+  return diff.added.length + diff.changed.length + diff.removed.length > 0;
+}
