@@ -50,7 +50,7 @@ class ParseError extends Error {
 }
 
 function describe(token: Token | undefined): string {
-  return token === undefined ? 'end of condition' : `"${token.text}"`;
+  return token === undefined ? 'end of condition' : `"${token.text}" in condition`;
 }
 
 /** Parse a condition; on failure return the first problem with its offset. */
@@ -61,7 +61,7 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
   const isWord = (t: Token | undefined, word: string) => t !== undefined && t.text.toLowerCase() === word;
   const fail = (expected: string): never => {
     const t = peek();
-    throw new ParseError(t?.offset ?? text.length, `Unexpected ${describe(t)} in condition, expected ${expected}`);
+    throw new ParseError(t?.offset ?? text.length, `Unexpected ${describe(t)}, expected ${expected}`);
   };
 
   const parseOr = (): Condition => {
@@ -105,7 +105,7 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
       pos++;
       const pattern = target!.text.toLowerCase() === 'them' ? 'them' : target!.text;
       if (pattern !== 'them' && !IDENTIFIER.test(pattern)) {
-        throw new ParseError(target!.offset, `Unexpected ${describe(target)} in condition, expected an identifier pattern or "them"`);
+        throw new ParseError(target!.offset, `Unexpected ${describe(target)}, expected an identifier pattern or "them"`);
       }
       return { kind: 'of', quantifier: word === 'all' ? 'all' : 'one', pattern, names: [] };
     }
