@@ -26,6 +26,8 @@ export interface IntakeSpec {
   sources?: Record<string, string[]>;
   module?: string;
   dataSources?: string[];
+  /** External parser stages (name → kind), e.g. {json_event: 'json.parse-json'}. */
+  externals?: Record<string, string>;
 }
 
 export function makeIntake(spec: IntakeSpec): Intake {
@@ -41,7 +43,7 @@ export function makeIntake(spec: IntakeSpec): Intake {
       fields: new Set(spec.fields),
       literals: new Map(Object.entries(spec.constants ?? {})),
       sources: new Map(Object.entries(spec.sources ?? {})),
-      externals: new Map(),
+      externals: new Map(Object.entries(spec.externals ?? {})),
     },
     declaredFields: [],
     observed: new Map(),

@@ -8,20 +8,23 @@
  *   a keyword alternative can always match (keywords search the whole event);
  * - a search identifier can match when one of its alternatives can;
  * - `and`/`or`/`1 of`/`all of` combine; `not X` can always be true;
- * - strict mode also requires every field the rule references.
+ * - strict mode also requires every field the rule references;
+ * - nothing applies outside the lattice's scope (where the log source fits).
  */
 import { foldCondition } from '../model/condition.js';
-import type { NeededTest, RuleNeeds } from './needs.js';
+import type { FieldNeed, NeededTest, RuleNeeds } from './needs.js';
 
 export interface Lattice<T> {
   readonly top: T;
   readonly bottom: T;
   meet(a: T, b: T): T;
   join(a: T, b: T): T;
-  /** Where the field is produced. */
-  field(name: string): T;
-  /** Where the test can match given its fields are present (values, constants); `top` when unknown. */
+  /** Where the field is produced (under one of its names, or through a parser-derived mapping). */
+  field(need: FieldNeed): T;
+  /** Where the test's values do not contradict the constants of its field; `top` when unknown. */
   values(test: NeededTest): T;
+  /** Where the rule may apply at all (its log source fits); `top` when not decided by log source. */
+  readonly scope: T;
 }
 
 export type MatchMode = 'default' | 'strict';
@@ -35,7 +38,7 @@ function joinAll<T>(L: Lattice<T>, items: T[]): T {
 }
 
 export function testCanMatch<T>(L: Lattice<T>, t: NeededTest): T {
-  return L.meet(meetAll(L, t.fields.map((f) => L.field(f))), L.values(t));
+  return L.meet(meetAll(L, t.needs.map((n) => L.field(n))), t.compared ? L.values(t) : L.top);
 }
 
 export function identifierCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, name: string): T {
@@ -49,7 +52,7 @@ export function identifierCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, name: str
 
 /** Where the rule's own detection can be true (explicit membership and correlations are handled by the catalog). */
 export function ruleCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, mode: MatchMode): T {
-  let result = meetAll(L, needs.always.map((f) => L.field(f)));
+  let result = L.meet(L.scope, meetAll(L, needs.always.map((f) => L.field(f))));
   if (needs.condition) {
     result = L.meet(
       result,

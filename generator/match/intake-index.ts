@@ -1,51 +1,334 @@
 /**
  * Field facts of all intakes in the two shapes matching uses: bit sets over
- * intakes per field (whole catalog), and booleans for one intake.
+ * intakes (the whole catalog at once) and booleans for one intake. Both
+ * answer the same questions the same way:
+ *  - is a field produced (one of its names; `*` in a name is a wildcard)?
+ *  - parser-derived names: an intake's parser fills ECS fields from raw
+ *    source paths (`event.action: "{{json_event.message.eventName}}"`); when
+ *    the rule's log source fits the intake, a rule field naming such a raw
+ *    path stands for the ECS field (see `derivedNames` for how names are
+ *    recognised);
+ *  - can the test's values hold, given the constants of its field?
  */
 import type { Intake } from '../model/intake.js';
-import { emptySet, fullSet, intersect, setBit, union, type BitSet } from './bitset.js';
+import type { LogSource } from '../model/rule.js';
+import { emptySet, fullSet, hasBit, intersect, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
+import { logsourceFit, type LogsourceTable } from './logsource.js';
+import type { FieldNeed, NeededTest } from './needs.js';
+import { testCanMatchConstants } from './values.js';
 
-export interface IntakeIndex {
-  intakes: readonly Intake[];
-  /** Field → intakes producing it. */
-  producers: Map<string, BitSet>;
-  size: number;
+/** Which refinements of plain field overlap are on (all on by default). */
+export interface MatchFeatures {
+  derived: boolean;
+  values: boolean;
+  logsource: boolean;
 }
 
-export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
-  const producers = new Map<string, BitSet>();
-  intakes.forEach((intake, i) => {
-    for (const field of intake.fields.keys()) {
-      let set = producers.get(field);
-      if (!set) producers.set(field, (set = emptySet(intakes.length)));
-      setBit(set, i);
+export const ALL_FEATURES: MatchFeatures = { derived: true, values: true, logsource: true };
+
+export interface DerivedName {
+  /** The raw source path as the parser writes it. */
+  raw: string;
+  /** The ECS field it fills. */
+  target: string;
+  /** How the rule's field name was recognised in the raw path. */
+  how: 'path' | 'suffix' | 'name';
+}
+
+interface RawName {
+  raw: string;
+  target: string;
+  /** Normalised segments of the raw path, without the stage name. */
+  segments: string[];
+}
+
+interface IntakeFacts {
+  /** Normalised segment suffix of a raw path (`protopayload.methodname`, `methodname`) → raw names. */
+  bySuffix: Map<string, RawName[]>;
+  /** Raw paths that are a whole parsed event (`json.event`) copied into an ECS object (`action.properties`). */
+  roots: RawName[];
+  /** Lower-cased produced field → produced field. */
+  lowerFields: Map<string, string>;
+}
+
+const factsCache = new WeakMap<Intake, IntakeFacts>();
+
+/** Names compared without case, `_` or `-`: `method_name`, `methodName` and `MethodName` are one name. */
+export function normaliseName(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
+
+/** Stage names that are not external stages but hold the raw event in some parsers. */
+const RAW_ROOTS = new Set(['input', 'original']);
+
+/** Segments of a raw path relative to the parsed event: without the stage (or raw root) name. */
+export function rawSegments(raw: string, intake: Intake): string[] | undefined {
+  const parts = raw.split('.');
+  if (!intake.externals.has(parts[0]) && !RAW_ROOTS.has(parts[0])) return undefined;
+  return parts.length > 1 ? parts.slice(1).map(normaliseName) : undefined;
+}
+
+function factsOf(intake: Intake): IntakeFacts {
+  let facts = factsCache.get(intake);
+  if (facts) return facts;
+  const bySuffix = new Map<string, RawName[]>();
+  const roots: RawName[] = [];
+  for (const [target, raws] of intake.sources) {
+    for (const raw of raws) {
+      const segments = rawSegments(raw, intake);
+      if (!segments) continue;
+      const name: RawName = { raw, target, segments };
+      if (segments.length === 1) roots.push(name);
+      for (let k = 0; k < segments.length; k++) {
+        const key = segments.slice(k).join('.');
+        const list = bySuffix.get(key) ?? [];
+        list.push(name);
+        bySuffix.set(key, list);
+      }
     }
-  });
-  return { intakes, producers, size: intakes.length };
+  }
+  const lowerFields = new Map<string, string>();
+  for (const f of intake.fields.keys()) if (!lowerFields.has(f.toLowerCase())) lowerFields.set(f.toLowerCase(), f);
+  facts = { bySuffix, roots, lowerFields };
+  factsCache.set(intake, facts);
+  return facts;
 }
 
-/** Lattice of intake sets: "where can this be true". */
-export function bitsetLattice(index: IntakeIndex): Lattice<BitSet> {
-  const none = emptySet(index.size);
-  return {
-    top: fullSet(index.size),
-    bottom: none,
-    meet: intersect,
-    join: union,
-    field: (name) => index.producers.get(name) ?? none,
-    values: () => fullSet(index.size),
-  };
+/** Key of intakes that copy a whole parsed event into an ECS object. */
+const ROOT_KEY = '\u0000root';
+
+/** A last segment long enough to name one thing (`methodname`, `operationname`), not a generic word (`status`, `type`). */
+const SPECIFIC = 8;
+
+/**
+ * ECS fields a rule field stands for on this intake through its parser, by
+ * the first level that finds any:
+ *  1. path: the rule field, or a dotted prefix of it, is the raw path (below
+ *     the parser stage and its container: `eventName` ~ `json_event.message.eventName`)
+ *     or a segment suffix of it (`methodName` ~ `…protoPayload.methodName`); for a prefix, the rest of
+ *     the rule field must exist below the ECS field (`userIdentity.arn` →
+ *     `action.properties.userIdentity.arn`); a whole parsed event copied into
+ *     an ECS object (`action.properties: "{{json.event}}"`) maps every field
+ *     that exists below it (`TicketOptions` → `action.properties.TicketOptions`);
+ *  2. name: the last segments are the same specific name (8+ characters),
+ *     whatever the namespaces (`gcp.audit.method_name` ~ `protoPayload.methodName`).
+ * Names are compared without case, `_` or `-`.
+ */
+export function derivedNames(intake: Intake, source: string): DerivedName[] {
+  const facts = factsOf(intake);
+  const segments = source.split('.');
+  const normalised = segments.map(normaliseName);
+  const out: DerivedName[] = [];
+  for (const d of facts.bySuffix.get(normalised.join('.')) ?? []) {
+    out.push({ raw: d.raw, target: d.target, how: d.segments.length - normalised.length <= 1 ? 'path' : 'suffix' });
+  }
+  for (let k = normalised.length - 1; k > 0; k--) {
+    const rest = segments.slice(k).join('.');
+    for (const d of facts.bySuffix.get(normalised.slice(0, k).join('.')) ?? []) {
+      const produced = facts.lowerFields.get(`${d.target}.${rest}`.toLowerCase());
+      if (produced) out.push({ raw: `${d.raw}.${rest}`, target: produced, how: 'path' });
+    }
+  }
+  for (const d of facts.roots) {
+    const produced = facts.lowerFields.get(`${d.target}.${source}`.toLowerCase());
+    if (produced) out.push({ raw: `${d.raw}.${source}`, target: produced, how: 'path' });
+  }
+  if (out.length > 0) return out;
+  const last = normalised[normalised.length - 1];
+  if (last.length < SPECIFIC || normalised.length === 1) return out;
+  for (const d of facts.bySuffix.get(last) ?? []) out.push({ raw: d.raw, target: d.target, how: 'name' });
+  return out;
+}
+
+const globCache = new Map<string, RegExp>();
+
+export function isPattern(name: string): boolean {
+  return name.includes('*');
+}
+
+export function globRegExp(pattern: string): RegExp {
+  let re = globCache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    globCache.set(pattern, re);
+  }
+  return re;
+}
+
+/** The produced fields that would carry a rule field on this intake. */
+export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolean): string[] {
+  const out: string[] = [];
+  for (const name of need.names) {
+    if (!isPattern(name)) {
+      if (intake.fields.has(name)) out.push(name);
+    } else {
+      const re = globRegExp(name);
+      for (const f of intake.fields.keys()) if (re.test(f)) out.push(f);
+    }
+  }
+  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) out.push(d.target);
+  return [...new Set(out)];
+}
+
+/** False only when every carrier of the compared field holds constants the test cannot match. */
+export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: boolean): boolean {
+  if (!test.compared) return true;
+  const fields = carriers(intake, test.compared, derivedAllowed);
+  return fields.length === 0 || fields.some((f) => {
+    const constants = intake.constants.get(f);
+    return constants === undefined || testCanMatchConstants(test.test, constants);
+  });
+}
+
+export interface MatchContext {
+  logsource: LogSource;
+  features: MatchFeatures;
+  table: LogsourceTable;
 }
 
 /** Lattice of one intake: "can this be true there". */
-export function booleanLattice(intake: Intake): Lattice<boolean> {
+export function booleanLattice(intake: Intake, context: MatchContext): Lattice<boolean> {
+  const fits = !context.features.logsource || logsourceFit(context.logsource, intake, context.table).fits;
+  const derivedAllowed = context.features.derived && fits;
   return {
     top: true,
     bottom: false,
     meet: (a, b) => a && b,
     join: (a, b) => a || b,
-    field: (name) => intake.fields.has(name),
-    values: () => true,
+    field: (need) => carriers(intake, need, derivedAllowed).length > 0,
+    values: (test) => !context.features.values || valuesCanHold(intake, test, derivedAllowed),
+    scope: fits,
   };
+}
+
+// ---- the whole catalog ---------------------------------------------------
+
+export interface IntakeIndex {
+  intakes: readonly Intake[];
+  size: number;
+  /** Field → intakes producing it. */
+  producers: Map<string, BitSet>;
+  /** Normalised segment suffix of a raw path → intakes whose parser reads such a path. */
+  derivedBy: Map<string, BitSet>;
+  /** Field → intakes holding constants for it. */
+  constantsBy: Map<string, BitSet>;
+  patternCache: Map<string, BitSet>;
+  fitCache: Map<string, BitSet>;
+}
+
+function addTo(map: Map<string, BitSet>, key: string, i: number, size: number): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = emptySet(size)));
+  setBit(set, i);
+}
+
+export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
+  const size = intakes.length;
+  const producers = new Map<string, BitSet>();
+  const derivedBy = new Map<string, BitSet>();
+  const constantsBy = new Map<string, BitSet>();
+  intakes.forEach((intake, i) => {
+    for (const field of intake.fields.keys()) addTo(producers, field, i, size);
+    for (const field of intake.constants.keys()) addTo(constantsBy, field, i, size);
+    const facts = factsOf(intake);
+    for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i, size);
+    if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i, size);
+  });
+  return { intakes, size, producers, derivedBy, constantsBy, patternCache: new Map(), fitCache: new Map() };
+}
+
+function producersOf(index: IntakeIndex, name: string): BitSet | undefined {
+  if (!isPattern(name)) return index.producers.get(name);
+  let set = index.patternCache.get(name);
+  if (!set) {
+    set = emptySet(index.size);
+    const re = globRegExp(name);
+    for (const [field, s] of index.producers) if (re.test(field)) set = union(set, s);
+    index.patternCache.set(name, set);
+  }
+  return set;
+}
+
+/** Intakes where `derivedNames` may find something for the field (a superset, checked one by one). */
+function derivedCandidates(index: IntakeIndex, source: string): BitSet | undefined {
+  const normalised = source.split('.').map(normaliseName);
+  let out: BitSet | undefined;
+  const add = (key: string) => {
+    const s = index.derivedBy.get(key);
+    if (s) out = out ? union(out, s) : s;
+  };
+  for (let k = normalised.length; k > 0; k--) add(normalised.slice(0, k).join('.'));
+  add(ROOT_KEY);
+  if (normalised.length > 1 && normalised[normalised.length - 1].length >= SPECIFIC) add(normalised[normalised.length - 1]);
+  return out;
+}
+
+export function fitSet(index: IntakeIndex, logsource: LogSource, table: LogsourceTable): BitSet {
+  const key = `${logsource.product ?? ''}\u0000${logsource.service ?? ''}\u0000${logsource.category ?? ''}`;
+  let set = index.fitCache.get(key);
+  if (!set) {
+    set = emptySet(index.size);
+    index.intakes.forEach((intake, i) => {
+      if (logsourceFit(logsource, intake, table).fits) setBit(set!, i);
+    });
+    index.fitCache.set(key, set);
+  }
+  return set;
+}
+
+function eachMember(set: BitSet, fn: (i: number) => void): void {
+  for (let w = 0; w < set.length; w++) {
+    let word = set[w];
+    while (word !== 0) {
+      const low = word & -word;
+      fn((w << 5) + 31 - Math.clz32(low));
+      word ^= low;
+    }
+  }
+}
+
+/** Lattice of intake sets: "where can this be true". */
+export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattice<BitSet> {
+  const none = emptySet(index.size);
+  const all = fullSet(index.size);
+  const scope = context.features.logsource ? fitSet(index, context.logsource, context.table) : all;
+  const derivedScope = context.features.derived ? scope : none;
+  const field = (need: FieldNeed): BitSet => {
+    let set = none;
+    for (const name of need.names) {
+      const s = producersOf(index, name);
+      if (s) set = union(set, s);
+    }
+    const candidates = context.features.derived ? derivedCandidates(index, need.source) : undefined;
+    if (candidates) {
+      eachMember(intersect(candidates, derivedScope), (i) => {
+        if (!hasBit(set, i) && derivedNames(index.intakes[i], need.source).length > 0) {
+          set = set === none ? new Uint32Array(none) : set;
+          setBit(set, i);
+        }
+      });
+    }
+    return set;
+  };
+  const values = (test: NeededTest): BitSet => {
+    if (!context.features.values || !test.compared) return all;
+    let candidates = none;
+    for (const name of test.compared.names) {
+      if (isPattern(name)) continue;
+      const s = index.constantsBy.get(name);
+      if (s) candidates = union(candidates, s);
+    }
+    const derived = context.features.derived ? derivedCandidates(index, test.compared.source) : undefined;
+    if (derived) candidates = union(candidates, intersect(derived, derivedScope));
+    let out = all;
+    eachMember(candidates, (i) => {
+      if (!valuesCanHold(index.intakes[i], test, hasBit(derivedScope, i))) {
+        if (out === all) out = new Uint32Array(all);
+        out[i >>> 5] &= ~(1 << (i & 31));
+      }
+    });
+    return out;
+  };
+  return { top: all, bottom: none, meet: intersect, join: union, field, values, scope };
 }

@@ -2,17 +2,22 @@
  * Which rules apply to which intake, for the whole catalog at once.
  */
 import type { Catalog } from '../model/catalog.js';
+import type { FieldMapping } from '../model/field-mapping.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
 import { emptySet, members, union, type BitSet } from './bitset.js';
 import { ruleCanMatch, type MatchMode } from './evaluate.js';
-import { bitsetLattice, indexIntakes } from './intake-index.js';
-import { ruleNeeds, type FieldRenamer } from './needs.js';
+import { ALL_FEATURES, bitsetLattice, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
+import type { LogsourceTable } from './logsource.js';
+import { ruleNeeds } from './needs.js';
+import { renamingsFor } from './renaming.js';
 
 export interface MatchOptions {
   mode: MatchMode;
-  /** Field renaming per rule (field mappings); identity when absent. */
-  renamerFor?: (rule: Rule) => FieldRenamer;
+  /** Field mapping (Sigma names → intake names); names stay as written without one. */
+  mapping?: FieldMapping;
+  table: LogsourceTable;
+  features?: MatchFeatures;
 }
 
 export interface CatalogMatch {
@@ -22,25 +27,31 @@ export interface CatalogMatch {
   intakesByRule: Map<Rule, Intake[]>;
 }
 
+/** Where a rule's own detection can be true: the union over the readings of its field names. */
+export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): BitSet {
+  const L = bitsetLattice(index, { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table });
+  return renamingsFor(rule.logsource, options.mapping).reduce((acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)), L.bottom);
+}
+
 export function matchCatalog(catalog: Catalog, options: MatchOptions): CatalogMatch {
   const index = indexIntakes(catalog.intakes);
-  const L = bitsetLattice(index);
   const where = new Map<Rule, BitSet>();
-  const byField = (rule: Rule) => ruleCanMatch(L, ruleNeeds(rule, options.renamerFor?.(rule)), options.mode);
   for (const rule of catalog.rules) {
-    if (rule.kind === 'detection') where.set(rule, byField(rule));
+    if (rule.kind === 'detection') where.set(rule, whereRuleMatches(rule, index, options));
   }
   for (const rule of catalog.rules) {
     if (rule.kind !== 'correlation') continue;
-    const correlated = (catalog.correlated.get(rule) ?? []).reduce((acc, r) => union(acc, where.get(r) ?? L.bottom), emptySet(index.size));
-    where.set(rule, L.meet(byField(rule), correlated));
+    const correlated = (catalog.correlated.get(rule) ?? []).reduce((acc, r) => union(acc, where.get(r) ?? acc), emptySet(index.size));
+    const own = whereRuleMatches(rule, index, options);
+    where.set(rule, own.map((w, i) => w & correlated[i]) as BitSet);
   }
+  const position = new Map(catalog.intakes.map((intake, i) => [intake, i]));
   const rulesByIntake = new Map<string, Rule[]>(catalog.intakes.map((i) => [i.uuid, []]));
   const intakesByRule = new Map<Rule, Intake[]>();
   for (const rule of catalog.rules) {
     if (rule.kind === 'filter') continue;
-    const positions = new Set(members(where.get(rule) ?? L.bottom));
-    for (const intake of catalog.explicit.get(rule) ?? []) positions.add(catalog.intakes.indexOf(intake));
+    const positions = new Set(members(where.get(rule) ?? emptySet(index.size)));
+    for (const intake of catalog.explicit.get(rule) ?? []) positions.add(position.get(intake)!);
     const intakes = [...positions].sort((a, b) => a - b).map((i) => catalog.intakes[i]);
     intakesByRule.set(rule, intakes);
     for (const intake of intakes) rulesByIntake.get(intake.uuid)!.push(rule);

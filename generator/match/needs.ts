@@ -1,28 +1,29 @@
 /**
- * What a rule needs from an intake's events: per search identifier, the
- * fields each of its alternatives requires, after renaming fields through a
- * field mapping.
+ * What a rule needs from an intake's events under one reading of its field
+ * names: per search identifier, the fields each of its alternatives requires.
  */
 import type { Condition } from '../model/condition.js';
 import type { Alternative, FieldTest } from '../model/detection.js';
 import type { Rule } from '../model/rule.js';
+import { AS_WRITTEN, type Renaming } from './renaming.js';
 
-/** Renames a rule's field (Sigma name → the name intakes use); identity by default. */
-export type FieldRenamer = (field: string) => string;
-
-export const identity: FieldRenamer = (f) => f;
+/** One field a test needs: any of `names` (after renaming); `source` is the name the rule wrote. */
+export interface FieldNeed {
+  source: string;
+  names: string[];
+}
 
 export interface NeededTest {
   test: FieldTest;
-  /** Fields the test needs present (field itself, fieldref targets), after renaming. */
-  fields: string[];
+  /** Fields the test needs present (its field, fieldref targets). */
+  needs: FieldNeed[];
+  /** The field whose values the test compares (absent for field-less and fieldref tests). */
+  compared?: FieldNeed;
 }
 
 export interface NeededAlternative {
   kind: Alternative['kind'];
   tests: NeededTest[];
-  /** Union of the tests' fields. */
-  fields: string[];
 }
 
 export interface NeededIdentifier {
@@ -31,68 +32,72 @@ export interface NeededIdentifier {
 }
 
 export interface RuleNeeds {
+  renaming: Renaming;
   identifiers: Map<string, NeededIdentifier>;
   /** Combined condition; absent for rules without detection (correlations, imported rules). */
   condition?: Condition;
   /** Rules (ids or names) a correlation needs: it applies where one of them applies. */
   correlates?: string[];
   /** Fields needed regardless of the condition (correlation group-by and value field). */
-  always: string[];
+  always: FieldNeed[];
   /** Every field the rule references anywhere (for `--match strict`). */
-  referenced: string[];
+  referenced: FieldNeed[];
 }
 
-function uniq(list: string[]): string[] {
-  return [...new Set(list)];
+function need(field: string, renaming: Renaming): FieldNeed {
+  return { source: field, names: renaming.targets(field) };
 }
 
-/**
- * Fields a test needs present. A test that a missing field satisfies
- * (`field: null`, `field|exists: false`) needs none.
- */
-export function testFields(test: FieldTest, rename: FieldRenamer): string[] {
-  if (test.field === '') return [];
-  const exists = test.modifiers.includes('exists');
-  if (exists && test.values.every((v) => v === false || v === 'false' || v === 'no')) return [];
-  if (!exists && test.values.some((v) => v === null)) return [];
-  const out = [rename(test.field)];
-  if (test.modifiers.includes('fieldref')) {
-    for (const v of test.values) if (typeof v === 'string' && v !== '') out.push(rename(v));
-  }
-  return uniq(out);
+function uniqueNeeds(list: FieldNeed[]): FieldNeed[] {
+  const seen = new Set<string>();
+  return list.filter((n) => !seen.has(n.source) && seen.add(n.source));
+}
+
+function fieldrefTargets(test: FieldTest): string[] {
+  if (!test.modifiers.includes('fieldref')) return [];
+  return test.values.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/** True when an absent field satisfies the test (`field: null`, `field|exists: false`). */
+export function absentSatisfies(test: FieldTest): boolean {
+  if (test.modifiers.includes('exists')) return test.values.every((v) => v === false || v === 'false' || v === 'no');
+  return test.values.some((v) => v === null);
+}
+
+/** Fields a test needs present. */
+export function neededTest(test: FieldTest, renaming: Renaming): NeededTest {
+  if (test.field === '' || absentSatisfies(test)) return { test, needs: [] };
+  const own = need(test.field, renaming);
+  const refs = fieldrefTargets(test).map((f) => need(f, renaming));
+  return { test, needs: uniqueNeeds([own, ...refs]), compared: refs.length === 0 ? own : undefined };
 }
 
 /** Every field a test mentions, whatever its values (for strict matching). */
-function mentionedFields(test: FieldTest, rename: FieldRenamer): string[] {
+function mentioned(test: FieldTest, renaming: Renaming): FieldNeed[] {
   if (test.field === '') return [];
-  const out = [rename(test.field)];
-  if (test.modifiers.includes('fieldref')) {
-    for (const v of test.values) if (typeof v === 'string' && v !== '') out.push(rename(v));
-  }
-  return out;
+  return [test.field, ...fieldrefTargets(test)].map((f) => need(f, renaming));
 }
 
-export function ruleNeeds(rule: Rule, rename: FieldRenamer = identity): RuleNeeds {
+export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeeds {
   const identifiers = new Map<string, NeededIdentifier>();
-  const referenced: string[] = [];
+  const referenced: FieldNeed[] = [];
   for (const identifier of rule.kind === 'detection' ? rule.detection?.identifiers ?? [] : []) {
     const alternatives = identifier.alternatives.map((alt): NeededAlternative => {
-      if (alt.kind === 'keywords') return { kind: 'keywords', tests: [], fields: [] };
-      const tests = alt.tests.map((test) => {
-        referenced.push(...mentionedFields(test, rename));
-        return { test, fields: testFields(test, rename) };
-      });
-      return { kind: 'fields', tests, fields: uniq(tests.flatMap((t) => t.fields)) };
+      if (alt.kind === 'keywords') return { kind: 'keywords', tests: [] };
+      for (const test of alt.tests) referenced.push(...mentioned(test, renaming));
+      return { kind: 'fields', tests: alt.tests.map((t) => neededTest(t, renaming)) };
     });
     identifiers.set(identifier.name, { name: identifier.name, alternatives });
   }
-  const always = rule.correlation ? uniq([...rule.correlation.groupBy, ...(rule.correlation.valueField ? [rule.correlation.valueField] : [])].map(rename)) : [];
+  const correlation = rule.correlation;
+  const always = correlation ? uniqueNeeds([...correlation.groupBy, ...(correlation.valueField ? [correlation.valueField] : [])].map((f) => need(f, renaming))) : [];
   referenced.push(...always);
   return {
+    renaming,
     identifiers,
     condition: rule.kind === 'detection' ? rule.detection?.condition : undefined,
-    correlates: rule.correlation?.rules,
+    correlates: correlation?.rules,
     always,
-    referenced: uniq(referenced).sort(),
+    referenced: uniqueNeeds(referenced).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)),
   };
 }

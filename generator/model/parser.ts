@@ -12,7 +12,7 @@ export interface ParserFacts {
   fields: Set<string>;
   /** Fields whose every write is a literal: field → the literal values it can take. */
   literals: Map<string, Scalar[]>;
-  /** Field → raw source paths its templates read (`json_event.message.eventSource`). */
+  /** Field → raw source paths its `set` templates copy (`json_event.message.eventSource`); translations excluded. */
   sources: Map<string, string[]>;
   /** Names of the pipeline's external stages and what each is (`json.parse-json`). */
   externals: Map<string, string>;
@@ -47,7 +47,7 @@ function literalValues(value: unknown): Scalar[] | undefined {
   const out: Scalar[] = [];
   for (const v of list) {
     if (typeof v === 'string') {
-      if (v.includes('{{')) return undefined;
+      if (v.includes('{{') || v.includes('{%')) return undefined;
       out.push(v);
     } else if (typeof v === 'number' || typeof v === 'boolean') out.push(v);
     else return undefined;
@@ -128,8 +128,9 @@ function readTranslate(doc: YamlDoc, action: Record<string, unknown>, where: (st
   if (fallback !== undefined) produced.push(fallback);
   for (const [source, target] of Object.entries(mapping)) {
     if (typeof target !== 'string') continue;
+    // The target holds translated values, not the source's: it is not recorded as a source of the target.
     facts.facts.fields.add(target);
-    facts.source(target, source);
+    void source;
     const allLiteral = produced.every((v) => literalValues(v) !== undefined);
     for (const v of allLiteral ? produced : ['{{computed}}']) facts.write(target, v);
   }

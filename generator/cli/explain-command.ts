@@ -1,0 +1,69 @@
+/**
+ * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
+ */
+import { loadCatalog } from '../build.js';
+import { formatDiagnostic, hasErrors } from '../diagnostics.js';
+import { explainPair, type Explanation } from '../match/explain.js';
+import { UsageError, type ParsedArgs } from './args.js';
+import type { IO } from './commands.js';
+import { configFromArgs } from './input-config.js';
+import { describeUnresolved, resolveIntake, resolveRule } from './resolve-names.js';
+
+const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
+
+export function formatExplanation(e: Explanation): string {
+  const lines: string[] = [];
+  lines.push(`${e.rule.title} (${e.rule.id}, ${e.rule.file})`);
+  lines.push(`on ${e.intake.name} (${e.intake.uuid}): ${e.applies ? 'APPLIES' : 'does not apply'}${e.explicit ? ' (listed in the rule\'s intakes)' : ''}`);
+  lines.push('', `log source ${JSON.stringify(e.rule.logsource)}: ${e.logsource.fits ? 'fits' : 'does not fit'}`);
+  for (const ev of e.logsource.evidence) lines.push(`  ${ev}`);
+  if (e.readings.length > 1 || e.reading !== null) {
+    lines.push('', `field names read ${e.reading === null ? 'as written' : `with pipeline ${e.reading}`}` + (e.readings.length > 1 ? ` (readings: ${e.readings.map((r) => `${r.pipeline ?? 'as written'} ${r.applies ? 'applies' : 'no'}`).join(', ')})` : ''));
+  }
+  for (const id of e.identifiers) {
+    lines.push('', `${id.name}: ${id.canMatch ? 'can match' : 'cannot match'}${id.kind === 'keywords' ? ' (keywords: search the whole event)' : ''}`);
+    id.alternatives.forEach((alt, i) => {
+      if (id.alternatives.length > 1) lines.push(`  alternative ${i + 1}: ${alt.canMatch ? 'can match' : 'cannot match'}`);
+      for (const t of alt.tests) {
+        if (t.fields.length === 0) lines.push(`    yes ${t.test}: needs no field`);
+        for (const f of t.fields) {
+          const where = f.present ? `present as ${f.carriers.join(', ')}` : 'MISSING';
+          const derived = f.derived.length > 0 ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${d.how})`).join('; ')}]` : '';
+          const renamed = f.names.length === 1 && f.names[0] === f.field ? '' : ` → ${f.names.join(' | ')} (${f.via})`;
+          const label = f.field === t.test.split('|')[0] ? t.test : `${t.test} references ${f.field}`;
+          lines.push(`    ${mark(f.present)} ${label}${renamed}: ${where}${derived}`);
+        }
+        for (const c of t.contradicts) lines.push(`    no  ${t.test}: values ${JSON.stringify(t.values)} contradict ${c.field} = ${JSON.stringify(c.constants)}`);
+      }
+    });
+  }
+  if (e.condition) lines.push('', `condition: ${e.condition.text} → ${e.condition.canBeTrue ? 'can be true' : 'cannot be true'}`);
+  if (e.correlated) lines.push('', `correlates: ${e.correlated.map((c) => `${c.title} (${c.applies ? 'applies' : 'does not apply'})`).join(', ')}`);
+  if (!e.applies) {
+    lines.push('', e.missingSets.length > 0 ? `would apply with: ${e.missingSets.map((s) => s.join(' + ')).join('  or  ')}` : 'no field would make it apply (log source or values)');
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runExplain(args: ParsedArgs, io: IO): Promise<number> {
+  const ruleQuery = args.values.rule;
+  const intakeQuery = args.values.intake;
+  if (typeof ruleQuery !== 'string' || typeof intakeQuery !== 'string') throw new UsageError('explain needs --rule ID|TITLE and --intake UUID|NAME|SLUG');
+  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+  const loaded = loadCatalog(config);
+  const problems = [...configProblems, ...loaded.diagnostics];
+  if (hasErrors(problems)) {
+    for (const d of problems.filter((p) => p.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
+    return 2;
+  }
+  const rule = resolveRule(ruleQuery, loaded.catalog.rules);
+  const intake = resolveIntake(intakeQuery, loaded.catalog.intakes);
+  if (rule.found === undefined || intake.found === undefined) {
+    if (rule.found === undefined) io.stderr(`rulecat explain: ${describeUnresolved('rule', ruleQuery, rule)}\n`);
+    if (intake.found === undefined) io.stderr(`rulecat explain: ${describeUnresolved('intake', intakeQuery, intake)}\n`);
+    return 2;
+  }
+  const e = explainPair(rule.found, intake.found, loaded.catalog, { mode: config.match, ...loaded.matchInputs });
+  io.stdout(args.values.json ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
+  return 0;
+}

@@ -1,0 +1,22 @@
+/**
+ * One YAML file holding one document (manifests, parsers, mapping tables).
+ */
+import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { readText } from './read-text.js';
+import { readYamlDocs, type YamlDoc } from './read-yaml.js';
+
+/** The file's document, or undefined (with diagnostics) when it cannot be read. An empty file is fine when `allowEmpty`. */
+export function readYamlFile(absolute: string, display: string, diagnostics: Diagnostic[], allowEmpty = false): YamlDoc | undefined {
+  const { text, diagnostics: problems } = readText(absolute, display);
+  diagnostics.push(...problems);
+  if (text === undefined) return undefined;
+  const { docs, diagnostics: yamlProblems } = readYamlDocs(display, text);
+  diagnostics.push(...yamlProblems);
+  if (yamlProblems.length > 0) return undefined;
+  if (docs.length === 0 && allowEmpty) return undefined;
+  if (docs.length !== 1) {
+    diagnostics.push(error(wholeFile(display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`));
+    return undefined;
+  }
+  return docs[0];
+}

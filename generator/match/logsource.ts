@@ -1,0 +1,142 @@
+/**
+ * Does a rule's log source (product, service, category) fit an intake?
+ * Decided from evidence in the intake (module, name, data sources, constant
+ * values, produced fields) with the table in `generator/data/logsources.yaml`;
+ * every decision keeps its evidence for explain.
+ */
+import type { Scalar } from '../model/detection.js';
+import type { Intake } from '../model/intake.js';
+import type { LogSource } from '../model/rule.js';
+
+export interface EvidenceItem {
+  module?: string[];
+  intake?: string;
+  dataSource?: string[];
+  constant?: Record<string, Scalar | Scalar[]>;
+  anyField?: string[];
+  allFields?: string[];
+  unless?: EvidenceItem;
+}
+
+export interface LogsourceTable {
+  products: Record<string, EvidenceItem[]>;
+  services: Record<string, EvidenceItem[]>;
+  categories: Record<string, EvidenceItem[]>;
+}
+
+export interface Fit {
+  fits: boolean;
+  /** One line per log-source key: what decided it. */
+  evidence: string[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+const regexCache = new Map<string, RegExp>();
+
+function regex(source: string): RegExp {
+  let re = regexCache.get(source);
+  if (!re) regexCache.set(source, (re = new RegExp(source, 'i')));
+  return re;
+}
+
+function fieldProduced(intake: Intake, pattern: string): boolean {
+  if (!pattern.endsWith('.*')) return intake.fields.has(pattern);
+  const prefix = pattern.slice(0, -1);
+  for (const f of intake.fields.keys()) if (f.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Why the item holds for the intake, or undefined when it does not. */
+function itemHolds(item: EvidenceItem, intake: Intake): string | undefined {
+  const reasons: string[] = [];
+  if (item.module) {
+    const names = [intake.module.folder, intake.module.name ?? ''].map(lower);
+    const hit = item.module.find((m) => names.includes(lower(m)));
+    if (!hit) return undefined;
+    reasons.push(`module ${hit}`);
+  }
+  if (item.intake !== undefined) {
+    const re = regex(item.intake);
+    if (!re.test(intake.name) && !re.test(intake.slug)) return undefined;
+    reasons.push(`intake name matches /${item.intake}/`);
+  }
+  if (item.dataSource) {
+    const own = intake.dataSources.map(lower);
+    const hit = item.dataSource.find((d) => own.includes(lower(d)));
+    if (!hit) return undefined;
+    reasons.push(`data source "${hit}"`);
+  }
+  if (item.constant) {
+    for (const [field, wanted] of Object.entries(item.constant)) {
+      const values = (intake.constants.get(field) ?? []).map((v) => lower(String(v)));
+      const list = Array.isArray(wanted) ? wanted : [wanted];
+      const hit = list.find((w) => values.includes(lower(String(w))));
+      if (hit === undefined) return undefined;
+      reasons.push(`constant ${field} = ${String(hit)}`);
+    }
+  }
+  if (item.anyField) {
+    const hit = item.anyField.find((f) => fieldProduced(intake, f));
+    if (!hit) return undefined;
+    reasons.push(`field ${hit}`);
+  }
+  if (item.allFields) {
+    if (!item.allFields.every((f) => fieldProduced(intake, f))) return undefined;
+    reasons.push(`fields ${item.allFields.join(', ')}`);
+  }
+  if (item.unless && itemHolds(item.unless, intake) !== undefined) return undefined;
+  return reasons.join(' and ') || 'always';
+}
+
+function firstHolding(items: readonly EvidenceItem[], intake: Intake): string | undefined {
+  for (const item of items) {
+    const why = itemHolds(item, intake);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
+const word = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/** A product missing from the table fits an intake naming it as a word (module, name, slug). */
+function productByName(product: string, intake: Intake): string | undefined {
+  const wanted = ` ${word(product)} `;
+  const places = [intake.module.folder, intake.module.name ?? '', intake.name, intake.slug];
+  const hit = places.find((p) => ` ${word(p)} `.includes(wanted));
+  return hit === undefined ? undefined : `"${hit}" names ${product}`;
+}
+
+export function logsourceFit(ls: LogSource, intake: Intake, table: LogsourceTable): Fit {
+  const evidence: string[] = [];
+  let fits = true;
+  if (ls.product !== undefined) {
+    const items = table.products[ls.product];
+    const why = items ? firstHolding(items, intake) : productByName(ls.product, intake);
+    if (why === undefined) fits = false;
+    evidence.push(`product ${ls.product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}`);
+  }
+  if (ls.service !== undefined) {
+    const items = table.services[`${ls.product ?? ''}/${ls.service}`] ?? table.services[`${ls.product ?? ''}/*`] ?? table.services[ls.service];
+    if (!items && ls.product === undefined) {
+      // A service without a product names the software itself (`service: apache`).
+      const why = productByName(ls.service, intake);
+      if (why === undefined) fits = false;
+      evidence.push(`service ${ls.service}: ${why ?? 'not in the table and not named by the intake'}`);
+    } else if (!items) evidence.push(`service ${ls.service}: not in the table, not decided by log source`);
+    else {
+      const why = firstHolding(items, intake);
+      if (why === undefined) fits = false;
+      evidence.push(`service ${ls.service}: ${why ?? 'no evidence in the intake'}`);
+    }
+  }
+  if (ls.category !== undefined) {
+    const items = table.categories[ls.category];
+    if (!items) evidence.push(`category ${ls.category}: not in the table, not decided by log source`);
+    else {
+      const why = firstHolding(items, intake);
+      if (why === undefined) fits = false;
+      evidence.push(`category ${ls.category}: ${why ?? 'no evidence in the intake'}`);
+    }
+  }
+  return { fits, evidence };
+}
