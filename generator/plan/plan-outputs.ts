@@ -3,6 +3,7 @@
  * Pure: no file system. Two outputs with one path is an error naming both.
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { linksView } from './links-view.js';
 import type { OutputTemplate } from './templates.js';
 import type { Views } from './views.js';
 
@@ -48,20 +49,27 @@ export function checkOutputPath(p: string): string | undefined {
   return undefined;
 }
 
-function contextsFor(template: OutputTemplate, views: Views): Record<string, unknown>[] {
+function contextsFor(template: OutputTemplate, views: Views, planned: readonly PlannedFile[]): Record<string, unknown>[] {
   switch (template.each) {
     case 'intake':
       return views.intakes.map((v) => ({ ...v }));
     case 'catalog':
       return [{ ...views }];
+    case 'outputs':
+      return [{ ...views, links: linksView(planned, views) }];
   }
 }
 
+/**
+ * Two passes: every `intake` and `catalog` template first, then the
+ * `outputs` templates, which see what the first pass plans to write.
+ */
 export function planOutputs(templates: readonly OutputTemplate[], views: Views, diagnostics: Diagnostic[]): PlannedFile[] {
   const planned: PlannedFile[] = [];
   const owners = new Map<string, string>();
-  for (const template of templates) {
-    for (const context of contextsFor(template, views)) {
+  const passes = [templates.filter((t) => t.each !== 'outputs'), templates.filter((t) => t.each === 'outputs')];
+  for (const template of passes.flat()) {
+    for (const context of contextsFor(template, views, [...planned])) {
       if (template.when !== undefined) {
         const v = lookup(context, template.when);
         if (!v) continue;

@@ -3,7 +3,7 @@
  * template iterates over and where each output goes.
  *
  *   ---
- *   each: intake            # intake | catalog
+ *   each: intake            # intake | catalog | outputs (once, after the others, seeing what they write)
  *   when: rules.length      # optional: render only when this path is truthy
  *   output: attack_{{intake.uuid}}_do_not_edit_manually.json
  *   final-newline: false    # optional: drop the body's last newline
@@ -15,7 +15,7 @@ import matter from 'gray-matter';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { readText } from '../load/read-text.js';
 
-export const COLLECTIONS = ['intake', 'catalog'] as const;
+export const COLLECTIONS = ['intake', 'catalog', 'outputs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 export interface OutputTemplate {

@@ -7,6 +7,8 @@ import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
 import { byCodePoint, techniqueCoverage, type CoveredTechnique } from '../match/coverage.js';
 import type { CatalogMatch } from '../match/match-catalog.js';
+import { attributionView, type AttributionView } from './attribution-view.js';
+import type { DocsViews } from './docs-views.js';
 
 export interface RuleView {
   id: string;
@@ -20,6 +22,8 @@ export interface RuleView {
   dataSources: string[];
   changelog: { date: string; type: string; description: string }[];
   file: string;
+  /** Author, source and license notice, when attribution is on. */
+  attribution?: AttributionView | null;
 }
 
 export interface IntakeView {
@@ -33,10 +37,13 @@ export interface IntakeView {
   layer: Record<string, unknown>;
 }
 
-export interface Views {
+export interface Views extends Partial<Omit<DocsViews, 'intakes'>> {
   intakes: IntakeView[];
   rules: RuleView[];
 }
+
+/** Adds views of the whole documentation set, given the view of every rule and of every intake. */
+export type ExtendViews = (ruleViews: ReadonlyMap<Rule, RuleView>, intakes: IntakeView[]) => Partial<DocsViews>;
 
 export function ruleView(rule: Rule): RuleView {
   return {
@@ -92,13 +99,15 @@ export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], c
   };
 }
 
-export function buildViews(catalog: Catalog, match: CatalogMatch, config: Config): Views {
+export function buildViews(catalog: Catalog, match: CatalogMatch, config: Config, extend?: ExtendViews): Views {
   const views = new Map<Rule, RuleView>();
-  for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, ruleView(rule));
-  return {
+  const attribute = (rule: Rule, view: RuleView) => (config.attribution ? { ...view, attribution: attributionView(rule, config.attribution, config.cwd) } : view);
+  for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, attribute(rule, ruleView(rule)));
+  const base: Views = {
     intakes: catalog.intakes.map((intake) =>
       intakeView(intakeInfo(intake), (match.rulesByIntake.get(intake.uuid) ?? []).map((r) => views.get(r)!), config),
     ),
     rules: sortedUnique([...views.values()]),
   };
+  return extend ? { ...base, ...extend(views, base.intakes) } : base;
 }

@@ -1,0 +1,88 @@
+/**
+ * Settings of the documentation set beyond pages and layers: the ATT&CK
+ * table, an imported rules index, the catalog date, the layer style and rule
+ * attribution. Read from `rulecat.config.yaml` (paths relative to the file).
+ */
+import path from 'node:path';
+import { error, type Diagnostic } from './diagnostics.js';
+import type { YamlDoc } from './load/read-yaml.js';
+
+export const LAYER_STYLES = ['compat', 'rich'] as const;
+export type LayerStyle = (typeof LAYER_STYLES)[number];
+
+export interface AttributionConfig {
+  /** License notice added to every rule block (markdown); empty: none. */
+  notice: string;
+  /** URL prefix of the rules' sources; the rule's path relative to `sourceRoot` is appended. Empty: the path is shown without link. */
+  sourceUrl: string;
+  /** Folder that rule paths are taken relative to. */
+  sourceRoot: string;
+}
+
+export interface DocsConfig {
+  /** The ATT&CK table (rulecat-attack-table/1). */
+  attack: string;
+  /** A published rules_index.json read as the rule set instead of rule folders. */
+  rulesIndex?: string;
+  /** `YYYY-MM-DD` of the catalog and changelog pages. */
+  date?: string;
+  layerStyle: LayerStyle;
+  /** Author, source link and license notice in rule blocks; off when absent. */
+  attribution?: AttributionConfig;
+}
+
+export const DOCS_KEYS = ['attack', 'rulesIndex', 'date', 'layerStyle', 'attribution'] as const;
+
+/** A real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Attribution with nothing configured: authors and paths relative to `root`, no notice, no links. */
+export function defaultAttribution(root: string): AttributionConfig {
+  return { notice: '', sourceUrl: '', sourceRoot: root };
+}
+
+/** The documentation settings of a config document (only the keys present). */
+export function readDocsConfig(doc: YamlDoc, root: Record<string, unknown>, base: string, diagnostics: Diagnostic[]): Partial<DocsConfig> {
+  const out: Partial<DocsConfig> = {};
+  const bad = (key: (string | number)[], expected: string) =>
+    diagnostics.push(error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`));
+  for (const key of ['attack', 'rulesIndex'] as const) {
+    const v = root[key];
+    if (v === undefined) continue;
+    if (typeof v === 'string' && v !== '') out[key] = path.resolve(base, v);
+    else bad([key], 'a file');
+  }
+  if (root.date !== undefined) {
+    // YAML reads an unquoted 2026-05-01 as a string here (core schema), but accept a Date too.
+    const v = root.date instanceof Date ? root.date.toISOString().slice(0, 10) : root.date;
+    if (typeof v === 'string' && isIsoDate(v)) out.date = v;
+    else bad(['date'], 'a date YYYY-MM-DD');
+  }
+  if (root.layerStyle !== undefined) {
+    if ((LAYER_STYLES as readonly unknown[]).includes(root.layerStyle)) out.layerStyle = root.layerStyle as LayerStyle;
+    else bad(['layerStyle'], LAYER_STYLES.join(' or '));
+  }
+  const a = root.attribution;
+  if (a === true) out.attribution = defaultAttribution(base);
+  else if (isMap(a)) {
+    const attribution = defaultAttribution(base);
+    for (const key of ['notice', 'sourceUrl', 'sourceRoot'] as const) {
+      if (a[key] === undefined) continue;
+      if (typeof a[key] !== 'string') bad(['attribution', key], 'a string');
+      else attribution[key] = key === 'sourceRoot' ? path.resolve(base, a[key] as string) : (a[key] as string);
+    }
+    const unknown = Object.keys(a).filter((k) => !['notice', 'sourceUrl', 'sourceRoot'].includes(k));
+    for (const k of unknown) diagnostics.push(error(doc.place(['attribution', k], 'key'), 'config-unknown', `Unknown setting "attribution.${k}", expected one of: notice, sourceUrl, sourceRoot`));
+    out.attribution = attribution;
+  } else if (a !== undefined && a !== false && a !== null) bad(['attribution'], 'true, or a map with notice, sourceUrl, sourceRoot');
+  return out;
+}

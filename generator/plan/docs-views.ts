@@ -1,0 +1,78 @@
+/**
+ * Views of the whole documentation set beyond per-intake pages: catalog and
+ * changelog pages, the rules index, the catalog-wide layer, and the layers
+ * in the configured style (SPEC §3–5).
+ */
+import type { Config } from '../config.js';
+import { techniqueCoverage } from '../match/coverage.js';
+import type { CatalogMatch } from '../match/match-catalog.js';
+import type { AttackIndex } from '../model/attack.js';
+import type { Catalog } from '../model/catalog.js';
+import type { Rule } from '../model/rule.js';
+import { catalogPageView, type CatalogPageView } from './catalog-page-view.js';
+import { catalogDate, changelogView, type ChangelogPageView } from './changelog-view.js';
+import { richLayer } from './rich-layer.js';
+import { defaultRuleUrl } from './rule-url.js';
+import { rulesIndexView, type RulesIndexEntry } from './rules-index-view.js';
+import { compatLayer, sortedUnique, type IntakeView, type RuleView } from './views.js';
+
+export const CATALOG_LAYER_FILE = 'attack_catalog_do_not_edit_manually.json';
+export const CATALOG_LAYER_NAME = 'Rules catalog';
+
+export interface CatalogLayerView {
+  name: string;
+  layerFile: string;
+  layerUrl: string;
+  navigatorLink: string;
+  layer: Record<string, unknown>;
+}
+
+export interface DocsViews {
+  intakes: IntakeView[];
+  attack: { version: string; domain: string };
+  layerStyle: Config['layerStyle'];
+  /** Absent when no date is given and no rule has a changelog. */
+  catalogPage?: CatalogPageView;
+  changelogPage?: ChangelogPageView;
+  rulesIndex: RulesIndexEntry[];
+  catalogLayer: CatalogLayerView;
+}
+
+function layerOf(name: string, rules: readonly RuleView[], config: Config, attack: AttackIndex, description: string): Record<string, unknown> {
+  if (config.layerStyle === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
+  const options = { name: `SEKOIA.IO x ${name}`, description, ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl) };
+  return richLayer(rules, attack, options);
+}
+
+const scoreNote = 'the score of a technique is the number of rules that detect it';
+
+export function docsViews(catalog: Catalog, match: CatalogMatch, config: Config, attack: AttackIndex, ruleViews: ReadonlyMap<Rule, RuleView>, intakes: readonly IntakeView[]): DocsViews {
+  const all = [...ruleViews.values()];
+  const unique = sortedUnique(all);
+  const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);
+  const layered = intakes.map((v) =>
+    config.layerStyle === 'compat'
+      ? v
+      : { ...v, layer: layerOf(v.intake.name, rulesOf(v.intake.uuid), config, attack, `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`) },
+  );
+  const date = catalogDate(config.date, unique);
+  const layerUrl = config.layer.baseUrl + CATALOG_LAYER_FILE;
+  const indexed = catalog.rules
+    .filter((r) => ruleViews.has(r))
+    .map((r) => ({ rule: ruleViews.get(r)!, intakes: (match.intakesByRule.get(r) ?? []).map((i) => i.name) }));
+  return {
+    intakes: layered,
+    attack: { version: attack.version, domain: attack.domain },
+    layerStyle: config.layerStyle,
+    catalogPage: date === undefined ? undefined : catalogPageView(all, attack, date),
+    changelogPage: date === undefined ? undefined : changelogView(unique, date),
+    rulesIndex: rulesIndexView(indexed, attack),
+    catalogLayer: {
+      name: CATALOG_LAYER_NAME,
+      layerFile: CATALOG_LAYER_FILE,
+      layerUrl,
+      navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
+      layer: layerOf(CATALOG_LAYER_NAME, all, config, attack, `Techniques detected by the ${unique.length} rules of the catalog (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`),
+    },
+  };
+}
