@@ -5,56 +5,69 @@
 import { statSync } from 'node:fs';
 import type { Config } from './config.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { checkDocsInputs, importCatalog, markdownTexts } from './docs-inputs.js';
 import { readIntakes } from './load/read-intakes.js';
+import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
 import { readRules } from './load/read-rules.js';
+import { displayPath } from './load/walk-files.js';
+import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from './match/match-catalog.js';
+import type { AttackIndex } from './model/attack.js';
 import { buildCatalog, type Catalog } from './model/catalog.js';
+import { docsViews } from './plan/docs-views.js';
 import { planOutputs } from './plan/plan-outputs.js';
 import { loadTemplates } from './plan/templates.js';
 import { buildViews, type Views } from './plan/views.js';
 import { prepareMarkdown } from './render/markdown.js';
 import { renderFiles, type RenderedFile } from './render/render.js';
-import { applyOutput, ownership, type ApplyResult } from './write/apply-output.js';
+import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, type OutputDiff } from './write/diff-output.js';
+import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 
 export interface Loaded {
   catalog: Catalog;
+  matchInputs: MatchInputs;
   diagnostics: Diagnostic[];
   ruleFiles: number;
+  /** The ATT&CK table (absent when it could not be read). */
+  attack?: AttackIndex;
 }
 
 /** Read rules and intakes and check them together. */
 export function loadCatalog(config: Config): Loaded {
   const diagnostics: Diagnostic[] = [];
-  if (config.rules.length === 0) diagnostics.push(error(wholeFile('(configuration)'), 'no-rules', 'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml'));
+  if (config.rules.length === 0 && !config.rulesIndex) diagnostics.push(error(wholeFile('(configuration)'), 'no-rules', 'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml'));
   if (config.intakes.length === 0) diagnostics.push(error(wholeFile('(configuration)'), 'no-intakes', 'No intake folder given, expected --intakes DIR or "intakes:" in rulecat.config.yaml'));
-  const rules = readRules(config.rules, { effortByLevel: config.effortByLevel }, config.cwd);
+  const rules = config.rulesIndex ? { rules: [], diagnostics: [], files: 0 } : readRules(config.rules, { effortByLevel: config.effortByLevel }, config.cwd);
   const intakes = readIntakes(config.intakes, { platformFields: config.platformFields }, config.cwd);
   diagnostics.push(...rules.diagnostics, ...intakes.diagnostics);
-  const catalog = buildCatalog(rules.rules, intakes.intakes, diagnostics);
-  return { catalog, diagnostics, ruleFiles: rules.files };
+  const catalog = config.rulesIndex ? importCatalog(config.rulesIndex, config, intakes.intakes, diagnostics) : buildCatalog(rules.rules, intakes.intakes, diagnostics);
+  const attack = checkDocsInputs(config, catalog, diagnostics);
+  const matchInputs = readMatchInputs(config, diagnostics);
+  return { catalog, matchInputs, diagnostics, ruleFiles: rules.files, attack };
 }
 
 export interface BuildResult {
   files: RenderedFile[];
   diagnostics: Diagnostic[];
   catalog?: Catalog;
+  matchInputs?: MatchInputs;
   match?: CatalogMatch;
   views?: Views;
 }
 
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
 export async function build(config: Config): Promise<BuildResult> {
-  const { catalog, diagnostics } = loadCatalog(config);
+  const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config);
   const templates = loadTemplates(config.templates);
   diagnostics.push(...templates.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics), catalog };
-  const match = matchCatalog(catalog, { mode: config.match });
-  const views = buildViews(catalog, match, config);
+  const match = config.rulesIndex ? matchExplicit(catalog) : matchCatalog(catalog, { mode: config.match, ...matchInputs });
+  const views = buildViews(catalog, match, config, attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)));
   const planned = planOutputs(templates.templates, views, diagnostics);
-  await prepareMarkdown(catalog.rules.map((r) => r.description));
+  await prepareMarkdown(markdownTexts(catalog, config));
   const files = hasErrors(diagnostics) ? [] : renderFiles(planned, templates.partials, diagnostics);
-  return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, match, views };
+  return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, matchInputs, match, views };
 }
 
 export interface GenerateResult extends BuildResult {
@@ -62,32 +75,48 @@ export interface GenerateResult extends BuildResult {
   applied?: ApplyResult;
 }
 
-function checkOutDir(outDir: string): Diagnostic | undefined {
+function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
   try {
-    if (!statSync(outDir).isDirectory()) return error(wholeFile(outDir), 'out-not-folder', 'Output path is a file, expected a folder');
+    if (!statSync(outDir).isDirectory()) return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
   } catch {
     // does not exist yet: created on write
   }
   return undefined;
 }
 
-/** Build, compare with the output folder, and write unless `check` (then only compare). */
-export async function generate(config: Config, options: { check: boolean }): Promise<GenerateResult> {
+export interface GenerateOptions {
+  check: boolean;
+  /** Told when the run waits for another one writing the same output folder, or removes a stale lock. */
+  notify?: (message: string) => void;
+}
+
+/**
+ * Build, compare with the output folder, and write unless `check` (then only
+ * compare). Writing runs are serialised by the output folder's lock, taken
+ * around diff and apply.
+ */
+export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const result: GenerateResult = await build(config);
-  const outProblem = checkOutDir(config.out);
+  const outProblem = checkOutDir(config.out, config.cwd);
   if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);
   if (hasErrors(result.diagnostics)) return result;
-  const diff = diffOutput(config.out, result.files);
-  result.diff = diff;
-  if (options.check) return result;
+  if (options.check) {
+    result.diff = diffOutput(config.out, result.files);
+    return result;
+  }
+  const fail = (place: string, code: string, message: string) => {
+    result.diagnostics = sortDiagnostics([...result.diagnostics, error(wholeFile(displayPath(place, config.cwd)), code, message)]);
+  };
   try {
-    result.applied = applyOutput(diff, ownership(result.files));
+    const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;
+    const locked = await withLock(config.out, { timeoutMs, notify: options.notify }, () => {
+      result.diff = diffOutput(config.out, result.files);
+      result.applied = applyOutput(result.diff, ownership(result.files));
+    });
+    if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    result.diagnostics = sortDiagnostics([
-      ...result.diagnostics,
-      error(wholeFile(err.path ?? config.out), 'write-failed', `Cannot write output: ${err.code ?? err.message}`),
-    ]);
+    fail(err.path ?? config.out, 'write-failed', `Cannot write output: ${describeWriteError(err)}`);
   }
   return result;
 }

@@ -9,6 +9,9 @@ export const USAGE = `Usage: rulecat <command> [options]
 
 Commands:
   generate   Write pages and layers for every intake (default command)
+  explain    Why a rule applies or not to an intake: --rule ID|TITLE --intake UUID|NAME|SLUG [--json]
+  gaps       Missing fields that would unlock rules: --intake UUID|NAME|SLUG [--limit N] | --all [--json]
+  audit      Check a docs site's include lines: --docs DIR [--out DIR] [--json]; exit 1 when something is found
 
 Input options (all commands; default: rulecat.config.yaml in the working directory):
   --config FILE          configuration file
@@ -16,11 +19,17 @@ Input options (all commands; default: rulecat.config.yaml in the working directo
   --intakes DIR...       intake folders (intake-formats layout)
   --templates DIR        template folder
   --match default|strict how rules are matched to intakes
+  --rules-index FILE     a published rules_index.json as the rule set (instead of --rules)
+  --attack FILE          ATT&CK table (default: the shipped Enterprise table)
 
 generate:
   --out DIR              output folder
   --check                write nothing; list what would change; exit 1 if anything would
   --json                 print a machine-readable summary on stdout
+  --date YYYY-MM-DD      date of the catalog and changelog pages (default: newest changelog date)
+  --layer-style compat|rich  Navigator layers as the model's (compat) or layer format 4.5 (rich)
+  --attribution          add author, source link and license notice to rule blocks
+  --lock-timeout SECONDS wait this long for another run writing the same folder (default 30)
 
 Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.`;
 

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DOCS_KEYS, readDocsConfig, type DocsConfig } from './config-docs.js';
 import { error, wholeFile, type Diagnostic } from './diagnostics.js';
 import { readText } from './load/read-text.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
@@ -18,11 +19,13 @@ export interface LayerConfig {
   baseUrl: string;
   /** Prefix before the percent-encoded layer URL. */
   navigatorUrl: string;
+  /** Link of a rule in rich layers; {id}, {title}, {slug} are replaced. Default: the catalog page beside the layers. */
+  ruleUrl?: string;
   /** `versions` written in compat layers. */
   versions: { attack: string; layer: string; navigator: string };
 }
 
-export interface Config {
+export interface Config extends DocsConfig {
   /** Folder that paths in messages are shown relative to. */
   cwd: string;
   rules: string[];
@@ -33,6 +36,12 @@ export interface Config {
   platformFields: string[];
   effortByLevel: EffortTable;
   layer: LayerConfig;
+  /** Field-mapping file (Sigma field names → intake field names per log source); none: names as written. */
+  fieldMapping?: string;
+  /** Log-source evidence table overriding entries of the shipped one. */
+  logsources?: string;
+  /** Seconds a writing run waits for another one writing the same output folder (default 30). */
+  lockTimeout?: number;
 }
 
 /** The package's own folder: the nearest parent with a package.json (from source or from dist/). */
@@ -67,16 +76,18 @@ export const DEFAULT_CONFIG: Config = {
     navigatorUrl: 'https://mitre-attack.github.io/attack-navigator/#layerURL=',
     versions: { attack: '13', layer: '4.4', navigator: '4.8.2' },
   },
+  attack: path.join(PACKAGE_ROOT, 'generator', 'data', 'attack-enterprise.json'),
+  layerStyle: 'compat',
 };
 
 /** Values given on the command line (already relative to the working directory). */
-export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates'>>;
+export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'fieldMapping' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle'>>;
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer']);
+const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'logsources', 'lockTimeout', ...DOCS_KEYS]);
 
 function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): Partial<Config> {
   const root = doc.value ?? {};
@@ -107,6 +118,15 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if (typeof root.templates === 'string') out.templates = path.resolve(base, root.templates);
     else bad(['templates'], 'a folder');
   }
+  for (const key of ['fieldMapping', 'logsources'] as const) {
+    if (root[key] === undefined) continue;
+    if (typeof root[key] === 'string' && root[key] !== '') out[key] = path.resolve(base, root[key] as string);
+    else bad([key], 'a file path');
+  }
+  if (root.lockTimeout !== undefined) {
+    if (typeof root.lockTimeout === 'number' && root.lockTimeout >= 0 && Number.isFinite(root.lockTimeout)) out.lockTimeout = root.lockTimeout;
+    else bad(['lockTimeout'], 'a number of seconds');
+  }
   if (root.match !== undefined) {
     if (root.match === 'default' || root.match === 'strict') out.match = root.match;
     else bad(['match'], 'default or strict');
@@ -126,7 +146,7 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if (!isMap(v)) bad(['layer'], 'a map with baseUrl, navigatorUrl, versions');
     else {
       const layer = { ...DEFAULT_CONFIG.layer, versions: { ...DEFAULT_CONFIG.layer.versions } };
-      for (const key of ['baseUrl', 'navigatorUrl'] as const) {
+      for (const key of ['baseUrl', 'navigatorUrl', 'ruleUrl'] as const) {
         if (v[key] === undefined) continue;
         if (typeof v[key] === 'string') layer[key] = v[key] as string;
         else bad(['layer', key], 'a URL');
@@ -138,6 +158,7 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
       out.layer = layer;
     }
   }
+  Object.assign(out, readDocsConfig(doc, root, base, diagnostics));
   return out;
 }
 

@@ -9,13 +9,13 @@ import { INTAKE_MANIFEST, PARSER, readTree, runCli, writeTree } from './tree.js'
 const U1 = '11111111-1111-4111-8111-111111111111';
 const U2 = '22222222-2222-4222-8222-222222222222';
 
-const RULE = (id: string, title: string, detection: string, extra = '') =>
-  `title: ${title}\nid: ${id}\ndescription: Detects ${title.toLowerCase()}.\nlevel: high\ntags:\n  - attack.execution\n  - attack.t1059.001\nlogsource:\n  product: windows\n${extra}detection:\n${detection}`;
+const RULE = (id: string, title: string, detection: string, extra = '', logsource = 'product: windows') =>
+  `title: ${title}\nid: ${id}\ndescription: Detects ${title.toLowerCase()}.\nlevel: high\ntags:\n  - attack.execution\n  - attack.t1059.001\nlogsource:\n  ${logsource}\n${extra}detection:\n${detection}`;
 
 function catalog(extra: Record<string, string> = {}) {
   return writeTree({
     'rules/a.yml': RULE('r-a', 'Zeta Process', '  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n', 'effort: master\n'),
-    'rules/b.yml': RULE('r-b', 'Alpha Network', '  sel:\n    destination.port: 4444\n  condition: sel\n'),
+    'rules/b.yml': RULE('r-b', 'Alpha Network', '  sel:\n    destination.port: 4444\n  condition: sel\n', '', 'category: firewall'),
     'rules/sub/c.yml': RULE('r-c', 'BITS Thing', '  sel:\n    process.command_line|contains: bits\n    process.executable: b.exe\n  condition: sel\n'),
     'intakes/Vendor/_meta/manifest.yml': INTAKE_MANIFEST('33333333-3333-4333-8333-333333333333', 'Vendor'),
     'intakes/Vendor/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
@@ -40,6 +40,10 @@ describe('rulecat generate', () => {
       '.rulecat-manifest.json',
       `attack_${U1}_do_not_edit_manually.json`,
       `attack_${U2}_do_not_edit_manually.json`,
+      'attack_catalog_do_not_edit_manually.json',
+      'navigator_links_do_not_edit_manually.json',
+      'navigator_links_do_not_edit_manually.md',
+      'rules_index.json',
       `suggested_rules_${U1}_do_not_edit_manually.md`,
       `suggested_rules_${U2}_do_not_edit_manually.md`,
     ]);
@@ -71,11 +75,18 @@ describe('rulecat generate', () => {
     writeFileSync(path.join(root, 'out/notes.md'), 'mine');
     writeFileSync(path.join(root, 'out/suggested_rules_99999999-9999-4999-8999-999999999999_do_not_edit_manually.md'), 'looks generated, is not');
     const again = JSON.parse((await runCli(args, root)).stdout);
-    expect(again.files).toMatchObject({ written: [], removed: [], unchanged: 4 });
+    expect(again.files).toMatchObject({ written: [], removed: [], unchanged: 8 });
     // The firewall intake disappears: its page and layer go, nothing else does.
     writeFileSync(path.join(root, 'intakes/Vendor/fw/_meta/manifest.yml'), INTAKE_MANIFEST(U2, 'Vendor Firewall').replace('name: Vendor Firewall', 'name: Vendor Firewall v2'));
     const renamed = JSON.parse((await runCli(args, root)).stdout);
-    expect(renamed.files.written).toEqual([`attack_${U2}_do_not_edit_manually.json`, `suggested_rules_${U2}_do_not_edit_manually.md`]);
+    expect(renamed.files.written).toEqual([
+      `attack_${U2}_do_not_edit_manually.json`,
+      // the links pages and the rules index name the intake too
+      'navigator_links_do_not_edit_manually.json',
+      'navigator_links_do_not_edit_manually.md',
+      'rules_index.json',
+      `suggested_rules_${U2}_do_not_edit_manually.md`,
+    ]);
     const rmRoot = path.join(root, 'intakes/Vendor/fw');
     writeFileSync(path.join(rmRoot, '_meta/manifest.yml'), '');
     const broken = await runCli(args, root);

@@ -21,11 +21,27 @@ export const INPUT_FLAGS: Record<string, FlagSpec> = {
   intakes: { type: 'list' },
   templates: { type: 'string' },
   match: { type: 'string' },
+  'field-mapping': { type: 'string' },
+  logsources: { type: 'string' },
+  'rules-index': { type: 'string' },
+  attack: { type: 'string' },
 };
 
 export const commands: Record<string, Command> = {
+  explain: {
+    flags: { ...INPUT_FLAGS, rule: { type: 'string' }, intake: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (args, io) => (await import('./explain-command.js')).runExplain(args, io),
+  },
+  gaps: {
+    flags: { ...INPUT_FLAGS, intake: { type: 'string' }, all: { type: 'boolean' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (args, io) => (await import('./gaps-command.js')).runGaps(args, io),
+  },
   generate: {
-    flags: { ...INPUT_FLAGS, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' } },
+    flags: { ...INPUT_FLAGS, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, date: { type: 'string' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'lock-timeout': { type: 'string' } },
     run: async (args, io) => (await import('./generate-command.js')).runGenerate(args, io),
+  },
+  audit: {
+    flags: { docs: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),
   },
 };

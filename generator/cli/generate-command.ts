@@ -4,11 +4,17 @@
 import { generate, type GenerateResult } from '../build.js';
 import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
-import type { ParsedArgs } from './args.js';
+import { UsageError, type ParsedArgs } from './args.js';
 import type { IO } from './commands.js';
 import { configFromArgs } from './input-config.js';
+import { reportMatch, type MatchReport } from '../match/report.js';
 
-export function summarize(result: GenerateResult, check: boolean, exitCode: number) {
+function matchingReport(result: GenerateResult): MatchReport | undefined {
+  if (!result.catalog || !result.match || !result.matchInputs) return undefined;
+  return reportMatch(result.catalog, result.match, result.matchInputs);
+}
+
+export function summarize(result: GenerateResult, check: boolean, exitCode: number, detailed = false) {
   const byTemplate: Record<string, number> = {};
   for (const f of result.files) byTemplate[f.template] = (byTemplate[f.template] ?? 0) + 1;
   const diff = result.diff;
@@ -34,6 +40,7 @@ export function summarize(result: GenerateResult, check: boolean, exitCode: numb
       keptEdited: diff?.kept ?? [],
       written: result.applied?.written ?? [],
     },
+    matching: detailed ? matchingReport(result) : undefined,
     diagnostics: result.diagnostics,
   };
 }
@@ -47,7 +54,12 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     if (json) io.stdout(JSON.stringify({ ok: false, exitCode: 2, diagnostics: configProblems }, null, 2) + '\n');
     return 2;
   }
-  const result = await generate(config, { check });
+  const lockTimeout = args.values['lock-timeout'];
+  if (typeof lockTimeout === 'string') {
+    if (!/^\d+(\.\d+)?$/.test(lockTimeout)) throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
+    config.lockTimeout = Number(lockTimeout);
+  }
+  const result = await generate(config, { check, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
   result.diagnostics = [...configProblems, ...result.diagnostics];
   const diff = result.diff;
   const changes = diff ? diff.added.length + diff.changed.length + diff.removed.length : 0;
@@ -55,7 +67,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
   const out = displayPath(config.out, io.cwd);
   if (json) {
-    io.stdout(JSON.stringify(summarize(result, check, exitCode), null, 2) + '\n');
+    io.stdout(JSON.stringify(summarize(result, check, exitCode, true), null, 2) + '\n');
     return exitCode;
   }
   if (exitCode === 2) {
@@ -79,5 +91,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     `rulecat: ${s.counts.rules} rules, ${s.counts.intakes} intakes -> ${s.counts.pages} pages, ${s.counts.layers} layers in ${out}: ` +
       `${s.files.written.length} written, ${s.files.unchanged} unchanged, ${s.files.removed.length} removed\n`,
   );
+  const nowhere = [...(result.match?.intakesByRule.values() ?? [])].filter((intakes) => intakes.length === 0).length;
+  if (nowhere > 0) io.stdout(`rulecat: ${nowhere} rule${nowhere === 1 ? '' : 's'} apply to no intake; --json lists each with the reason\n`);
   return exitCode;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { resolveConfig, type Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { UsageError, type ParsedArgs } from './args.js';
+import { applyAttributionFlag, docsOverrides } from './docs-flags.js';
 
 export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config; diagnostics: Diagnostic[] } {
   const v = args.values;
@@ -12,11 +13,15 @@ export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config;
   const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
   const match = str('match');
   if (match !== undefined && match !== 'default' && match !== 'strict') throw new UsageError(`Unexpected --match ${match}, expected default or strict`);
-  return resolveConfig(cwd, str('config'), {
+  const resolved = resolveConfig(cwd, str('config'), {
     rules: list('rules'),
     intakes: list('intakes'),
     out: str('out') && path.resolve(cwd, str('out')!),
     templates: str('templates') && path.resolve(cwd, str('templates')!),
     match: match as Config['match'] | undefined,
+    fieldMapping: str('field-mapping') && path.resolve(cwd, str('field-mapping')!),
+    logsources: str('logsources') && path.resolve(cwd, str('logsources')!),
+    ...docsOverrides(args, cwd),
   });
+  return { ...resolved, config: applyAttributionFlag(resolved.config, args, cwd) };
 }

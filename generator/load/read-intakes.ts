@@ -12,30 +12,19 @@ import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
 import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
+import { jsonDepth } from './json-depth.js';
 import { readText } from './read-text.js';
-import { readYamlDocs, type YamlDoc } from './read-yaml.js';
+import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
 export interface IntakeOptions {
   platformFields: readonly string[];
 }
 
-const MANIFEST = `${path.sep}_meta${path.sep}manifest.yml`;
+/** Deepest test event read (events are walked recursively). */
+const MAX_EVENT_DEPTH = 200;
 
-function readOneYaml(file: FoundFile, diagnostics: Diagnostic[], allowEmpty = false): YamlDoc | undefined {
-  const { text, diagnostics: problems } = readText(file.absolute, file.display);
-  diagnostics.push(...problems);
-  if (text === undefined) return undefined;
-  const { docs, diagnostics: yamlProblems } = readYamlDocs(file.display, text);
-  diagnostics.push(...yamlProblems);
-  if (yamlProblems.length > 0) return undefined;
-  if (docs.length === 0 && allowEmpty) return undefined;
-  if (docs.length !== 1) {
-    diagnostics.push(error(wholeFile(file.display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`));
-    return undefined;
-  }
-  return docs[0];
-}
+const MANIFEST = `${path.sep}_meta${path.sep}manifest.yml`;
 
 function jsonErrorPlace(file: string, text: string, message: string) {
   const m = /position (\d+)/.exec(message);
@@ -60,6 +49,10 @@ function readTestEvents(files: FoundFile[], diagnostics: Diagnostic[]): { observ
     }
     const expected = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).expected : undefined;
     if (expected === undefined) continue;
+    if (jsonDepth(expected, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+      diagnostics.push(error({ file: file.display, line: 1, col: 1 }, 'test-json-depth', `Test event nests deeper than ${MAX_EVENT_DEPTH} levels, expected a flatter event`));
+      continue;
+    }
     count++;
     for (const [p, values] of eventPaths(expected)) {
       const list = observed.get(p) ?? [];
@@ -118,20 +111,20 @@ function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
 function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intake?: Intake; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const local = (f: FoundFile) => f.absolute.slice(folder.dir.length + 1).split(path.sep).join('/');
-  const manifestDoc = readOneYaml(folder.manifest, diagnostics);
+  const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics);
   const manifest = manifestDoc && readManifest(manifestDoc, diagnostics);
-  const moduleDoc = folder.module.manifest && (readOneYaml(folder.module.manifest, diagnostics));
+  const moduleDoc = folder.module.manifest && (readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics));
   const moduleName = moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string' ? String((moduleDoc.value as Record<string, unknown>).name) : undefined;
   let parser: ParserFacts | undefined;
   const parserFile = folder.files.find((f) => local(f) === 'ingest/parser.yml');
   if (parserFile) {
-    const doc = readOneYaml(parserFile, diagnostics);
+    const doc = readYamlFile(parserFile.absolute, parserFile.display, diagnostics);
     if (doc) parser = readParserFacts(doc, diagnostics);
   }
   let declaredFields: string[] = [];
   const fieldsFile = folder.files.find((f) => local(f) === '_meta/fields.yml');
   if (fieldsFile) {
-    const doc = readOneYaml(fieldsFile, diagnostics, true);
+    const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true);
     if (doc) declaredFields = readFieldsFile(doc, diagnostics);
   }
   const tests = readTestEvents(folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))), diagnostics);

@@ -2,7 +2,7 @@
  * YAML → plain values, keeping where every key and value came from so that
  * model errors can say `rules/x.yml:12:3`.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -18,13 +18,61 @@ export interface YamlDoc {
 }
 
 export interface YamlLimits {
-  /** Upper bound on values produced by one document (alias bombs expand far beyond it). */
-  maxValues: number;
+  /** Upper bound on the values aliases expand to in one document (alias bombs expand far beyond it). */
+  maxAliasValues: number;
+  /** Upper bound on nesting (checked before composing, so a deep document cannot exhaust the stack). */
+  maxDepth: number;
+  /** Upper bound on YAML tokens in one text (memory grows ~1 kB per token while parsing). */
+  maxTokens: number;
 }
 
-export const defaultYamlLimits: YamlLimits = { maxValues: 1_000_000 };
+export const defaultYamlLimits: YamlLimits = { maxAliasValues: 100_000, maxDepth: 200, maxTokens: 1_000_000 };
 
-class TooManyValues extends Error {}
+/** True when `text` has more than `max` YAML tokens (a token takes at least one character: short texts are never counted). */
+function hasMoreTokens(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let n = 0;
+  for (const _ of new Lexer().lex(text)) if (++n > max) return true;
+  return false;
+}
+
+class TooLarge extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Deepest nesting of collections in parsed (not yet composed) documents, found without recursion. */
+function deepest(tokens: readonly CST.Token[]): { depth: number; offset: number } {
+  let best = { depth: 0, offset: 0 };
+  const stack: [CST.Token | undefined, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (depth > best.depth) best = { depth, offset: token.offset };
+    if (token.type === 'document') stack.push([token.value, depth]);
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return best;
+}
+
+/** The node each alias refers to: the last node with its anchor before it, in document order (as YAML defines). */
+function aliasTargets(doc: Document.Parsed): Map<unknown, unknown> {
+  const targets = new Map<unknown, unknown>();
+  const anchors = new Map<string, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
 
 const SEP = '\u0000';
 
@@ -52,8 +100,17 @@ export function readYamlDocs(
     return { file, line, col };
   };
   const diagnostics: Diagnostic[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  const documents = Array.isArray(parsed) ? parsed : [];
+  if (hasMoreTokens(text, limits.maxTokens)) {
+    const message = `YAML text has more than ${limits.maxTokens} tokens, expected a smaller file (split it)`;
+    return { docs: [], diagnostics: [error({ file, line: 1, col: 1 }, 'yaml-too-large', message)] };
+  }
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = deepest(tokens);
+  if (tooDeep.depth > limits.maxDepth) {
+    const message = `YAML nests deeper than ${limits.maxDepth} levels, expected a shallower document`;
+    return { docs: [], diagnostics: [error(at(tooDeep.offset), 'yaml-too-deep', message)] };
+  }
+  const documents = [...new Composer({ prettyErrors: false, uniqueKeys: true, strict: true }).compose(tokens)];
   const docs: YamlDoc[] = [];
   for (const doc of documents) {
     for (const e of doc.errors) {
@@ -63,12 +120,24 @@ export function readYamlDocs(
     const offsets = new Map<string, number>();
     const keyOffsets = new Map<string, number>();
     const scalarTypes = new Map<string, string>();
-    let budget = limits.maxValues;
-    const convert = (node: unknown, k: string, depth: number): unknown => {
-      if (--budget < 0 || depth > 200) throw new TooManyValues();
+    let budget = limits.maxAliasValues;
+    const targets = aliasTargets(doc);
+    const unresolved: Diagnostic[] = [];
+    const convert = (node: unknown, k: string, depth: number, viaAlias: boolean, alias: number): unknown => {
+      if (depth > limits.maxDepth) {
+        throw new TooLarge(alias, `YAML aliases nest deeper than ${limits.maxDepth} levels (an alias refers to itself?), expected a finite document`);
+      }
+      if (viaAlias && --budget < 0) {
+        throw new TooLarge(alias, `YAML aliases expand to more than ${limits.maxAliasValues} values (an alias bomb?), expected a document that is not inflated by aliases`);
+      }
       if (isAlias(node)) {
-        const target = node.resolve(doc);
-        return target === undefined ? null : convert(target, k, depth + 1);
+        const target = targets.get(node);
+        if (target === undefined) {
+          const message = `Unknown alias "*${node.source}", expected an anchor "&${node.source}" defined before it`;
+          unresolved.push(error(at(node.range?.[0] ?? 0), 'yaml-alias', message));
+          return null;
+        }
+        return convert(target, k, depth + 1, true, viaAlias ? alias : (node.range?.[0] ?? 0));
       }
       const range = (node as Node | null)?.range;
       if (range && !offsets.has(k)) offsets.set(k, range[0]);
@@ -79,11 +148,11 @@ export function readYamlDocs(
           const key = keyToString(pair.key);
           const childKey = k + SEP + key;
           if (isScalar(pair.key) && pair.key.range) keyOffsets.set(childKey, pair.key.range[0]);
-          out[key] = convert(pair.value, childKey, depth + 1);
+          out[key] = convert(pair.value, childKey, depth + 1, viaAlias, alias);
         }
         return out;
       }
-      if (isSeq(node)) return node.items.map((item, i) => convert(item, k + SEP + i, depth + 1));
+      if (isSeq(node)) return node.items.map((item, i) => convert(item, k + SEP + i, depth + 1, viaAlias, alias));
       if (isScalar(node)) {
         if (node.type && node.type !== 'PLAIN') scalarTypes.set(k, node.type);
         return node.value;
@@ -92,16 +161,14 @@ export function readYamlDocs(
     };
     let value: unknown;
     try {
-      value = convert(doc.contents, '', 0);
+      value = convert(doc.contents, '', 0, false, 0);
     } catch (e) {
-      if (!(e instanceof TooManyValues)) throw e;
-      diagnostics.push(
-        error(
-          at(0),
-          'yaml-too-large',
-          `YAML document expands to more than ${limits.maxValues} values or nests deeper than 200 levels (alias bomb?), expected a plain document`,
-        ),
-      );
+      if (!(e instanceof TooLarge)) throw e;
+      diagnostics.push(error(at(e.offset), 'yaml-too-large', e.message));
+      continue;
+    }
+    if (unresolved.length > 0) {
+      diagnostics.push(...unresolved);
       continue;
     }
     const place = (path: YamlPath, of: 'key' | 'value' = 'value'): Place => {

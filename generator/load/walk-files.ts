@@ -42,8 +42,11 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
     return { files, diagnostics: [error(wholeFile(shownRoot), 'input-missing', 'Input folder does not exist')] };
   }
   const inside = (p: string) => p === rootReal || p.startsWith(rootReal + path.sep);
+  // Folders read so far: a link to one of them is refused, so links cannot multiply the walk.
+  const seen = new Set<string>();
 
   const visit = (dirReal: string, display: string, ancestors: Set<string>): void => {
+    seen.add(dirReal);
     let entries: Dirent[];
     try {
       entries = readdirSync(dirReal, { withFileTypes: true });
@@ -57,7 +60,8 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
       let childReal = path.join(dirReal, entry.name);
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      const isLink = entry.isSymbolicLink();
+      if (isLink) {
         try {
           childReal = realpathSync(childReal);
         } catch {
@@ -75,6 +79,10 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
       if (isDir) {
         if (ancestors.has(childReal)) {
           diagnostics.push(error(wholeFile(childDisplay), 'symlink-loop', 'Symbolic link loops back to a parent folder, expected a tree'));
+          continue;
+        }
+        if (isLink && seen.has(childReal)) {
+          diagnostics.push(error(wholeFile(childDisplay), 'symlink-duplicate', 'Symbolic link leads to a folder already read, expected each folder once'));
           continue;
         }
         visit(childReal, childDisplay, new Set([...ancestors, childReal]));

@@ -37,6 +37,9 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** Deepest nesting of parentheses and `not` accepted (deeper conditions are refused, not a stack overflow). */
+export const MAX_CONDITION_DEPTH = 100;
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', '1', 'any']);
 const IDENTIFIER = /^[A-Za-z0-9_*.\-]+$/;
 
@@ -57,6 +60,7 @@ function describe(token: Token | undefined): string {
 export function parseCondition(text: string): { condition?: Condition; problem?: ConditionProblem } {
   const tokens = tokenize(text);
   let pos = 0;
+  let depth = 0;
   const peek = () => tokens[pos];
   const isWord = (t: Token | undefined, word: string) => t !== undefined && t.text.toLowerCase() === word;
   const fail = (expected: string): never => {
@@ -81,11 +85,18 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
     return items.length === 1 ? items[0] : { kind: 'and', items };
   };
   const parseUnary = (): Condition => {
-    if (isWord(peek(), 'not')) {
-      pos++;
-      return { kind: 'not', item: parseUnary() };
+    const t = peek();
+    if (!isWord(t, 'not') && t?.text !== '(') return parsePrimary();
+    if (++depth > MAX_CONDITION_DEPTH) {
+      throw new ParseError(t!.offset, `Unexpected ${describe(t)}: nesting deeper than ${MAX_CONDITION_DEPTH} levels, expected a simpler condition`);
     }
-    return parsePrimary();
+    let inner: Condition;
+    if (isWord(t, 'not')) {
+      pos++;
+      inner = { kind: 'not', item: parseUnary() };
+    } else inner = parsePrimary();
+    depth--;
+    return inner;
   };
   const parsePrimary = (): Condition => {
     const t = peek();
@@ -127,9 +138,21 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
   }
 }
 
-function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+/** Does `name` match `pattern` (`*` = any run of characters)? Linear-time greedy matching, no regular expression to backtrack. */
+export function matchesPattern(pattern: string, name: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === name;
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  let at = first.length;
+  const end = name.length - last.length;
+  for (const middle of parts.slice(1, -1)) {
+    const found = name.indexOf(middle, at);
+    if (found < 0 || found + middle.length > end) return false;
+    at = found + middle.length;
+  }
+  return true;
 }
 
 /**
@@ -158,7 +181,7 @@ export function resolveCondition(
         const names =
           c.pattern === 'them'
             ? identifiers.filter((n) => !n.startsWith('_'))
-            : identifiers.filter((n) => patternToRegExp(c.pattern).test(n));
+            : identifiers.filter((n) => matchesPattern(c.pattern, n));
         if (names.length === 0) {
           problems.push(`No search identifier matches "${c.pattern}" in condition, expected at least one`);
         }

@@ -200,7 +200,8 @@ function readEffort(f: Fields, level: string | undefined, options: RuleOptions):
 }
 
 const TECHNIQUE_TAG = /^attack\.(t\d{4}(?:\.\d{3})?)$/i;
-const OTHER_ATTACK_TAG = /^attack\.([gs]\d{4}|ta\d{4})$/i;
+/** Groups, software, campaigns, mitigations, data sources and tactic IDs: neither technique nor tactic name. */
+const OTHER_ATTACK_TAG = /^attack\.((?:[gcms]|ds|ta)\d{4})$/i;
 
 function splitTags(tags: string[], places: Place[]): { techniques: TagRef[]; tactics: TagRef[] } {
   const techniques: TagRef[] = [];

@@ -33,5 +33,7 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
     if (!m) throw new Error(`dmy: expected YYYY-MM-DD, got ${String(v)}`);
     return `${m[3]}/${m[2]}/${m[1]}`;
   },
+  /** Text in a markdown table cell: one line, `|` escaped, no raw HTML. */
+  mdCell: (v: unknown) => admonitionTitle(text(v, 'mdCell')).replace(/\|/g, '\\|'),
   eq: (a: unknown, b: unknown) => a === b,
 };

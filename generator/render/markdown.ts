@@ -3,8 +3,8 @@
  * structure: admonition titles stay one quoted string, descriptions stay
  * inside their indented block, raw HTML is shown as text.
  *
- * Descriptions are looked at as markdown (remark) only when they contain `<`,
- * the one character raw HTML needs; everything else is left byte-identical.
+ * Descriptions are looked at as markdown (remark) only when they contain `<`
+ * (raw HTML) or `](` / `]:` (links); everything else is left byte-identical.
  */
 import type { Root, Nodes } from 'mdast';
 
@@ -12,11 +12,14 @@ type MarkdownParser = (text: string) => Root;
 
 let parser: MarkdownParser | undefined;
 
-/** Load the markdown parser if any of `texts` could hold raw HTML (keeps start-up small otherwise). */
+/** Texts that may hold raw HTML or a link: only these are parsed. */
+const MAY_HOLD_MARKUP = /<|\]\(|\]:/;
+
+/** Load the markdown parser if any of `texts` could hold raw HTML or links (keeps start-up small otherwise). */
 export async function prepareMarkdown(texts: Iterable<string>): Promise<void> {
   if (parser) return;
   for (const t of texts) {
-    if (t.includes('<')) {
+    if (MAY_HOLD_MARKUP.test(t)) {
       const [{ unified }, { default: remarkParse }] = await Promise.all([import('unified'), import('remark-parse')]);
       const processor = unified().use(remarkParse).freeze();
       parser = (text) => processor.parse(text) as Root;
@@ -25,37 +28,91 @@ export async function prepareMarkdown(texts: Iterable<string>): Promise<void> {
   }
 }
 
-/** Title of an admonition: one line, no `"` to end the quoted string, no raw HTML. */
+/** Title of an admonition: one line, no `"` to end the quoted string, no raw HTML, no include directive. */
 export function admonitionTitle(title: string): string {
-  return title.replace(/\r\n?|\n/g, ' ').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return title.replace(/\r\n?|\n/g, ' ').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/\{!/g, '{\\!');
 }
 
-/** Offsets [start, end) of raw HTML in the markdown text (code spans and code blocks excluded). */
-function rawHtmlRanges(text: string): [number, number][] {
-  if (!parser) throw new Error('prepareMarkdown() must run before rendering text containing "<"');
-  const ranges: [number, number][] = [];
+/**
+ * Longer texts are not parsed (parsing takes ~1 s and ~130 MB per MB of
+ * text): every `<` that may open markup is escaped, code spans included, and
+ * when `](` or `]:` occurs every `[` is escaped (no link at all).
+ */
+export const MAX_PARSED_LENGTH = 100_000;
+
+/** Autolinks both CommonMark and Python-Markdown read as links (web and mail addresses only). */
+const AUTOLINK = /^<(?:(?:https?|ftp):\/\/[^<>\s]*|[^<> !]+@[^@<> ]+)>$/i;
+
+/** URLs a browser would run rather than open (it ignores tabs, newlines and leading controls first). */
+const SCRIPT_URL = /^[\u0000-\u0020]*(?:javascript|vbscript|data):/i;
+
+/** Where a description needs escaping: `<` that may open markup, `[` that opens a link to a script URL. */
+interface Unsafe {
+  /** Offsets of `<` that stay as they are: in one-line code spans, opening autolinks. */
+  keepLt: Set<number>;
+  /** Ranges [start, end) of what CommonMark reads as raw HTML: every `<` in them is escaped. */
+  html: [number, number][];
+  /** Offsets of `[` to escape. */
+  links: number[];
+  /** Not parsed (too long): every `<` that may open markup is escaped. */
+  unparsed?: boolean;
+}
+
+function findUnsafe(text: string): Unsafe {
+  if (text.length > MAX_PARSED_LENGTH) {
+    const links: number[] = [];
+    if (/\]\(|\]:/.test(text)) for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) links.push(i);
+    return { keepLt: new Set(), html: [], links, unparsed: true };
+  }
+  if (!parser) throw new Error('prepareMarkdown() must run before rendering text containing "<", "](" or "]:"');
+  const found: Unsafe = { keepLt: new Set(), html: [], links: [] };
   const visit = (node: Nodes) => {
-    if (node.type === 'html' && node.position?.start.offset !== undefined && node.position.end.offset !== undefined) {
-      ranges.push([node.position.start.offset, node.position.end.offset]);
+    const start = node.position?.start.offset;
+    const end = node.position?.end.offset;
+    if (start !== undefined && end !== undefined) {
+      const source = text.slice(start, end);
+      if (node.type === 'html') found.html.push([start, end]);
+      if (node.type === 'inlineCode' && !source.includes('\n')) {
+        for (let i = source.indexOf('<'); i >= 0; i = source.indexOf('<', i + 1)) found.keepLt.add(start + i);
+      }
+      if (node.type === 'link' && AUTOLINK.test(source)) found.keepLt.add(start);
+      if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && SCRIPT_URL.test(node.url.replace(/[\t\n\r]/g, ''))) {
+        const bracket = text.indexOf('[', start);
+        if (bracket >= 0 && bracket < end) found.links.push(bracket);
+      }
     }
     if ('children' in node) for (const child of node.children) visit(child as Nodes);
   };
   visit(parser(text));
-  return ranges;
+  return found;
 }
 
-/** Escape `<` of raw HTML so MkDocs shows it as text instead of passing it to the browser. */
+/**
+ * Make a description safe to pass to MkDocs: every `<` of what CommonMark
+ * reads as raw HTML, and every `<` that could open a tag, comment or
+ * processing instruction for Python-Markdown (a letter, `/`, `!` or `?` after
+ * it, a `>` somewhere later) becomes `&lt;`, except in one-line code spans and
+ * web or mail autolinks; links to `javascript:`, `vbscript:` and `data:` URLs are shown as
+ * text. Deliberately stricter than CommonMark (Python-Markdown, which MkDocs
+ * uses, accepts more as raw HTML, e.g. `<img/src=x/onerror=...>`). Text
+ * without any of these is returned unchanged.
+ */
 export function neutralizeHtml(text: string): string {
-  if (!text.includes('<')) return text;
-  const ranges = rawHtmlRanges(text);
-  if (ranges.length === 0) return text;
+  if (!MAY_HOLD_MARKUP.test(text)) return text;
+  const { keepLt, html, links, unparsed } = findUnsafe(text);
+  // Python-Markdown's inline HTML needs a `>` to close the tag; a long text is not looked at that closely.
+  const lastGt = unparsed ? text.length : text.lastIndexOf('>');
+  const inHtml = new Set<number>();
+  for (const [start, end] of html) for (let i = text.indexOf('<', start); i >= 0 && i < end; i = text.indexOf('<', i + 1)) inHtml.add(i);
+  const escapeBracket = new Set(links);
   let out = '';
-  let last = 0;
-  for (const [start, end] of ranges) {
-    out += text.slice(last, start) + text.slice(start, end).replace(/</g, '&lt;');
-    last = end;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '<' && (inHtml.has(i) || (i < lastGt && /[A-Za-z/!?]/.test(text[i + 1] ?? '') && !keepLt.has(i)))) out += '&lt;';
+    else if (c === '[' && escapeBracket.has(i)) out += '\\[';
+    else out += c;
   }
-  return out + text.slice(last);
+  return out;
 }
 
 /**

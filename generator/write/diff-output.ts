@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RenderedFile } from '../render/render.js';
+import { staysInside } from './inside.js';
 import { readManifest, sha256, type OutputManifest } from './manifest.js';
 
 export interface OutputDiff {
@@ -42,6 +43,10 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[]): Outp
   }
   for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (generated.has(owned)) continue;
+    if (!staysInside(outDir, owned)) {
+      diff.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
+      continue;
+    }
     const current = readIfExists(path.join(outDir, owned));
     if (current === undefined) continue;
     if (sha256(current) === hash) diff.removed.push(owned);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { MANIFEST_NAME } from '../plan/plan-outputs.js';
+import { checkOutputPath, MANIFEST_NAME } from '../plan/plan-outputs.js';
 
 export interface OutputManifest {
   /** Relative path → sha256 of the content rulecat wrote. */
@@ -20,7 +20,11 @@ export function manifestPath(outDir: string): string {
   return path.join(outDir, MANIFEST_NAME);
 }
 
-/** The previous manifest, or an empty one (and a reason) when absent or unreadable. */
+/**
+ * The previous manifest, or an empty one (and a reason) when absent or
+ * unreadable. Entries whose path could leave the output folder (absolute,
+ * `..`, backslashes) are dropped: such a file is never considered owned.
+ */
 export function readManifest(outDir: string): { manifest: OutputManifest; problem?: string } {
   let text: string;
   try {
@@ -31,8 +35,13 @@ export function readManifest(outDir: string): { manifest: OutputManifest; proble
   try {
     const value = JSON.parse(text) as { files?: unknown };
     const files = value.files;
-    if (files && typeof files === 'object' && Object.values(files).every((h) => typeof h === 'string')) {
-      return { manifest: { files: files as Record<string, string> } };
+    if (files && typeof files === 'object' && !Array.isArray(files) && Object.values(files).every((h) => typeof h === 'string')) {
+      const entries = Object.entries(files as Record<string, string>);
+      const safe = entries.filter(([p]) => checkOutputPath(p) === undefined);
+      if (safe.length === entries.length) return { manifest: { files: Object.fromEntries(safe) } };
+      const bad = entries.filter(([p]) => checkOutputPath(p) !== undefined).map(([p]) => JSON.stringify(p));
+      const shown = bad.slice(0, 3).join(', ') + (bad.length > 3 ? `, and ${bad.length - 3} more` : '');
+      return { manifest: { files: Object.fromEntries(safe) }, problem: `${MANIFEST_NAME} lists paths that are not plain relative paths inside the output folder (${shown}); they are not considered owned` };
     }
   } catch {
     // fall through
