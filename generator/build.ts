@@ -12,6 +12,7 @@ import { readRules } from './load/read-rules.js';
 import { displayPath } from './load/walk-files.js';
 import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from './match/match-catalog.js';
+import { nearMisses } from './match/near-miss.js';
 import type { AttackIndex } from './model/attack.js';
 import { buildCatalog, type Catalog } from './model/catalog.js';
 import { docsViews } from './plan/docs-views.js';
@@ -23,6 +24,7 @@ import { renderFiles, type RenderedFile } from './render/render.js';
 import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
+import { timed, timedAsync, type Timings } from './timing.js';
 
 export interface Loaded {
   catalog: Catalog;
@@ -34,16 +36,20 @@ export interface Loaded {
 }
 
 /** Read rules and intakes and check them together. */
-export function loadCatalog(config: Config): Loaded {
+export function loadCatalog(config: Config, timings?: Timings): Loaded {
   const diagnostics: Diagnostic[] = [];
   if (config.rules.length === 0 && !config.rulesIndex) diagnostics.push(error(wholeFile('(configuration)'), 'no-rules', 'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml'));
   if (config.intakes.length === 0) diagnostics.push(error(wholeFile('(configuration)'), 'no-intakes', 'No intake folder given, expected --intakes DIR or "intakes:" in rulecat.config.yaml'));
-  const rules = config.rulesIndex ? { rules: [], diagnostics: [], files: 0 } : readRules(config.rules, { effortByLevel: config.effortByLevel }, config.cwd);
-  const intakes = readIntakes(config.intakes, { platformFields: config.platformFields }, config.cwd);
+  const rules = config.rulesIndex
+    ? { rules: [], diagnostics: [], files: 0 }
+    : timed(timings, 'load rules', () => readRules(config.rules, { effortByLevel: config.effortByLevel }, config.cwd, config.cache || undefined));
+  const intakes = timed(timings, 'load intakes', () => readIntakes(config.intakes, { platformFields: config.platformFields }, config.cwd, config.cache || undefined));
   diagnostics.push(...rules.diagnostics, ...intakes.diagnostics);
-  const catalog = config.rulesIndex ? importCatalog(config.rulesIndex, config, intakes.intakes, diagnostics) : buildCatalog(rules.rules, intakes.intakes, diagnostics);
-  const attack = checkDocsInputs(config, catalog, diagnostics);
-  const matchInputs = readMatchInputs(config, diagnostics);
+  const catalog = timed(timings, 'model', () =>
+    config.rulesIndex ? importCatalog(config.rulesIndex, config, intakes.intakes, diagnostics) : buildCatalog(rules.rules, intakes.intakes, diagnostics),
+  );
+  const attack = timed(timings, 'model', () => checkDocsInputs(config, catalog, diagnostics));
+  const matchInputs = timed(timings, 'load mappings', () => readMatchInputs(config, diagnostics));
   return { catalog, matchInputs, diagnostics, ruleFiles: rules.files, attack };
 }
 
@@ -57,16 +63,21 @@ export interface BuildResult {
 }
 
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
-export async function build(config: Config): Promise<BuildResult> {
-  const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config);
-  const templates = loadTemplates(config.templates);
+export async function build(config: Config, timings?: Timings): Promise<BuildResult> {
+  const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config, timings);
+  const templates = timed(timings, 'plan', () => loadTemplates(config.templates));
   diagnostics.push(...templates.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics), catalog };
-  const match = config.rulesIndex ? matchExplicit(catalog) : matchCatalog(catalog, { mode: config.match, ...matchInputs });
-  const views = buildViews(catalog, match, config, attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)));
-  const planned = planOutputs(templates.templates, views, diagnostics);
-  await prepareMarkdown(markdownTexts(catalog, config));
-  const files = hasErrors(diagnostics) ? [] : renderFiles(planned, templates.partials, diagnostics);
+  const match = timed(timings, 'match', () => (config.rulesIndex ? matchExplicit(catalog) : matchCatalog(catalog, { mode: config.match, ...matchInputs })));
+  const near = config.nearMiss && !config.rulesIndex
+    ? timed(timings, 'match', () => new Map(catalog.intakes.map((i) => [i.uuid, nearMisses(i, catalog, match, { mode: config.match, ...matchInputs })])))
+    : undefined;
+  const views = timed(timings, 'plan', () =>
+    buildViews(catalog, match, config, attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)), near),
+  );
+  const planned = timed(timings, 'plan', () => planOutputs(templates.templates, views, diagnostics));
+  await timedAsync(timings, 'render', () => prepareMarkdown(markdownTexts(catalog, config)));
+  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, templates.partials, diagnostics));
   return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, matchInputs, match, views };
 }
 
@@ -86,6 +97,8 @@ function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
 
 export interface GenerateOptions {
   check: boolean;
+  /** Collects the time of each phase when given. */
+  timings?: Timings;
   /** Told when the run waits for another one writing the same output folder, or removes a stale lock. */
   notify?: (message: string) => void;
 }
@@ -96,12 +109,13 @@ export interface GenerateOptions {
  * around diff and apply.
  */
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
-  const result: GenerateResult = await build(config);
+  const timings = options.timings;
+  const result: GenerateResult = await build(config, timings);
   const outProblem = checkOutDir(config.out, config.cwd);
   if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);
   if (hasErrors(result.diagnostics)) return result;
   if (options.check) {
-    result.diff = diffOutput(config.out, result.files);
+    result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
     return result;
   }
   const fail = (place: string, code: string, message: string) => {
@@ -110,8 +124,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   try {
     const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;
     const locked = await withLock(config.out, { timeoutMs, notify: options.notify }, () => {
-      result.diff = diffOutput(config.out, result.files);
-      result.applied = applyOutput(result.diff, ownership(result.files));
+      result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
+      result.applied = timed(timings, 'write', () => applyOutput(result.diff!, ownership(result.files)));
     });
     if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
   } catch (e) {

@@ -21,6 +21,9 @@ Input options (all commands; default: rulecat.config.yaml in the working directo
   --match default|strict how rules are matched to intakes
   --rules-index FILE     a published rules_index.json as the rule set (instead of --rules)
   --attack FILE          ATT&CK table (default: the shipped Enterprise table)
+  --field-mapping FILE   rename Sigma field names per log source before matching
+  --logsources FILE      log-source evidence entries replacing the shipped ones
+  --cache DIR            cache of parsed inputs (default ~/.cache/rulecat); --no-cache: none
 
 generate:
   --out DIR              output folder
@@ -30,6 +33,8 @@ generate:
   --layer-style compat|rich  Navigator layers as the model's (compat) or layer format 4.5 (rich)
   --attribution          add author, source link and license notice to rule blocks
   --lock-timeout SECONDS wait this long for another run writing the same folder (default 30)
+  --near-miss            add the rules one missing field away to each intake page
+  --timings              print the time of each phase on stderr
 
 Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.`;
 

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { DOCS_KEYS, readDocsConfig, type DocsConfig } from './config-docs.js';
 import { error, wholeFile, type Diagnostic } from './diagnostics.js';
 import { readText } from './load/read-text.js';
+import { defaultCacheDir } from './load/input-cache.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
 import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
@@ -42,6 +43,10 @@ export interface Config extends DocsConfig {
   logsources?: string;
   /** Seconds a writing run waits for another one writing the same output folder (default 30). */
   lockTimeout?: number;
+  /** Folder of the input cache (parsed rules and intakes by content hash), or false for none. */
+  cache: string | false;
+  /** Add to each intake page the rules one missing field away (off by default: pages stay byte-exact). */
+  nearMiss?: boolean;
 }
 
 /** The package's own folder: the nearest parent with a package.json (from source or from dist/). */
@@ -78,16 +83,17 @@ export const DEFAULT_CONFIG: Config = {
   },
   attack: path.join(PACKAGE_ROOT, 'generator', 'data', 'attack-enterprise.json'),
   layerStyle: 'compat',
+  cache: defaultCacheDir(),
 };
 
 /** Values given on the command line (already relative to the working directory). */
-export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'fieldMapping' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle'>>;
+export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'fieldMapping' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle' | 'cache' | 'nearMiss'>>;
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'logsources', 'lockTimeout', ...DOCS_KEYS]);
+const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'logsources', 'lockTimeout', 'cache', 'nearMiss', ...DOCS_KEYS]);
 
 function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): Partial<Config> {
   const root = doc.value ?? {};
@@ -122,6 +128,15 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if (root[key] === undefined) continue;
     if (typeof root[key] === 'string' && root[key] !== '') out[key] = path.resolve(base, root[key] as string);
     else bad([key], 'a file path');
+  }
+  if (root.nearMiss !== undefined) {
+    if (typeof root.nearMiss === 'boolean') out.nearMiss = root.nearMiss;
+    else bad(['nearMiss'], 'true or false');
+  }
+  if (root.cache !== undefined) {
+    if (root.cache === false) out.cache = false;
+    else if (typeof root.cache === 'string' && root.cache !== '') out.cache = path.resolve(base, root.cache);
+    else bad(['cache'], 'a folder, or false for no cache');
   }
   if (root.lockTimeout !== undefined) {
     if (typeof root.lockTimeout === 'number' && root.lockTimeout >= 0 && Number.isFinite(root.lockTimeout)) out.lockTimeout = root.lockTimeout;

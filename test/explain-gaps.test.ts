@@ -3,6 +3,7 @@
  * matching: AND/OR/NOT, 1 of / all of, keywords, mappings, constants and
  * log sources. Expected answers are written out in full.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog, type Loaded } from '../generator/build.js';
@@ -131,6 +132,23 @@ describe('gaps', () => {
       { field: 'process.parent.executable', rules: 1, intakes: 1 },
       { field: 'registry.path', rules: 1, intakes: 1 },
     ]);
+  });
+});
+
+describe('near-miss section', () => {
+  it('lists, only when asked, the rules one field away on the intake page', async () => {
+    const args = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'mapping.yml'];
+    expect((await runCli([...args, '--out', 'plain'], root)).code).toBe(0);
+    expect((await runCli([...args, '--out', 'near', '--near-miss'], root)).code).toBe(0);
+    const page = `suggested_rules_${EDR}_do_not_edit_manually.md`;
+    const plain = readFileSync(path.join(root, 'plain', page), 'utf8');
+    const near = readFileSync(path.join(root, 'near', page), 'utf8');
+    expect(plain).not.toContain('one field away');
+    expect(near.startsWith(plain)).toBe(true);
+    expect(near.slice(plain.length)).toBe(
+      '\n#### Rules one field away\n\nThese rules do not apply to the intake yet: each would if its parser produced one of the fields listed.\n\n' +
+        '- All Of Rule: `process.parent.executable`\n- Keyword Rule: `registry.path`\n',
+    );
   });
 });
 

@@ -23,6 +23,8 @@ export const INPUT_FLAGS: Record<string, FlagSpec> = {
   match: { type: 'string' },
   'field-mapping': { type: 'string' },
   logsources: { type: 'string' },
+  cache: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   'rules-index': { type: 'string' },
   attack: { type: 'string' },
 };
@@ -37,7 +39,7 @@ export const commands: Record<string, Command> = {
     run: async (args, io) => (await import('./gaps-command.js')).runGaps(args, io),
   },
   generate: {
-    flags: { ...INPUT_FLAGS, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, date: { type: 'string' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'lock-timeout': { type: 'string' } },
+    flags: { ...INPUT_FLAGS, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, timings: { type: 'boolean' }, 'near-miss': { type: 'boolean' }, date: { type: 'string' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'lock-timeout': { type: 'string' } },
     run: async (args, io) => (await import('./generate-command.js')).runGenerate(args, io),
   },
   audit: {

@@ -7,6 +7,7 @@ import { displayPath } from '../load/walk-files.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { IO } from './commands.js';
 import { configFromArgs } from './input-config.js';
+import { formatTimings, type Timings } from '../timing.js';
 import { reportMatch, type MatchReport } from '../match/report.js';
 
 function matchingReport(result: GenerateResult): MatchReport | undefined {
@@ -59,7 +60,9 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     if (!/^\d+(\.\d+)?$/.test(lockTimeout)) throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
     config.lockTimeout = Number(lockTimeout);
   }
-  const result = await generate(config, { check, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
+  const timings: Timings | undefined = args.values.timings === true ? {} : undefined;
+  const result = await generate(config, { check, timings, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
+  if (timings) io.stderr(formatTimings(timings) + '\n');
   result.diagnostics = [...configProblems, ...result.diagnostics];
   const diff = result.diff;
   const changes = diff ? diff.added.length + diff.changed.length + diff.removed.length : 0;

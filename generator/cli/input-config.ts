@@ -21,6 +21,8 @@ export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config;
     match: match as Config['match'] | undefined,
     fieldMapping: str('field-mapping') && path.resolve(cwd, str('field-mapping')!),
     logsources: str('logsources') && path.resolve(cwd, str('logsources')!),
+    cache: v['no-cache'] === true ? false : str('cache') && path.resolve(cwd, str('cache')!),
+    nearMiss: v['near-miss'] === true ? true : undefined,
     ...docsOverrides(args, cwd),
   });
   return { ...resolved, config: applyAttributionFlag(resolved.config, args, cwd) };

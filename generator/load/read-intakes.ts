@@ -7,6 +7,8 @@
  *   <Module>/<intake>/tests/*.json           parsed test events
  * A manifest is a module's when another manifest lies below its folder.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
@@ -14,6 +16,7 @@ import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } fr
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
 import { readText } from './read-text.js';
+import { InputCache } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
@@ -63,7 +66,7 @@ function readTestEvents(files: FoundFile[], diagnostics: Diagnostic[]): { observ
   return { observed, count };
 }
 
-interface IntakeFolder {
+export interface IntakeFolder {
   dir: string;
   display: string;
   manifest: FoundFile;
@@ -72,7 +75,7 @@ interface IntakeFolder {
 }
 
 /** Group found files into intake folders; manifests with manifests below them are modules. */
-function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
+export function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
   const manifests = new Map<string, FoundFile>();
   for (const f of files) if (f.absolute.endsWith(MANIFEST)) manifests.set(f.absolute.slice(0, -MANIFEST.length), f);
   const modules = new Set<string>();
@@ -108,7 +111,7 @@ function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
   return [...folders.values()];
 }
 
-function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intake?: Intake; diagnostics: Diagnostic[] } {
+export function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intake?: Intake; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const local = (f: FoundFile) => f.absolute.slice(folder.dir.length + 1).split(path.sep).join('/');
   const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics);
@@ -144,20 +147,45 @@ function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intak
   return { intake, diagnostics };
 }
 
-/** All intakes under the given folders, in path order. */
-export function readIntakes(roots: readonly string[], options: IntakeOptions, cwd = process.cwd()): { intakes: Intake[]; diagnostics: Diagnostic[] } {
+/** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
+function folderHash(folder: IntakeFolder): string | undefined {
+  const hash = createHash('sha1');
+  try {
+    for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
+      hash.update(f.display).update('\u0000').update(readFileSync(f.absolute)).update('\u0000');
+    }
+  } catch {
+    return undefined; // unreadable: parse it to report why
+  }
+  return hash.digest('hex');
+}
+
+type Cached = { intake?: Intake; diagnostics: Diagnostic[] };
+
+/** All intakes under the given folders, in path order (unchanged folders come from the input cache). */
+export function readIntakes(
+  roots: readonly string[],
+  options: IntakeOptions,
+  cwd = process.cwd(),
+  cacheDir?: string,
+): { intakes: Intake[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const folders: IntakeFolder[] = [];
+  const intakes: Intake[] = [];
   for (const root of roots) {
     const walked = walkFiles(root, (name) => /\.(ya?ml|json)$/i.test(name), cwd);
     diagnostics.push(...walked.diagnostics);
-    folders.push(...findIntakeFolders(walked.files));
-  }
-  const results = folders.map((f) => readIntakeFolder(f, options));
-  const intakes: Intake[] = [];
-  for (const r of results) {
-    if (r.intake) intakes.push(r.intake);
-    diagnostics.push(...r.diagnostics);
+    const cache = new InputCache<Cached>(cacheDir, 'intakes', root, JSON.stringify(options));
+    for (const folder of findIntakeFolders(walked.files)) {
+      const hash = folderHash(folder);
+      let result = hash === undefined ? undefined : cache.get(folder.display, hash);
+      if (!result) {
+        result = readIntakeFolder(folder, options);
+        if (hash !== undefined) cache.set(folder.display, hash, result);
+      }
+      if (result.intake) intakes.push(result.intake);
+      diagnostics.push(...result.diagnostics);
+    }
+    cache.save();
   }
   return { intakes, diagnostics };
 }

@@ -1,13 +1,17 @@
 /**
  * What matching reads besides rules and intakes: the field mapping (optional)
- * and the log-source evidence table (shipped, optionally overridden).
+ * and the log-source evidence table (shipped, optionally overridden). Both
+ * come from the input cache when their bytes did not change.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT, type Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../match/logsource.js';
 import { readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
 import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
+import type { YamlDoc } from './read-yaml.js';
+import { InputCache, sha1 } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
 
@@ -18,17 +22,38 @@ export interface MatchInputs {
   table: LogsourceTable;
 }
 
-export function readMatchInputs(config: Pick<Config, 'fieldMapping' | 'logsources' | 'cwd'>, diagnostics: Diagnostic[]): MatchInputs {
-  let mapping: FieldMapping | undefined;
-  if (config.fieldMapping) {
-    const doc = readYamlFile(config.fieldMapping, displayPath(config.fieldMapping, config.cwd), diagnostics);
-    if (doc) mapping = readFieldMapping(doc, diagnostics);
+type Cached<T> = { value?: T; diagnostics: Diagnostic[] };
+
+/** Read and model one YAML file, or take the model from the cache when the file's bytes are unchanged. */
+function readModel<T>(file: string, display: string, kind: string, cacheDir: string | undefined, build: (doc: YamlDoc, d: Diagnostic[]) => T, diagnostics: Diagnostic[]): T | undefined {
+  let hash: string | undefined;
+  try {
+    hash = sha1(readFileSync(file));
+  } catch {
+    hash = undefined; // unreadable: reading it again reports why
   }
-  const shipped = readYamlFile(SHIPPED_LOGSOURCES, displayPath(SHIPPED_LOGSOURCES, config.cwd), diagnostics);
-  let table = shipped ? readLogsourceTable(shipped, diagnostics) : { products: {}, services: {}, categories: {} };
+  const cache = new InputCache<Cached<T>>(hash === undefined ? undefined : cacheDir, kind, file, display);
+  let result = hash === undefined ? undefined : cache.get(display, hash);
+  if (!result) {
+    const own: Diagnostic[] = [];
+    const doc = readYamlFile(file, display, own);
+    result = { value: doc ? build(doc, own) : undefined, diagnostics: own };
+    if (hash !== undefined) cache.set(display, hash, result);
+    cache.save();
+  }
+  diagnostics.push(...result.diagnostics);
+  return result.value;
+}
+
+export function readMatchInputs(config: Pick<Config, 'fieldMapping' | 'logsources' | 'cwd'> & { cache?: string | false }, diagnostics: Diagnostic[]): MatchInputs {
+  const cacheDir = config.cache || undefined;
+  const show = (file: string) => displayPath(file, config.cwd);
+  const mapping = config.fieldMapping ? readModel(config.fieldMapping, show(config.fieldMapping), 'mapping', cacheDir, readFieldMapping, diagnostics) : undefined;
+  const empty: LogsourceTable = { products: {}, services: {}, categories: {} };
+  let table = readModel(SHIPPED_LOGSOURCES, show(SHIPPED_LOGSOURCES), 'logsources', cacheDir, readLogsourceTable, diagnostics) ?? empty;
   if (config.logsources) {
-    const doc = readYamlFile(config.logsources, displayPath(config.logsources, config.cwd), diagnostics);
-    if (doc) table = mergeLogsourceTables(table, readLogsourceTable(doc, diagnostics));
+    const override = readModel(config.logsources, show(config.logsources), 'logsources', cacheDir, readLogsourceTable, diagnostics);
+    if (override) table = mergeLogsourceTables(table, override);
   }
   return { mapping, table };
 }

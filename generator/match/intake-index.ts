@@ -14,7 +14,7 @@ import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
 import { emptySet, fullSet, hasBit, intersect, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
-import { logsourceFit, type LogsourceTable } from './logsource.js';
+import { logsourceFit, logsourceParts, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
 import { testCanMatchConstants } from './values.js';
 
@@ -50,6 +50,8 @@ interface IntakeFacts {
   roots: RawName[];
   /** Lower-cased produced field → produced field. */
   lowerFields: Map<string, string>;
+  /** Answers of `derivedNames`, by rule field. */
+  memo: Map<string, DerivedName[]>;
 }
 
 const factsCache = new WeakMap<Intake, IntakeFacts>();
@@ -90,7 +92,7 @@ function factsOf(intake: Intake): IntakeFacts {
   }
   const lowerFields = new Map<string, string>();
   for (const f of intake.fields.keys()) if (!lowerFields.has(f.toLowerCase())) lowerFields.set(f.toLowerCase(), f);
-  facts = { bySuffix, roots, lowerFields };
+  facts = { bySuffix, roots, lowerFields, memo: new Map() };
   factsCache.set(intake, facts);
   return facts;
 }
@@ -117,6 +119,12 @@ const SPECIFIC = 8;
  */
 export function derivedNames(intake: Intake, source: string): DerivedName[] {
   const facts = factsOf(intake);
+  let known = facts.memo.get(source);
+  if (!known) facts.memo.set(source, (known = findDerivedNames(facts, source)));
+  return known;
+}
+
+function findDerivedNames(facts: IntakeFacts, source: string): DerivedName[] {
   const segments = source.split('.');
   const normalised = segments.map(normaliseName);
   const out: DerivedName[] = [];
@@ -173,12 +181,24 @@ export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolea
 
 /** False only when every carrier of the compared field holds constants the test cannot match. */
 export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: boolean): boolean {
-  if (!test.compared) return true;
-  const fields = carriers(intake, test.compared, derivedAllowed);
-  return fields.length === 0 || fields.some((f) => {
-    const constants = intake.constants.get(f);
+  const need = test.compared;
+  if (!need) return true;
+  let carried = false;
+  const holds = (field: string) => {
+    carried = true;
+    const constants = intake.constants.get(field);
     return constants === undefined || testCanMatchConstants(test.test, constants);
-  });
+  };
+  for (const name of need.names) {
+    if (!isPattern(name)) {
+      if (intake.fields.has(name) && holds(name)) return true;
+    } else {
+      const re = globRegExp(name);
+      for (const f of intake.fields.keys()) if (re.test(f) && holds(f)) return true;
+    }
+  }
+  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) if (holds(d.target)) return true;
+  return !carried;
 }
 
 export interface MatchContext {
@@ -264,15 +284,17 @@ function derivedCandidates(index: IntakeIndex, source: string): BitSet | undefin
   return out;
 }
 
+/** Intakes a log source fits: the intersection of where its product, service and category fit, each computed once. */
 export function fitSet(index: IntakeIndex, logsource: LogSource, table: LogsourceTable): BitSet {
-  const key = `${logsource.product ?? ''}\u0000${logsource.service ?? ''}\u0000${logsource.category ?? ''}`;
-  let set = index.fitCache.get(key);
-  if (!set) {
-    set = emptySet(index.size);
-    index.intakes.forEach((intake, i) => {
-      if (logsourceFit(logsource, intake, table).fits) setBit(set!, i);
-    });
-    index.fitCache.set(key, set);
+  let set = fullSet(index.size);
+  for (const part of logsourceParts(logsource, table)) {
+    let partSet = index.fitCache.get(part.key);
+    if (!partSet) {
+      partSet = emptySet(index.size);
+      for (let i = 0; i < index.size; i++) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+      index.fitCache.set(part.key, partSet);
+    }
+    set = intersect(set, partSet);
   }
   return set;
 }
@@ -294,7 +316,14 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
   const all = fullSet(index.size);
   const scope = context.features.logsource ? fitSet(index, context.logsource, context.table) : all;
   const derivedScope = context.features.derived ? scope : none;
+  const fieldMemo = new Map<string, BitSet>();
   const field = (need: FieldNeed): BitSet => {
+    const key = `${need.source}\u0000${need.names.join('\u0000')}`;
+    let known = fieldMemo.get(key);
+    if (!known) fieldMemo.set(key, (known = computeField(need)));
+    return known;
+  };
+  const computeField = (need: FieldNeed): BitSet => {
     let set = none;
     for (const name of need.names) {
       const s = producersOf(index, name);

@@ -39,11 +39,25 @@ function regex(source: string): RegExp {
   return re;
 }
 
+const prefixCache = new WeakMap<Intake, Map<string, boolean>>();
+
 function fieldProduced(intake: Intake, pattern: string): boolean {
   if (!pattern.endsWith('.*')) return intake.fields.has(pattern);
-  const prefix = pattern.slice(0, -1);
-  for (const f of intake.fields.keys()) if (f.startsWith(prefix)) return true;
-  return false;
+  let known = prefixCache.get(intake);
+  if (!known) prefixCache.set(intake, (known = new Map()));
+  let answer = known.get(pattern);
+  if (answer === undefined) {
+    const prefix = pattern.slice(0, -1);
+    answer = false;
+    for (const f of intake.fields.keys()) {
+      if (f.startsWith(prefix)) {
+        answer = true;
+        break;
+      }
+    }
+    known.set(pattern, answer);
+  }
+  return answer;
 }
 
 /** Why the item holds for the intake, or undefined when it does not. */
@@ -106,37 +120,58 @@ function productByName(product: string, intake: Intake): string | undefined {
   return hit === undefined ? undefined : `"${hit}" names ${product}`;
 }
 
-export function logsourceFit(ls: LogSource, intake: Intake, table: LogsourceTable): Fit {
-  const evidence: string[] = [];
-  let fits = true;
+export interface PartFit {
+  fits: boolean;
+  evidence: string;
+}
+
+/** The keys of a log source, each with how to decide it on an intake (and a cache key). */
+export function logsourceParts(ls: LogSource, table: LogsourceTable): { key: string; fit: (intake: Intake) => PartFit }[] {
+  const parts: { key: string; fit: (intake: Intake) => PartFit }[] = [];
   if (ls.product !== undefined) {
-    const items = table.products[ls.product];
-    const why = items ? firstHolding(items, intake) : productByName(ls.product, intake);
-    if (why === undefined) fits = false;
-    evidence.push(`product ${ls.product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}`);
+    const product = ls.product;
+    const items = table.products[product];
+    parts.push({
+      key: `product\u0000${product}`,
+      fit: (intake) => {
+        const why = items ? firstHolding(items, intake) : productByName(product, intake);
+        return { fits: why !== undefined, evidence: `product ${product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}` };
+      },
+    });
   }
   if (ls.service !== undefined) {
-    const items = table.services[`${ls.product ?? ''}/${ls.service}`] ?? table.services[`${ls.product ?? ''}/*`] ?? table.services[ls.service];
-    if (!items && ls.product === undefined) {
-      // A service without a product names the software itself (`service: apache`).
-      const why = productByName(ls.service, intake);
-      if (why === undefined) fits = false;
-      evidence.push(`service ${ls.service}: ${why ?? 'not in the table and not named by the intake'}`);
-    } else if (!items) evidence.push(`service ${ls.service}: not in the table, not decided by log source`);
-    else {
-      const why = firstHolding(items, intake);
-      if (why === undefined) fits = false;
-      evidence.push(`service ${ls.service}: ${why ?? 'no evidence in the intake'}`);
-    }
+    const service = ls.service;
+    const items = table.services[`${ls.product ?? ''}/${service}`] ?? table.services[`${ls.product ?? ''}/*`] ?? table.services[service];
+    parts.push({
+      key: `service\u0000${ls.product ?? ''}\u0000${service}`,
+      fit: (intake) => {
+        if (!items && ls.product === undefined) {
+          // A service without a product names the software itself (`service: apache`).
+          const why = productByName(service, intake);
+          return { fits: why !== undefined, evidence: `service ${service}: ${why ?? 'not in the table and not named by the intake'}` };
+        }
+        if (!items) return { fits: true, evidence: `service ${service}: not in the table, not decided by log source` };
+        const why = firstHolding(items, intake);
+        return { fits: why !== undefined, evidence: `service ${service}: ${why ?? 'no evidence in the intake'}` };
+      },
+    });
   }
   if (ls.category !== undefined) {
-    const items = table.categories[ls.category];
-    if (!items) evidence.push(`category ${ls.category}: not in the table, not decided by log source`);
-    else {
-      const why = firstHolding(items, intake);
-      if (why === undefined) fits = false;
-      evidence.push(`category ${ls.category}: ${why ?? 'no evidence in the intake'}`);
-    }
+    const category = ls.category;
+    const items = table.categories[category];
+    parts.push({
+      key: `category\u0000${category}`,
+      fit: (intake) => {
+        if (!items) return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };
+        const why = firstHolding(items, intake);
+        return { fits: why !== undefined, evidence: `category ${category}: ${why ?? 'no evidence in the intake'}` };
+      },
+    });
   }
-  return { fits, evidence };
+  return parts;
+}
+
+export function logsourceFit(ls: LogSource, intake: Intake, table: LogsourceTable): Fit {
+  const decided = logsourceParts(ls, table).map((p) => p.fit(intake));
+  return { fits: decided.every((d) => d.fits), evidence: decided.map((d) => d.evidence) };
 }

@@ -6,7 +6,7 @@ import type { FieldMapping } from '../model/field-mapping.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
 import { emptySet, members, union, type BitSet } from './bitset.js';
-import { ruleCanMatch, type MatchMode } from './evaluate.js';
+import { ruleCanMatch, type Lattice, type MatchMode } from './evaluate.js';
 import { ALL_FEATURES, bitsetLattice, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
 import { ruleNeeds } from './needs.js';
@@ -27,9 +27,21 @@ export interface CatalogMatch {
   intakesByRule: Map<Rule, Intake[]>;
 }
 
+const lattices = new WeakMap<IntakeIndex, Map<string, Lattice<BitSet>>>();
+
+/** One lattice per log source (its scope and derived names depend on it), reused by every rule with that log source. */
+function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Lattice<BitSet> {
+  let byLogsource = lattices.get(index);
+  if (!byLogsource) lattices.set(index, (byLogsource = new Map()));
+  const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${JSON.stringify(options.features ?? ALL_FEATURES)}`;
+  let L = byLogsource.get(key);
+  if (!L) byLogsource.set(key, (L = bitsetLattice(index, { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table })));
+  return L;
+}
+
 /** Where a rule's own detection can be true: the union over the readings of its field names. */
 export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): BitSet {
-  const L = bitsetLattice(index, { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table });
+  const L = latticeFor(index, rule, options);
   return renamingsFor(rule.logsource, options.mapping).reduce((acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)), L.bottom);
 }
 

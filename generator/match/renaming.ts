@@ -64,9 +64,20 @@ function pipelineRenaming(pipeline: string, entries: MappingEntry[]): Renaming {
   };
 }
 
-/** Every reading of a rule's fields under the mapping (at least one). */
+const readingsCache = new WeakMap<FieldMapping, Map<string, Renaming[]>>();
+
+/** Every reading of a rule's fields under the mapping (at least one); computed once per log source. */
 export function renamingsFor(logsource: LogSource, mapping: FieldMapping | undefined): Renaming[] {
   if (!mapping) return [AS_WRITTEN];
+  let byLogsource = readingsCache.get(mapping);
+  if (!byLogsource) readingsCache.set(mapping, (byLogsource = new Map()));
+  const key = `${logsource.product ?? ''}\u0000${logsource.category ?? ''}\u0000${logsource.service ?? ''}`;
+  let readings = byLogsource.get(key);
+  if (!readings) byLogsource.set(key, (readings = computeRenamings(logsource, mapping)));
+  return readings;
+}
+
+function computeRenamings(logsource: LogSource, mapping: FieldMapping): Renaming[] {
   const out: Renaming[] = [];
   for (const pipeline of mapping.pipelines) {
     const entries = applicableEntries(

@@ -80,6 +80,22 @@ function sameKind(value: Scalar, constant: Scalar): boolean {
   return true;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** The regular expression a (wildcard) value stands for under the modifiers; windash variants as alternatives. */
+function valuePattern(m: readonly string[], value: string): RegExp {
+  const key = `${m.join('|')}\u0000${value}`;
+  let re = patterns.get(key);
+  if (!re) {
+    const flags = m.includes('cased') ? 's' : 'is';
+    const variants = (m.includes('windash') ? windashVariants(value) : [value]).map(wildcardSource);
+    const core = variants.length === 1 ? variants[0] : `(?:${variants.join('|')})`;
+    const source = m.includes('contains') ? core : m.includes('startswith') ? `^${core}` : m.includes('endswith') ? `${core}$` : `^${core}$`;
+    patterns.set(key, (re = new RegExp(source, flags)));
+  }
+  return re;
+}
+
 /** Whether one test value can match one constant; undefined when undecidable. */
 function valueMatches(test: FieldTest, value: Scalar, constant: Scalar): boolean | undefined {
   const m = test.modifiers;
@@ -102,13 +118,7 @@ function valueMatches(test: FieldTest, value: Scalar, constant: Scalar): boolean
       return undefined;
     }
   }
-  const flags = m.includes('cased') ? 's' : 'is';
-  const variants = m.includes('windash') ? windashVariants(String(value)) : [String(value)];
-  return variants.some((v) => {
-    const core = wildcardSource(v);
-    const source = m.includes('contains') ? core : m.includes('startswith') ? `^${core}` : m.includes('endswith') ? `${core}$` : `^${core}$`;
-    return new RegExp(source, flags).test(text);
-  });
+  return valuePattern(m, String(value)).test(text);
 }
 
 /**

@@ -35,6 +35,14 @@ export interface IntakeView {
   navigatorLink: string;
   /** ATT&CK Navigator layer in the model's form (SPEC §3). */
   layer: Record<string, unknown>;
+  /** Rules that one more field would make apply (empty unless near misses are asked for). */
+  nearMiss: NearMissView[];
+}
+
+export interface NearMissView {
+  title: string;
+  /** The fields, each of which alone would make the rule apply. */
+  fields: string[];
 }
 
 export interface Views extends Partial<Omit<DocsViews, 'intakes'>> {
@@ -61,6 +69,11 @@ export function ruleView(rule: Rule): RuleView {
   };
 }
 
+function sortedNearMisses(list: readonly { rule: Rule; fields: string[] }[]): NearMissView[] {
+  const views = list.map((n) => ({ title: n.rule.title, fields: n.fields })).sort((a, b) => byCodePoint(a.title, b.title));
+  return views.filter((v, i) => i === 0 || v.title !== views[i - 1].title);
+}
+
 /** Rules sorted by title (code points), each title once. */
 export function sortedUnique(rules: readonly RuleView[]): RuleView[] {
   const sorted = [...rules].sort((a, b) => byCodePoint(a.title, b.title) || byCodePoint(a.id, b.id));
@@ -83,7 +96,7 @@ export function intakeInfo(intake: Intake): IntakeInfo {
 }
 
 /** The view of one intake given the rules applying to it. */
-export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], config: Pick<Config, 'layer'>): IntakeView {
+export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], config: Pick<Config, 'layer'>, nearMiss: NearMissView[] = []): IntakeView {
   // Every matching rule contributes techniques, even one whose title repeats another's.
   const techniques = techniqueCoverage(ruleViews);
   const layerFile = `attack_${intake.uuid}_do_not_edit_manually.json`;
@@ -96,16 +109,25 @@ export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], c
     layerUrl,
     navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
     layer: compatLayer(intake.name, techniques, config),
+    nearMiss,
   };
 }
 
-export function buildViews(catalog: Catalog, match: CatalogMatch, config: Config, extend?: ExtendViews): Views {
+/** Near misses per intake uuid, when asked for. */
+export type NearMisses = ReadonlyMap<string, readonly { rule: Rule; fields: string[] }[]>;
+
+export function buildViews(catalog: Catalog, match: CatalogMatch, config: Config, extend?: ExtendViews, nearMisses?: NearMisses): Views {
   const views = new Map<Rule, RuleView>();
   const attribute = (rule: Rule, view: RuleView) => (config.attribution ? { ...view, attribution: attributionView(rule, config.attribution, config.cwd) } : view);
   for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, attribute(rule, ruleView(rule)));
   const base: Views = {
     intakes: catalog.intakes.map((intake) =>
-      intakeView(intakeInfo(intake), (match.rulesByIntake.get(intake.uuid) ?? []).map((r) => views.get(r)!), config),
+      intakeView(
+        intakeInfo(intake),
+        (match.rulesByIntake.get(intake.uuid) ?? []).map((r) => views.get(r)!),
+        config,
+        sortedNearMisses(nearMisses?.get(intake.uuid) ?? []),
+      ),
     ),
     rules: sortedUnique([...views.values()]),
   };
