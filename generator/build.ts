@@ -65,7 +65,7 @@ export interface BuildResult {
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
 export async function build(config: Config, timings?: Timings): Promise<BuildResult> {
   const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config, timings);
-  const templates = timed(timings, 'plan', () => loadTemplates(config.templates));
+  const templates = timed(timings, 'plan', () => loadTemplates(config.templates, config.cwd));
   diagnostics.push(...templates.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics), catalog };
   const match = timed(timings, 'match', () => (config.rulesIndex ? matchExplicit(catalog) : matchCatalog(catalog, { mode: config.match, ...matchInputs })));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
 import type { YamlDoc } from './load/read-yaml.js';
 
-export const LAYER_STYLES = ['compat', 'rich'] as const;
+export const LAYER_STYLES = ['compat', 'rich', 'both'] as const;
 export type LayerStyle = (typeof LAYER_STYLES)[number];
 
 export interface AttributionConfig {
@@ -69,7 +69,7 @@ export function readDocsConfig(doc: YamlDoc, root: Record<string, unknown>, base
   }
   if (root.layerStyle !== undefined) {
     if ((LAYER_STYLES as readonly unknown[]).includes(root.layerStyle)) out.layerStyle = root.layerStyle as LayerStyle;
-    else bad(['layerStyle'], LAYER_STYLES.join(' or '));
+    else bad(['layerStyle'], `${LAYER_STYLES.slice(0, -1).join(', ')} or ${LAYER_STYLES[LAYER_STYLES.length - 1]}`);
   }
   const a = root.attribution;
   if (a === true) out.attribution = defaultAttribution(base);

@@ -9,35 +9,10 @@
  * by shared code so the two forms cannot drift apart in their rules.
  */
 
-export const ATTACK_TABLE_FORMAT = 'rulecat-attack-table/1';
+import { ATTACK_TABLE_FORMAT, type AttackTable, type AttackTactic, type AttackTechnique, type TechniqueStatus } from '../generator/model/attack.js';
 
-export type TechniqueStatus = 'active' | 'deprecated' | 'revoked';
-
-export interface AttackTactic {
-  id: string;
-  shortname: string;
-  name: string;
-}
-
-export interface AttackTechnique {
-  id: string;
-  name: string;
-  /** Tactic shortnames in matrix order; names outside the matrix (only on revoked/deprecated techniques) come last. */
-  tactics: string[];
-  parent: string | null;
-  status: TechniqueStatus;
-  /** Final replacement of a revoked technique (end of the revoked-by chain); null otherwise. */
-  replacedBy: string | null;
-}
-
-export interface AttackTable {
-  format: typeof ATTACK_TABLE_FORMAT;
-  domain: string;
-  version: string;
-  source: string;
-  tactics: AttackTactic[];
-  techniques: AttackTechnique[];
-}
+export { ATTACK_TABLE_FORMAT };
+export type { AttackTable, AttackTactic, AttackTechnique, TechniqueStatus };
 
 export interface ConvertOptions {
   /** ATT&CK version used when the input does not declare one. */

@@ -33,7 +33,7 @@ describe('documentation settings', () => {
     const { diagnostics } = resolveConfig(root, undefined, {});
     expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
       '2:7 Unexpected value for "date", expected a date YYYY-MM-DD',
-      '1:13 Unexpected value for "layerStyle", expected compat or rich',
+      '1:13 Unexpected value for "layerStyle", expected compat, rich or both',
       '4:3 Unknown setting "attribution.licence", expected one of: notice, sourceUrl, sourceRoot',
     ]);
   });
@@ -41,7 +41,7 @@ describe('documentation settings', () => {
   it('rejects an unknown --layer-style', async () => {
     const r = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--layer-style', 'fancy'], tree());
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('rulecat generate: Unexpected --layer-style fancy, expected compat or rich\n');
+    expect(r.stderr).toBe('rulecat generate: Unexpected --layer-style fancy, expected compat, rich or both\n');
   });
 
   it('validates tags against another ATT&CK table given with --attack', async () => {

@@ -14,7 +14,7 @@ export function docsOverrides(args: ParsedArgs, cwd: string): ConfigOverrides {
   const date = str('date');
   if (date !== undefined && !isIsoDate(date)) throw new UsageError(`Unexpected --date ${date}, expected a date YYYY-MM-DD`);
   const style = str('layer-style');
-  if (style !== undefined && !(LAYER_STYLES as readonly string[]).includes(style)) throw new UsageError(`Unexpected --layer-style ${style}, expected ${LAYER_STYLES.join(' or ')}`);
+  if (style !== undefined && !(LAYER_STYLES as readonly string[]).includes(style)) throw new UsageError(`Unexpected --layer-style ${style}, expected ${`${LAYER_STYLES.slice(0, -1).join(', ')} or ${LAYER_STYLES[LAYER_STYLES.length - 1]}`}`);
   return { rulesIndex: file('rules-index'), attack: file('attack'), date, layerStyle: style as LayerStyle | undefined };
 }
 

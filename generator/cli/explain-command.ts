@@ -1,12 +1,10 @@
 /**
  * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
  */
-import { loadCatalog } from '../build.js';
-import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { explainPair, type Explanation } from '../match/explain.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { IO } from './commands.js';
-import { configFromArgs } from './input-config.js';
+import { loadForCommand } from './input-config.js';
 import { describeUnresolved, resolveIntake, resolveRule } from './resolve-names.js';
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
@@ -49,13 +47,9 @@ export async function runExplain(args: ParsedArgs, io: IO): Promise<number> {
   const ruleQuery = args.values.rule;
   const intakeQuery = args.values.intake;
   if (typeof ruleQuery !== 'string' || typeof intakeQuery !== 'string') throw new UsageError('explain needs --rule ID|TITLE and --intake UUID|NAME|SLUG');
-  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
-  const loaded = loadCatalog(config);
-  const problems = [...configProblems, ...loaded.diagnostics];
-  if (hasErrors(problems)) {
-    for (const d of problems.filter((p) => p.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
-    return 2;
-  }
+  const inputs = loadForCommand(args, io);
+  if (!inputs) return 2;
+  const { config, loaded } = inputs;
   const rule = resolveRule(ruleQuery, loaded.catalog.rules);
   const intake = resolveIntake(intakeQuery, loaded.catalog.intakes);
   if (rule.found === undefined || intake.found === undefined) {

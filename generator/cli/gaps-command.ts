@@ -1,13 +1,11 @@
 /**
  * `rulecat gaps --intake UUID|NAME|SLUG [--json] [--limit N]` and `rulecat gaps --all [--json]`.
  */
-import { loadCatalog } from '../build.js';
-import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { catalogGaps, intakeGaps, type Gap } from '../match/gaps.js';
 import { matchCatalog } from '../match/match-catalog.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { IO } from './commands.js';
-import { configFromArgs } from './input-config.js';
+import { loadForCommand } from './input-config.js';
 import { describeUnresolved, resolveIntake } from './resolve-names.js';
 
 function formatGaps(gaps: Gap[]): string[] {
@@ -21,13 +19,9 @@ export async function runGaps(args: ParsedArgs, io: IO): Promise<number> {
   const limitText = args.values.limit;
   const limit = typeof limitText === 'string' ? Number(limitText) : all ? 5 : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`Unexpected --limit ${String(limitText)}, expected a positive integer`);
-  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
-  const loaded = loadCatalog(config);
-  const problems = [...configProblems, ...loaded.diagnostics];
-  if (hasErrors(problems)) {
-    for (const d of problems.filter((p) => p.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
-    return 2;
-  }
+  const inputs = loadForCommand(args, io);
+  if (!inputs) return 2;
+  const { config, loaded } = inputs;
   const options = { mode: config.match, ...loaded.matchInputs };
   const match = matchCatalog(loaded.catalog, options);
   if (all) {

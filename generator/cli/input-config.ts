@@ -3,7 +3,8 @@
  */
 import path from 'node:path';
 import { resolveConfig, type Config } from '../config.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { loadCatalog, type Loaded } from '../build.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { applyAttributionFlag, docsOverrides } from './docs-flags.js';
 
@@ -26,4 +27,14 @@ export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config;
     ...docsOverrides(args, cwd),
   });
   return { ...resolved, config: applyAttributionFlag(resolved.config, args, cwd) };
+}
+
+/** Configuration and catalog for a command that reads inputs; undefined (errors printed) when they are invalid. */
+export function loadForCommand(args: ParsedArgs, io: { stderr: (s: string) => void; cwd: string }): { config: Config; loaded: Loaded } | undefined {
+  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+  const loaded = loadCatalog(config);
+  const problems = [...configProblems, ...loaded.diagnostics];
+  if (!hasErrors(problems)) return { config, loaded };
+  for (const d of problems.filter((p) => p.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
+  return undefined;
 }

@@ -14,6 +14,10 @@ export function readYamlFile(absolute: string, display: string, diagnostics: Dia
   diagnostics.push(...yamlProblems);
   if (yamlProblems.length > 0) return undefined;
   if (docs.length === 0 && allowEmpty) return undefined;
+  if (docs.length === 0) {
+    diagnostics.push(error(wholeFile(display), 'empty-file', 'Empty file, expected a YAML document'));
+    return undefined;
+  }
   if (docs.length !== 1) {
     diagnostics.push(error(wholeFile(display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`));
     return undefined;

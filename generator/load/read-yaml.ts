@@ -121,7 +121,8 @@ export function readYamlDocs(
     const keyOffsets = new Map<string, number>();
     const scalarTypes = new Map<string, string>();
     let budget = limits.maxAliasValues;
-    const targets = aliasTargets(doc);
+    // Aliases need an anchor (`&name`) before them: without `&` in the text there is nothing to resolve.
+    const targets = text.includes('&') ? aliasTargets(doc) : new Map<unknown, unknown>();
     const unresolved: Diagnostic[] = [];
     const convert = (node: unknown, k: string, depth: number, viaAlias: boolean, alias: number): unknown => {
       if (depth > limits.maxDepth) {

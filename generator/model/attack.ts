@@ -17,16 +17,16 @@ export interface AttackTactic {
 export interface AttackTechnique {
   id: string;
   name: string;
-  /** Tactic shortnames, matrix order. */
+  /** Tactic shortnames in matrix order; names outside the matrix (only on revoked/deprecated techniques) come last. */
   tactics: string[];
   parent: string | null;
   status: TechniqueStatus;
-  /** Final replacement of a revoked technique; null otherwise. */
+  /** Final replacement of a revoked technique (end of the revoked-by chain); null otherwise. */
   replacedBy: string | null;
 }
 
 export interface AttackTable {
-  format: string;
+  format: typeof ATTACK_TABLE_FORMAT;
   domain: string;
   version: string;
   source: string;

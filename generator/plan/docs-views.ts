@@ -38,23 +38,36 @@ export interface DocsViews {
   catalogLayer: CatalogLayerView;
 }
 
-function layerOf(name: string, rules: readonly RuleView[], config: Config, attack: AttackIndex, description: string): Record<string, unknown> {
-  if (config.layerStyle === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
+function layerOf(name: string, rules: readonly RuleView[], config: Config, attack: AttackIndex, description: string, style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich'): Record<string, unknown> {
+  if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
   const options = { name: `SEKOIA.IO x ${name}`, description, ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl) };
   return richLayer(rules, attack, options);
 }
 
 const scoreNote = 'the score of a technique is the number of rules that detect it';
 
+/** File of the rich layer written beside the compat one when the style is `both`. */
+export const richLayerFile = (uuid: string) => `attack_${uuid}_rich_do_not_edit_manually.json`;
+
+/**
+ * An intake's view with its layer in the configured style (`rules`: every rule
+ * applying to it, repeated titles included). With `both`, the layer pages link
+ * to stays compat and a rich one is added beside it.
+ */
+export function styledIntakeView(v: IntakeView, rules: readonly RuleView[], config: Config, attack: AttackIndex): IntakeView {
+  if (config.layerStyle === 'compat') return v;
+  const rich = layerOf(v.intake.name, rules, config, attack, `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`, 'rich');
+  if (config.layerStyle === 'rich' || v.rules.length === 0) return config.layerStyle === 'rich' ? { ...v, layer: rich } : v;
+  const file = richLayerFile(v.intake.uuid);
+  const url = config.layer.baseUrl + file;
+  return { ...v, rich: { layer: rich, layerFile: file, layerUrl: url, navigatorLink: config.layer.navigatorUrl + encodeURIComponent(url) } };
+}
+
 export function docsViews(catalog: Catalog, match: CatalogMatch, config: Config, attack: AttackIndex, ruleViews: ReadonlyMap<Rule, RuleView>, intakes: readonly IntakeView[]): DocsViews {
   const all = [...ruleViews.values()];
   const unique = sortedUnique(all);
   const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);
-  const layered = intakes.map((v) =>
-    config.layerStyle === 'compat'
-      ? v
-      : { ...v, layer: layerOf(v.intake.name, rulesOf(v.intake.uuid), config, attack, `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`) },
-  );
+  const layered = intakes.map((v) => styledIntakeView(v, rulesOf(v.intake.uuid), config, attack));
   const date = catalogDate(config.date, unique);
   const layerUrl = config.layer.baseUrl + CATALOG_LAYER_FILE;
   const indexed = catalog.rules

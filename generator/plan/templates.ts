@@ -14,6 +14,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { readText } from '../load/read-text.js';
+import { displayPath } from '../load/walk-files.js';
 
 export const COLLECTIONS = ['intake', 'catalog', 'outputs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -65,7 +66,7 @@ function parseTemplate(file: string, name: string, text: string, diagnostics: Di
 }
 
 /** Every `*.hbs` template of a folder, sorted by name. Partials (`_*.hbs`) are not outputs. */
-export function loadTemplates(folder: string): { templates: OutputTemplate[]; partials: Map<string, string>; diagnostics: Diagnostic[] } {
+export function loadTemplates(folder: string, cwd = process.cwd()): { templates: OutputTemplate[]; partials: Map<string, string>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const templates: OutputTemplate[] = [];
   const partials = new Map<string, string>();
@@ -76,8 +77,9 @@ export function loadTemplates(folder: string): { templates: OutputTemplate[]; pa
     return { templates, partials, diagnostics: [error(wholeFile(folder), 'templates-missing', 'Templates folder does not exist')] };
   }
   for (const name of names) {
-    const file = path.join(folder, name);
-    const { text, diagnostics: problems } = readText(file);
+    const absolute = path.join(folder, name);
+    const file = displayPath(absolute, cwd);
+    const { text, diagnostics: problems } = readText(absolute, file);
     diagnostics.push(...problems);
     if (text === undefined) continue;
     if (name.startsWith('_')) {

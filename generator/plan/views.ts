@@ -37,6 +37,8 @@ export interface IntakeView {
   layer: Record<string, unknown>;
   /** Rules that one more field would make apply (empty unless near misses are asked for). */
   nearMiss: NearMissView[];
+  /** The rich layer written beside the compat one (layer style `both`). */
+  rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
 }
 
 export interface NearMissView {
@@ -69,7 +71,7 @@ export function ruleView(rule: Rule): RuleView {
   };
 }
 
-function sortedNearMisses(list: readonly { rule: Rule; fields: string[] }[]): NearMissView[] {
+export function sortedNearMisses(list: readonly { rule: Rule; fields: string[] }[]): NearMissView[] {
   const views = list.map((n) => ({ title: n.rule.title, fields: n.fields })).sort((a, b) => byCodePoint(a.title, b.title));
   return views.filter((v, i) => i === 0 || v.title !== views[i - 1].title);
 }

@@ -2,7 +2,7 @@
  * Handlebars helpers: the only ways templates put data into outputs, each
  * escaping for its destination (markdown title, markdown block, JSON, URL).
  */
-import { admonitionTitle, indentedBlock } from './markdown.js';
+import { admonitionTitle, indentedBlock, inlineName } from './markdown.js';
 import { pyJson } from './py-json.js';
 
 type HelperOptions = { hash?: Record<string, unknown> };
@@ -21,6 +21,8 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
     const width = (options as HelperOptions | undefined)?.hash?.indent;
     return indentedBlock(text(v, 'mdBlock'), ' '.repeat(typeof width === 'number' ? width : 4));
   },
+  /** A name inside a sentence or link text: verbatim but on one line, no raw HTML, no include. */
+  mdName: (v: unknown) => inlineName(text(v, 'mdName')),
   /** JSON as Python's json.dumps writes it. */
   pyjson: (v: unknown) => pyJson(v),
   /** Pretty JSON (2 spaces), for outputs read by people and programs. */

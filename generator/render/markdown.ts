@@ -97,22 +97,38 @@ function findUnsafe(text: string): Unsafe {
  * uses, accepts more as raw HTML, e.g. `<img/src=x/onerror=...>`). Text
  * without any of these is returned unchanged.
  */
+const neutralized = new Map<string, string>();
+
 export function neutralizeHtml(text: string): string {
   if (!MAY_HOLD_MARKUP.test(text)) return text;
+  // A description appears on every page its rule is listed on: look at it once.
+  let known = neutralized.get(text);
+  if (known === undefined) {
+    if (neutralized.size >= 50_000) neutralized.clear(); // bounded in a long-running preview server
+    neutralized.set(text, (known = neutralizeMarkup(text)));
+  }
+  return known;
+}
+
+function neutralizeMarkup(text: string): string {
   const { keepLt, html, links, unparsed } = findUnsafe(text);
   // Python-Markdown's inline HTML needs a `>` to close the tag; a long text is not looked at that closely.
   const lastGt = unparsed ? text.length : text.lastIndexOf('>');
   const inHtml = new Set<number>();
   for (const [start, end] of html) for (let i = text.indexOf('<', start); i >= 0 && i < end; i = text.indexOf('<', i + 1)) inHtml.add(i);
   const escapeBracket = new Set(links);
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
+  const parts: string[] = [];
+  let last = 0;
+  for (let i = text.search(/[<[]/); i >= 0 && i < text.length; i++) {
     const c = text[i];
-    if (c === '<' && (inHtml.has(i) || (i < lastGt && /[A-Za-z/!?]/.test(text[i + 1] ?? '') && !keepLt.has(i)))) out += '&lt;';
-    else if (c === '[' && escapeBracket.has(i)) out += '\\[';
-    else out += c;
+    const escaped =
+      c === '<' && (inHtml.has(i) || (i < lastGt && /[A-Za-z/!?]/.test(text[i + 1] ?? '') && !keepLt.has(i))) ? '&lt;' : c === '[' && escapeBracket.has(i) ? '\\[' : undefined;
+    if (escaped === undefined) continue;
+    parts.push(text.slice(last, i), escaped);
+    last = i + 1;
   }
-  return out;
+  parts.push(text.slice(last));
+  return parts.join('');
 }
 
 /**
@@ -144,4 +160,13 @@ export function indentedBlock(text: string, indent = '    '): string {
       return i === 0 ? guarded : indent + guarded;
     })
     .join('\n');
+}
+
+/**
+ * An intake name inside a sentence or link text: verbatim (`[BETA]`, `&` and
+ * all, as the model pages print it), but on one line, without raw HTML and
+ * without an include directive.
+ */
+export function inlineName(name: string): string {
+  return name.replace(/\r\n?|\n/g, ' ').replace(/</g, '&lt;').replace(/\{!/g, '{\\!');
 }

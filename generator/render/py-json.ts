@@ -4,13 +4,32 @@
  * insertion order. Built on the native JSON.stringify, whose escapes of
  * `"`, `\`, control characters and lone surrogates are Python's too; only
  * separators and non-ASCII characters differ, and are rewritten in one pass.
+ * The pass is a plain scan: a regular expression over a whole string literal
+ * overflows V8's backtracking stack on strings of a few megabytes.
  */
 
-const TOKENS = /("(?:[^"\\]|\\.)*")|([,:])/g;
-const NON_ASCII = /[\u007f-\uffff]/g;
-
-function escapeNonAscii(text: string): string {
-  return text.replace(NON_ASCII, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+/** Python's separators (`", "`, `": "`) and `\uXXXX` escapes, on JSON.stringify's output. */
+function pythonize(json: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // an escape: the next character is part of it
+      else if (c === 0x22) inString = false;
+      else if (c >= 0x7f) {
+        parts.push(json.slice(last, i), '\\u' + c.toString(16).padStart(4, '0'));
+        last = i + 1;
+      }
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x2c || c === 0x3a) {
+      parts.push(json.slice(last, i + 1), ' ');
+      last = i + 1;
+    }
+  }
+  parts.push(json.slice(last));
+  return parts.join('');
 }
 
 export function pyJson(value: unknown): string {
@@ -18,5 +37,5 @@ export function pyJson(value: unknown): string {
     if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`Cannot write ${v} as JSON`);
     return v;
   });
-  return json.replace(TOKENS, (_m, str: string | undefined, sep: string | undefined) => (str !== undefined ? escapeNonAscii(str) : `${sep} `));
+  return pythonize(json);
 }

@@ -70,6 +70,15 @@ export function removeStaleStaging(outDir: string): void {
   }
 }
 
+/** Best effort: once the output is committed (or rolled back), a leftover staging folder is only clutter, removed by the next run. */
+function removeStaging(staging: string): void {
+  try {
+    rmSync(staging, { recursive: true, force: true });
+  } catch {
+    // removed next time
+  }
+}
+
 export interface ApplyResult {
   written: string[];
   removed: string[];
@@ -164,7 +173,7 @@ export function applyOutput(diff: OutputDiff, owned: ReadonlyMap<string, string>
       throw e;
     }
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging(staging);
   }
   return { written: writes.map((f) => f.path), removed: diff.removed };
 }

@@ -134,9 +134,12 @@ function tryCreate(file: string, holder: LockHolder): boolean {
   try {
     writeSync(fd, JSON.stringify(holder) + '\n');
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    unlinkSync(file); // an empty lock would hold others up until it is judged stale
+    throw e;
   }
+  closeSync(fd);
   return true;
 }
 

@@ -2,7 +2,8 @@
  * Fault injection for the file system: counts the mutations made under one
  * folder (creating, writing, renaming, linking, removing) and, at mutation
  * number `at`, either kills the process just before it (SIGKILL, as a crash
- * or an OOM killer would) or makes it throw (as a full disk would).
+ * or an OOM killer would), makes it throw (as a full disk would), or pauses
+ * the process for a while (`pause:<ms>`, to hold a lock in a test).
  *
  * Works on the `node:fs` functions every module imports: the CommonJS
  * object is patched and `syncBuiltinESMExports` pushes the patch to ESM
@@ -25,7 +26,7 @@ function writes(flags) {
 }
 
 /**
- * @param {{ root: string, at: number, action: 'kill' | 'throw', skip?: (op: string, file: string) => boolean }} options
+ * @param {{ root: string, at: number, action: string, skip?: (op: string, file: string) => boolean }} options
  * @returns {{ count: () => number, log: string[], uninstall: () => void }}
  */
 export function installFaults({ root, at, action, skip }) {
@@ -40,6 +41,10 @@ export function installFaults({ root, at, action, skip }) {
     log.push(`${op} ${path.relative(root, file)}`);
     if (count !== at) return;
     if (action === 'kill') process.kill(process.pid, 'SIGKILL');
+    if (action.startsWith('pause:')) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(action.slice('pause:'.length)));
+      return;
+    }
     throw Object.assign(new Error(`injected fault at ${op} ${file}`), { code: 'EIO', path: file });
   };
   for (const op of PATH_OPS) {

@@ -2,9 +2,11 @@
  * Shared by the reliability tests: a small valid catalog, byte-level
  * snapshots of output folders, and the error lines of a run.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
+import { REPO } from '../shared.js';
 import { INTAKE_MANIFEST, PARSER, writeTree } from '../tree.js';
 
 export const U1 = '11111111-1111-4111-8111-111111111111';
@@ -71,4 +73,30 @@ export function errorLines(stderr: string): string[] {
 export function fuzzRuns(byDefault: number): number {
   const n = Number(process.env.FUZZ_RUNS);
   return Number.isInteger(n) && n > 0 ? n : byDefault;
+}
+
+/** Test timeout: the default one, or some hours for a long run (FUZZ_RUNS set). */
+export const FUZZ_TIMEOUT = process.env.FUZZ_RUNS ? 6 * 3_600_000 : undefined;
+
+export interface Exit {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+const DRIVER = path.join(REPO, 'test', 'reliability', 'kill-driver.mjs');
+
+/**
+ * Run the built CLI in a child process (kill-driver.mjs) that, just before
+ * its `at`-th mutation of `<root>/out` (0: never), kills itself (`kill`) or
+ * pauses (`pause:<ms>`).
+ */
+export function runDriver(root: string, at: number, action: string, args: string[] = GENERATE): Promise<Exit> {
+  const child = spawn(process.execPath, [DRIVER, REPO, String(at), action, root, path.join(root, 'out'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
 }

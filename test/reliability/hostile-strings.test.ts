@@ -18,7 +18,7 @@ import { resolveConfig } from '../../generator/config.js';
 import { indentedBlock, neutralizeHtml, prepareMarkdown } from '../../generator/render/markdown.js';
 import { haveShared, shared } from '../shared.js';
 import { INTAKE_MANIFEST, PARSER, writeTree } from '../tree.js';
-import { fuzzRuns, U1 } from './helpers.js';
+import { FUZZ_TIMEOUT, fuzzRuns, U1 } from './helpers.js';
 
 const markdown = unified().use(remarkParse).freeze();
 const parse = (text: string) => markdown.parse(text) as Root;
@@ -150,7 +150,7 @@ describe('hostile titles and descriptions', () => {
       }),
       { numRuns: fuzzRuns(60) },
     );
-  });
+  }, FUZZ_TIMEOUT);
 
   it('every fragment alone, as title and as description', async () => {
     const rules = FRAGMENTS.filter((f) => f.trim() !== '').map((f, i) => ({ title: `${i} ${f}`, description: f }));
@@ -180,7 +180,7 @@ describe('hostile titles and descriptions', () => {
       }),
       { numRuns: fuzzRuns(300) },
     );
-  });
+  }, FUZZ_TIMEOUT);
 });
 
 const INDEX = ['data', 'sekoia-docs', 'rules_index.json'];
