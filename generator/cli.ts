@@ -11,6 +11,8 @@ Commands:
   generate   Write pages and layers for every intake (default command)
   explain    Why a rule applies or not to an intake: --rule ID|TITLE --intake UUID|NAME|SLUG [--json]
   gaps       Missing fields that would unlock rules: --intake UUID|NAME|SLUG [--limit N] | --all [--json]
+  preview    Print one intake's page: --intake UUID|NAME|SLUG [--html] [--timings]
+  serve      Live preview on http://127.0.0.1:PORT/: [--port N] [--open]
   audit      Check a docs site's include lines: --docs DIR [--out DIR] [--json]; exit 1 when something is found
 
 Input options (all commands; default: rulecat.config.yaml in the working directory):
@@ -30,7 +32,7 @@ generate:
   --check                write nothing; list what would change; exit 1 if anything would
   --json                 print a machine-readable summary on stdout
   --date YYYY-MM-DD      date of the catalog and changelog pages (default: newest changelog date)
-  --layer-style compat|rich  Navigator layers as the model's (compat) or layer format 4.5 (rich)
+  --layer-style compat|rich|both  Navigator layers as the model's (compat), layer format 4.5 (rich), or compat with rich beside it (both)
   --attribution          add author, source link and license notice to rule blocks
   --lock-timeout SECONDS wait this long for another run writing the same folder (default 30)
   --near-miss            add the rules one missing field away to each intake page

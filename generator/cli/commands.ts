@@ -42,6 +42,14 @@ export const commands: Record<string, Command> = {
     flags: { ...INPUT_FLAGS, out: { type: 'string' }, check: { type: 'boolean' }, json: { type: 'boolean' }, timings: { type: 'boolean' }, 'near-miss': { type: 'boolean' }, date: { type: 'string' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'lock-timeout': { type: 'string' } },
     run: async (args, io) => (await import('./generate-command.js')).runGenerate(args, io),
   },
+  preview: {
+    flags: { ...INPUT_FLAGS, intake: { type: 'string' }, html: { type: 'boolean' }, timings: { type: 'boolean' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'near-miss': { type: 'boolean' } },
+    run: async (args, io) => (await import('../preview/preview-command.js')).runPreview(args, io),
+  },
+  serve: {
+    flags: { ...INPUT_FLAGS, port: { type: 'string' }, open: { type: 'boolean' }, 'layer-style': { type: 'string' }, attribution: { type: 'boolean' }, 'near-miss': { type: 'boolean' } },
+    run: async (args, io) => (await import('../serve/serve-command.js')).runServe(args, io),
+  },
   audit: {
     flags: { docs: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
     run: async (args, io) => (await import('./audit-command.js')).runAudit(args, io),

@@ -1,0 +1,58 @@
+/**
+ * `rulecat preview --intake UUID|NAME|SLUG [--html] [--timings]`: print one
+ * intake's page (markdown as `generate` writes it, or a standalone HTML
+ * document) on stdout. Errors and the warnings about the page's own inputs
+ * (its rules and the intake's folder) go to stderr; exit 2 on errors or when
+ * the intake is not found.
+ */
+import { UsageError, type ParsedArgs } from '../cli/args.js';
+import type { IO } from '../cli/commands.js';
+import { configFromArgs } from '../cli/input-config.js';
+import { describeUnresolved } from '../cli/resolve-names.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
+import { formatTimings, type Timings } from '../timing.js';
+import { previewIntake, type PreviewResult } from './preview-intake.js';
+
+/** Errors, and warnings about the files this page is made of; the rest is only counted. */
+function report(result: PreviewResult, io: IO): void {
+  const own = new Set((result.rules ?? []).map((r) => r.file));
+  const folder = result.intake?.folder;
+  const mine = (d: Diagnostic) => d.severity === 'error' || own.has(d.file) || (folder !== undefined && d.file.startsWith(folder + '/'));
+  for (const d of result.diagnostics.filter(mine)) io.stderr(formatDiagnostic(d) + '\n');
+  const others = result.diagnostics.filter((d) => !mine(d)).length;
+  if (others > 0) io.stderr(`rulecat preview: ${others} more warning${others === 1 ? '' : 's'} about other inputs (rulecat generate lists them)\n`);
+}
+
+export async function runPreview(args: ParsedArgs, io: IO): Promise<number> {
+  const query = args.values.intake;
+  if (typeof query !== 'string') throw new UsageError('preview needs --intake UUID|NAME|SLUG');
+  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+  if (hasErrors(configProblems)) {
+    for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
+    return 2;
+  }
+  const timings: Timings | undefined = args.values.timings === true ? {} : undefined;
+  const result = await previewIntake(config, query, timings);
+  if (result.unresolved) {
+    for (const d of result.diagnostics.filter((x) => x.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
+    io.stderr(`rulecat preview: ${describeUnresolved('intake', query, result.unresolved)}\n`);
+    return 2;
+  }
+  report(result, io);
+  if (result.markdown === undefined || hasErrors(result.diagnostics)) {
+    const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    io.stderr(errors > 0 ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n` : 'rulecat preview: the page template writes no page for this intake\n');
+    return 2;
+  }
+  if (args.values.html === true) {
+    const start = performance.now();
+    const [{ createMarkdownToHtml }, { standaloneIntakeHtml }] = await Promise.all([import('../serve/markdown-html.js'), import('../serve/intake-html.js')]);
+    const toHtml = await createMarkdownToHtml();
+    io.stdout(standaloneIntakeHtml({ view: result.view!, ruleViews: result.ruleViews!, attack: result.attack, markdown: result.markdown, toHtml }));
+    if (timings) timings.html = performance.now() - start;
+  } else {
+    io.stdout(result.markdown);
+  }
+  if (timings) io.stderr(formatTimings(timings) + '\n');
+  return 0;
+}

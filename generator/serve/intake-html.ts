@@ -1,0 +1,39 @@
+/**
+ * An intake's page as HTML: the generated markdown rendered the way MkDocs
+ * Material shows it, and the coverage matrix of the rules applying to it.
+ * Used by `rulecat serve` and by `rulecat preview --html`.
+ */
+import type { AttackIndex } from '../model/attack.js';
+import type { IntakeView, RuleView } from '../plan/views.js';
+import { coverageMatrix } from './coverage-matrix.js';
+import { raw, type SafeHtml } from './html.js';
+import type { MarkdownToHtml } from './markdown-html.js';
+import { matrixHtml } from './matrix-html.js';
+import { intakeBody, layout } from './pages.js';
+
+/** Distinct technique IDs of the intake's layer (as the links page counts them). */
+export function techniqueCount(view: IntakeView): number {
+  const techniques = (view.layer as { techniques?: { techniqueID?: unknown }[] }).techniques ?? [];
+  return new Set(techniques.map((t) => t.techniqueID)).size;
+}
+
+export interface IntakeHtmlInput {
+  view: IntakeView;
+  /** Views of every rule applying to the intake (titles may repeat). */
+  ruleViews: readonly RuleView[];
+  attack?: AttackIndex;
+  /** The page's markdown rendered to HTML. */
+  pageHtml: string;
+  markdownHref?: string;
+}
+
+export function intakeHtmlBody(o: IntakeHtmlInput): SafeHtml {
+  const matrix = o.attack ? matrixHtml(coverageMatrix(o.ruleViews, o.attack)) : raw('');
+  const i = o.view.intake;
+  return intakeBody({ name: i.name, uuid: i.uuid, module: i.module, rules: o.view.rules.length, techniques: techniqueCount(o.view), page: raw(o.pageHtml), matrix, markdownHref: o.markdownHref });
+}
+
+/** A standalone HTML document (no script, no server): `rulecat preview --html`. */
+export function standaloneIntakeHtml(o: Omit<IntakeHtmlInput, 'pageHtml' | 'markdownHref'> & { markdown: string; toHtml: MarkdownToHtml }): string {
+  return layout({ title: `${o.view.intake.name} · rulecat preview`, body: intakeHtmlBody({ ...o, pageHtml: o.toHtml(o.markdown) }) });
+}

@@ -1,0 +1,144 @@
+/**
+ * `rulecat serve` in a real browser: Debian's chromium (/usr/bin/chromium)
+ * driven by playwright-core. Opens the index, filters, opens an intake,
+ * expands a rule, checks the navigator link and the matrix, follows an
+ * explanation, edits a rule file of a temporary copy of the example catalog
+ * and sees the page update, then breaks it and sees the error. Screenshots go
+ * to test-artifacts/ (gitignored). Skipped, with a message, without chromium.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../generator/config.js';
+import { servePreview, type RunningPreview } from '../generator/serve/serve.js';
+import { REPO } from './shared.js';
+import { tempDir } from './tree.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[skipped] ${CHROMIUM} not found: the browser test of rulecat serve is skipped (apt-get install chromium)`);
+
+const ARTIFACTS = path.join(REPO, 'test-artifacts');
+const OKTA = '8acc0041-dfa4-4ed4-acda-13c9f4ada1a4';
+const RULE_FILE = path.join('rules', 'identity', 'okta_sign_in_failure.yml');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+type Browser = import('playwright-core').BrowserContext;
+type Page = import('playwright-core').Page;
+
+describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
+  let root: string;
+  let preview: RunningPreview;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    root = tempDir('rulecat-browser-');
+    for (const name of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO, name), path.join(root, name), { recursive: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    preview = await servePreview({
+      readConfig: () => {
+        const r = resolveConfig(root, undefined, {});
+        return { config: { ...r.config, cache: false }, diagnostics: r.diagnostics };
+      },
+      configFile: path.join(root, 'rulecat.config.yaml'),
+      port: 0,
+      debounceMs: 100,
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launchPersistentContext(tempDir('rulecat-chromium-profile-'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1440, height: 1000 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await preview?.close();
+  });
+
+  it('opens the index and filters it', async () => {
+    await page.goto(preview.url);
+    expect(await page.locator('#intakes tbody tr').count()).toBe(9);
+    await page.fill('#filter', 'okta');
+    expect(await page.locator('#intakes tbody tr:visible').count()).toBe(1);
+    expect(await page.textContent('#shown')).toBe('1');
+    await page.fill('#filter', 'zzz-no-such-intake');
+    expect(await page.locator('#intakes tbody tr:visible').count()).toBe(0);
+    await page.fill('#filter', 'OKTA');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-index-filtered.png') });
+  });
+
+  it('opens an intake, expands a rule, and shows the navigator button and the matrix', async () => {
+    await page.click('#intakes tbody tr:visible a');
+    await page.waitForURL(`${preview.url}intake/${OKTA}`);
+    expect(await page.textContent('h1')).toBe('Okta System Log [BETA]');
+    const block = page.locator('details.admonition', { has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }) });
+    expect(await block.getAttribute('open')).toBeNull();
+    expect(await block.locator('li').first().isVisible()).toBe(false);
+    await block.locator('summary').click();
+    expect(await block.getAttribute('open')).toBe('');
+    expect(await block.locator('li', { hasText: 'Effort:' }).textContent()).toBe('Effort: elementary');
+    expect(await block.locator('a.explain-link').isVisible()).toBe(true);
+
+    const button = page.locator('a.md-button');
+    expect(await button.count()).toBe(1);
+    expect(await button.textContent()).toBe('SEKOIA.IO x Okta System Log [BETA] on ATT&CK Navigator');
+    const href = (await button.getAttribute('href'))!;
+    expect(href.startsWith('https://mitre-attack.github.io/attack-navigator/#layerURL=')).toBe(true);
+    expect(decodeURIComponent(href.split('#layerURL=')[1])).toBe(`https://raw.githubusercontent.com/rulecat/rulecat/main/output/attack_${OKTA}_do_not_edit_manually.json`);
+    expect(await page.locator('[data-testid=page]').textContent()).not.toContain('.md-button');
+    const box = (await button.boundingBox())!;
+    expect(box.height).toBeGreaterThan(30); // drawn as a button, not as an inline link
+
+    const tactics = page.locator('[data-testid=matrix] .tactic h3');
+    expect(await tactics.count()).toBe(15);
+    expect((await tactics.allTextContents()).map((t) => t.replace(/\s*\d+$/, ''))).toEqual([
+      'Reconnaissance', 'Resource Development', 'Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Stealth',
+      'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact',
+    ]);
+    const bruteForce = page.locator('[data-tactic=credential-access] .technique[data-technique=T1110]');
+    expect(await bruteForce.locator('.tname').textContent()).toBe('Brute Force');
+    expect(Number(await bruteForce.locator('> .thead .count').textContent())).toBe(3);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-intake.png'), fullPage: true });
+  });
+
+  it('explains why a rule applies', async () => {
+    const block = page.locator('details.admonition', { has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }) });
+    await block.locator('a.explain-link').click();
+    await page.waitForSelector('[data-testid=explain]');
+    expect(await page.textContent('h1')).toContain('applies to');
+    expect(await page.locator('table.fields tr.present').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-explain.png'), fullPage: true });
+    await page.goBack();
+    await page.waitForSelector('[data-testid=matrix]');
+  });
+
+  it('updates the open page when a rule file changes, and shows a broken input with its place', async () => {
+    const file = path.join(root, RULE_FILE);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(/^title: .*$/m, 'title: Okta Sign-In Failed (edited while the page was open)'));
+    await page.waitForSelector('summary:has-text("Okta Sign-In Failed (edited while the page was open)")', { timeout: 20_000 });
+    await page.locator('summary', { hasText: 'edited while the page was open' }).click();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-after-edit.png'), fullPage: true });
+
+    writeFileSync(file, original.replace('detection:', 'detection:\n    broken: [unclosed'));
+    await page.waitForSelector('[data-testid=problems]', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid=problems] pre')).toMatch(/rules\/identity\/okta_sign_in_failure\.yml:\d+:\d+: error: /);
+    expect(await page.locator('summary', { hasText: 'edited while the page was open' }).count()).toBe(1); // the last good rendering
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-broken.png'), fullPage: true });
+
+    writeFileSync(file, original);
+    await page.waitForSelector('[data-testid=problems]', { state: 'detached', timeout: 20_000 });
+    expect(await page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+});
