@@ -1,15 +1,13 @@
 /**
- * The pipeline as functions: load → model → match → plan → render, then
- * diff and write. No argv, no console: callers get values back.
+ * The pipeline as functions: load → model → match → plan → render (writing
+ * is `generate.ts`). No argv, no console: callers get values back.
  */
-import { statSync } from 'node:fs';
 import type { Config } from './config.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
 import { checkDocsInputs, importCatalog, markdownTexts } from './docs-inputs.js';
 import { readIntakes } from './load/read-intakes.js';
 import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
 import { readRules } from './load/read-rules.js';
-import { displayPath } from './load/walk-files.js';
 import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from './match/match-catalog.js';
 import { nearMisses } from './match/near-miss.js';
@@ -21,9 +19,6 @@ import { loadTemplates } from './plan/templates.js';
 import { buildViews, type Views } from './plan/views.js';
 import { prepareMarkdown } from './render/markdown.js';
 import { renderFiles, type RenderedFile } from './render/render.js';
-import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
-import { diffOutput, type OutputDiff } from './write/diff-output.js';
-import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 import { timed, timedAsync, type Timings } from './timing.js';
 
 export interface Loaded {
@@ -81,56 +76,3 @@ export async function build(config: Config, timings?: Timings): Promise<BuildRes
   return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, matchInputs, match, views };
 }
 
-export interface GenerateResult extends BuildResult {
-  diff?: OutputDiff;
-  applied?: ApplyResult;
-}
-
-function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
-  try {
-    if (!statSync(outDir).isDirectory()) return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
-  } catch {
-    // does not exist yet: created on write
-  }
-  return undefined;
-}
-
-export interface GenerateOptions {
-  check: boolean;
-  /** Collects the time of each phase when given. */
-  timings?: Timings;
-  /** Told when the run waits for another one writing the same output folder, or removes a stale lock. */
-  notify?: (message: string) => void;
-}
-
-/**
- * Build, compare with the output folder, and write unless `check` (then only
- * compare). Writing runs are serialised by the output folder's lock, taken
- * around diff and apply.
- */
-export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
-  const timings = options.timings;
-  const result: GenerateResult = await build(config, timings);
-  const outProblem = checkOutDir(config.out, config.cwd);
-  if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);
-  if (hasErrors(result.diagnostics)) return result;
-  if (options.check) {
-    result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
-    return result;
-  }
-  const fail = (place: string, code: string, message: string) => {
-    result.diagnostics = sortDiagnostics([...result.diagnostics, error(wholeFile(displayPath(place, config.cwd)), code, message)]);
-  };
-  try {
-    const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;
-    const locked = await withLock(config.out, { timeoutMs, notify: options.notify }, () => {
-      result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
-      result.applied = timed(timings, 'write', () => applyOutput(result.diff!, ownership(result.files)));
-    });
-    if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    fail(err.path ?? config.out, 'write-failed', `Cannot write output: ${describeWriteError(err)}`);
-  }
-  return result;
-}

@@ -59,6 +59,9 @@ function findPackageRoot(start: string): string {
   return start;
 }
 
+/** The log-source evidence table rulecat ships (generator/data/logsources.yaml). */
+export const SHIPPED_LOGSOURCES = path.join(PACKAGE_ROOT, 'generator', 'data', 'logsources.yaml');
+
 export const DEFAULT_CONFIG: Config = {
   cwd: '.',
   rules: [],

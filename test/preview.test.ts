@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { build, generate } from '../generator/build.js';
+import { build } from '../generator/build.js';
+import { generate } from '../generator/generate.js';
 import { resolveConfig, type Config } from '../generator/config.js';
 import { previewIntake } from '../generator/preview/preview-intake.js';
 import { haveShared, REPO, SHARED_DATA } from './shared.js';

@@ -47,7 +47,7 @@ export async function runExplain(args: ParsedArgs, io: IO): Promise<number> {
   const ruleQuery = args.values.rule;
   const intakeQuery = args.values.intake;
   if (typeof ruleQuery !== 'string' || typeof intakeQuery !== 'string') throw new UsageError('explain needs --rule ID|TITLE and --intake UUID|NAME|SLUG');
-  const inputs = loadForCommand(args, io);
+  const inputs = await loadForCommand(args, io);
   if (!inputs) return 2;
   const { config, loaded } = inputs;
   const rule = resolveRule(ruleQuery, loaded.catalog.rules);

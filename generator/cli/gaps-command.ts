@@ -19,7 +19,7 @@ export async function runGaps(args: ParsedArgs, io: IO): Promise<number> {
   const limitText = args.values.limit;
   const limit = typeof limitText === 'string' ? Number(limitText) : all ? 5 : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`Unexpected --limit ${String(limitText)}, expected a positive integer`);
-  const inputs = loadForCommand(args, io);
+  const inputs = await loadForCommand(args, io);
   if (!inputs) return 2;
   const { config, loaded } = inputs;
   const options = { mode: config.match, ...loaded.matchInputs };

@@ -1,38 +1,29 @@
 /**
  * `rulecat generate`: build, then write (or, with --check, compare).
  */
-import { generate, type GenerateResult } from '../build.js';
+import { generate, runSummary, type GenerateResult } from '../generate.js';
 import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import type { IO } from './commands.js';
 import { configFromArgs } from './input-config.js';
 import { formatTimings, type Timings } from '../timing.js';
-import { reportMatch, type MatchReport } from '../match/report.js';
+import type { MatchReport } from '../match/report.js';
 
-function matchingReport(result: GenerateResult): MatchReport | undefined {
+async function matchingReport(result: GenerateResult): Promise<MatchReport | undefined> {
   if (!result.catalog || !result.match || !result.matchInputs) return undefined;
+  const { reportMatch } = await import('../match/report.js');
   return reportMatch(result.catalog, result.match, result.matchInputs);
 }
 
-export function summarize(result: GenerateResult, check: boolean, exitCode: number, detailed = false) {
-  const byTemplate: Record<string, number> = {};
-  for (const f of result.files) byTemplate[f.template] = (byTemplate[f.template] ?? 0) + 1;
+export async function summarize(result: GenerateResult, check: boolean, exitCode: number, detailed = false) {
   const diff = result.diff;
-  const rules = result.catalog?.rules ?? [];
+  const { nowhere: _nowhere, ...counts } = result.summary ?? runSummary(result);
   return {
     ok: exitCode === 0,
     exitCode,
     check,
-    counts: {
-      rules: rules.filter((r) => r.kind !== 'filter').length,
-      filters: rules.filter((r) => r.kind === 'filter').length,
-      intakes: result.catalog?.intakes.length ?? 0,
-      pages: result.files.filter((f) => /^suggested_rules_.*\.md$/.test(f.path)).length,
-      layers: result.files.filter((f) => /^attack_.*\.json$/.test(f.path)).length,
-      files: result.files.length,
-      byTemplate,
-    },
+    counts,
     files: {
       added: diff?.added.map((f) => f.path) ?? [],
       changed: diff?.changed.map((f) => f.path) ?? [],
@@ -41,7 +32,7 @@ export function summarize(result: GenerateResult, check: boolean, exitCode: numb
       keptEdited: diff?.kept ?? [],
       written: result.applied?.written ?? [],
     },
-    matching: detailed ? matchingReport(result) : undefined,
+    matching: detailed ? await matchingReport(result) : undefined,
     diagnostics: result.diagnostics,
   };
 }
@@ -61,7 +52,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     config.lockTimeout = Number(lockTimeout);
   }
   const timings: Timings | undefined = args.values.timings === true ? {} : undefined;
-  const result = await generate(config, { check, timings, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
+  const result = await generate(config, { check, timings, full: json, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
   if (timings) io.stderr(formatTimings(timings) + '\n');
   result.diagnostics = [...configProblems, ...result.diagnostics];
   const diff = result.diff;
@@ -70,7 +61,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
   const out = displayPath(config.out, io.cwd);
   if (json) {
-    io.stdout(JSON.stringify(summarize(result, check, exitCode, true), null, 2) + '\n');
+    io.stdout(JSON.stringify(await summarize(result, check, exitCode, true), null, 2) + '\n');
     return exitCode;
   }
   if (exitCode === 2) {
@@ -82,7 +73,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     for (const note of diff.notes) io.stderr(`rulecat: ${note}\n`);
     for (const kept of diff.kept) io.stderr(`rulecat: ${out}/${kept} was edited by hand; no longer generated, left in place\n`);
   }
-  const s = summarize(result, check, exitCode);
+  const s = await summarize(result, check, exitCode);
   if (check) {
     for (const p of s.files.added) io.stdout(`added    ${out}/${p}\n`);
     for (const p of s.files.changed) io.stdout(`changed  ${out}/${p}\n`);
@@ -94,7 +85,7 @@ export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
     `rulecat: ${s.counts.rules} rules, ${s.counts.intakes} intakes -> ${s.counts.pages} pages, ${s.counts.layers} layers in ${out}: ` +
       `${s.files.written.length} written, ${s.files.unchanged} unchanged, ${s.files.removed.length} removed\n`,
   );
-  const nowhere = [...(result.match?.intakesByRule.values() ?? [])].filter((intakes) => intakes.length === 0).length;
+  const nowhere = (result.summary ?? runSummary(result)).nowhere;
   if (nowhere > 0) io.stdout(`rulecat: ${nowhere} rule${nowhere === 1 ? '' : 's'} apply to no intake; --json lists each with the reason\n`);
   return exitCode;
 }

@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { resolveConfig, type Config } from '../config.js';
-import { loadCatalog, type Loaded } from '../build.js';
+import type { Loaded } from '../build.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { applyAttributionFlag, docsOverrides } from './docs-flags.js';
@@ -30,8 +30,9 @@ export function configFromArgs(args: ParsedArgs, cwd: string): { config: Config;
 }
 
 /** Configuration and catalog for a command that reads inputs; undefined (errors printed) when they are invalid. */
-export function loadForCommand(args: ParsedArgs, io: { stderr: (s: string) => void; cwd: string }): { config: Config; loaded: Loaded } | undefined {
+export async function loadForCommand(args: ParsedArgs, io: { stderr: (s: string) => void; cwd: string }): Promise<{ config: Config; loaded: Loaded } | undefined> {
   const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+  const { loadCatalog } = await import('../build.js');
   const loaded = loadCatalog(config);
   const problems = [...configProblems, ...loaded.diagnostics];
   if (!hasErrors(problems)) return { config, loaded };

@@ -4,8 +4,7 @@
  * come from the input cache when their bytes did not change.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT, type Config } from '../config.js';
+import { SHIPPED_LOGSOURCES, type Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../match/logsource.js';
 import { readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
@@ -15,7 +14,7 @@ import { InputCache, sha1 } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
 
-export const SHIPPED_LOGSOURCES = path.join(PACKAGE_ROOT, 'generator', 'data', 'logsources.yaml');
+export { SHIPPED_LOGSOURCES };
 
 export interface MatchInputs {
   mapping?: FieldMapping;

@@ -21,8 +21,12 @@ export interface Lattice<T> {
   join(a: T, b: T): T;
   /** Where the field is produced (under one of its names, or through a parser-derived mapping). */
   field(need: FieldNeed): T;
-  /** Where the test's values do not contradict the constants of its field; `top` when unknown. */
-  values(test: NeededTest): T;
+  /**
+   * Where, within `within` (where the test's fields are present), the test's
+   * values do not contradict the constants of its field; everywhere in
+   * `within` when nothing is known.
+   */
+  values(test: NeededTest, within: T): T;
   /** Where the rule may apply at all (its log source fits); `top` when not decided by log source. */
   readonly scope: T;
 }
@@ -38,7 +42,8 @@ function joinAll<T>(L: Lattice<T>, items: T[]): T {
 }
 
 export function testCanMatch<T>(L: Lattice<T>, t: NeededTest): T {
-  return L.meet(meetAll(L, t.needs.map((n) => L.field(n))), t.compared ? L.values(t) : L.top);
+  const present = meetAll(L, t.needs.map((n) => L.field(n)));
+  return t.compared ? L.values(t, present) : present;
 }
 
 export function identifierCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, name: string): T {

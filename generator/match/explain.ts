@@ -94,7 +94,7 @@ function explainField(need: FieldNeed, intake: Intake, renaming: Renaming, deriv
 function explainTest(t: NeededTest, intake: Intake, context: MatchContext, renaming: Renaming, derivedAllowed: boolean): TestExplanation {
   const L = booleanLattice(intake, context);
   const contradicts: TestExplanation['contradicts'] = [];
-  if (t.compared && !L.values(t)) {
+  if (t.compared && !L.values(t, true)) {
     for (const f of carriers(intake, t.compared, derivedAllowed)) {
       const constants = intake.constants.get(f);
       if (constants) contradicts.push({ field: f, constants });

@@ -12,7 +12,7 @@
  */
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
-import { emptySet, fullSet, hasBit, intersect, setBit, union, type BitSet } from './bitset.js';
+import { emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
 import { logsourceFit, logsourceParts, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
@@ -217,7 +217,7 @@ export function booleanLattice(intake: Intake, context: MatchContext): Lattice<b
     meet: (a, b) => a && b,
     join: (a, b) => a || b,
     field: (need) => carriers(intake, need, derivedAllowed).length > 0,
-    values: (test) => !context.features.values || valuesCanHold(intake, test, derivedAllowed),
+    values: (test, within) => within && (!context.features.values || valuesCanHold(intake, test, derivedAllowed)),
     scope: fits,
   };
 }
@@ -340,20 +340,19 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
     }
     return set;
   };
-  const values = (test: NeededTest): BitSet => {
-    if (!context.features.values || !test.compared) return all;
+  const values = (test: NeededTest, within: BitSet): BitSet => {
+    if (!context.features.values || !test.compared || isEmpty(within)) return within;
     let candidates = none;
     for (const name of test.compared.names) {
       if (isPattern(name)) continue;
       const s = index.constantsBy.get(name);
       if (s) candidates = union(candidates, s);
     }
-    const derived = context.features.derived ? derivedCandidates(index, test.compared.source) : undefined;
-    if (derived) candidates = union(candidates, intersect(derived, derivedScope));
-    let out = all;
-    eachMember(candidates, (i) => {
+    // Parser-derived carriers are filled from the event (never literals), so only named carriers can hold constants.
+    let out = within;
+    eachMember(intersect(candidates, within), (i) => {
       if (!valuesCanHold(index.intakes[i], test, hasBit(derivedScope, i))) {
-        if (out === all) out = new Uint32Array(all);
+        if (out === within) out = new Uint32Array(within);
         out[i >>> 5] &= ~(1 << (i & 31));
       }
     });

@@ -5,7 +5,7 @@ import type { Catalog } from '../model/catalog.js';
 import type { FieldMapping } from '../model/field-mapping.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
-import { emptySet, members, union, type BitSet } from './bitset.js';
+import { emptySet, isEmpty, members, union, type BitSet } from './bitset.js';
 import { ruleCanMatch, type Lattice, type MatchMode } from './evaluate.js';
 import { ALL_FEATURES, bitsetLattice, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
@@ -42,6 +42,7 @@ function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Latt
 /** Where a rule's own detection can be true: the union over the readings of its field names. */
 export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): BitSet {
   const L = latticeFor(index, rule, options);
+  if (isEmpty(L.scope)) return L.bottom; // its log source fits no intake
   return renamingsFor(rule.logsource, options.mapping).reduce((acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)), L.bottom);
 }
 

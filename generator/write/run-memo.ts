@@ -1,0 +1,136 @@
+/**
+ * The outputs of the last successful run, keyed by everything the outputs
+ * depend on: the bytes of every input file (rules, intakes, mapping, tables,
+ * templates), the configuration and rulecat's own code. When the key is the
+ * same and every output on disk still has the bytes that run wrote, nothing
+ * can have changed: the run stops after hashing its inputs, without parsing,
+ * matching or rendering. Any difference, or any doubt, means a full run.
+ *
+ * Stored beside the input cache (`<cache>/runs/`), one small JSON file per
+ * output folder. It never changes results: it only ever skips work whose
+ * result is already on disk.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { walkFiles } from '../load/walk-files.js';
+import { manifestPath, readManifest, serializeManifest, sha256 } from './manifest.js';
+
+export interface RunSummary {
+  rules: number;
+  filters: number;
+  intakes: number;
+  pages: number;
+  layers: number;
+  files: number;
+  byTemplate: Record<string, number>;
+  /** Rules that apply to no intake. */
+  nowhere: number;
+}
+
+export interface RunMemo {
+  key: string;
+  /** Output path → sha256 of its content. */
+  outputs: Record<string, string>;
+  summary: RunSummary;
+  /** Warnings of that run (a run with errors is never remembered). */
+  diagnostics: Diagnostic[];
+}
+
+let codeHash: string | undefined;
+
+/** Hash of rulecat's code (the folder this module belongs to, recursively). */
+function codeFingerprint(): string {
+  if (codeHash) return codeHash;
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const hash = createHash('sha1');
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(p);
+      else if (/\.(js|ts|yaml|json)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) hash.update(p.slice(root.length)).update(readFileSync(p));
+    }
+  };
+  visit(root);
+  codeHash = hash.digest('hex');
+  return codeHash;
+}
+
+function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
+  hash.update(file).update('\u0000');
+  try {
+    hash.update(readFileSync(file));
+  } catch {
+    hash.update('\u0001missing');
+  }
+  hash.update('\u0000');
+}
+
+/**
+ * The key of a run: configuration, code, and the bytes of every input file.
+ * Undefined when an input folder cannot be walked cleanly (the full run reports why).
+ */
+export function runKey(config: Config, extraFiles: readonly string[]): string | undefined {
+  const hash = createHash('sha1');
+  const { cwd: _cwd, ...settings } = config;
+  hash.update(JSON.stringify(settings)).update(codeFingerprint());
+  const folders: [string, (name: string) => boolean][] = [
+    ...config.rules.map((f): [string, (n: string) => boolean] => [f, (n) => /\.ya?ml$/i.test(n)]),
+    ...config.intakes.map((f): [string, (n: string) => boolean] => [f, (n) => /\.(ya?ml|json)$/i.test(n)]),
+    [config.templates, (n) => /\.hbs$/.test(n)],
+  ];
+  for (const [folder, accept] of folders) {
+    const walked = walkFiles(folder, accept, config.cwd);
+    if (walked.diagnostics.length > 0) return undefined;
+    for (const f of walked.files) hashFile(hash, f.absolute);
+  }
+  for (const file of [config.fieldMapping, config.logsources, config.attack, config.rulesIndex, ...extraFiles]) {
+    if (file) hashFile(hash, file);
+  }
+  return hash.digest('hex');
+}
+
+function memoFile(cacheDir: string, outDir: string): string {
+  return path.join(cacheDir, 'runs', `${createHash('sha1').update(path.resolve(outDir)).digest('hex').slice(0, 20)}.json`);
+}
+
+export function readRunMemo(cacheDir: string, outDir: string): RunMemo | undefined {
+  try {
+    return JSON.parse(readFileSync(memoFile(cacheDir, outDir), 'utf8')) as RunMemo;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeRunMemo(cacheDir: string, outDir: string, memo: RunMemo): void {
+  const file = memoFile(cacheDir, outDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, JSON.stringify(memo));
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true }); // only the next run's time is lost
+  }
+}
+
+/** True when every remembered output is on disk with the remembered bytes and the ownership manifest agrees. */
+export function outputsIntact(outDir: string, memo: RunMemo): boolean {
+  try {
+    if (!statSync(outDir).isDirectory()) return false;
+    // Leftovers of an interrupted run (staging folders, temporary files) and a run in progress (its lock) are for a full run.
+    const manifestName = path.basename(manifestPath(outDir));
+    if (readdirSync(outDir).some((name) => name.startsWith('.rulecat') && name !== manifestName)) return false;
+    if (readFileSync(manifestPath(outDir), 'utf8') !== serializeManifest({ files: memo.outputs })) return false;
+    if (Object.keys(readManifest(outDir).manifest.files).length !== Object.keys(memo.outputs).length) return false;
+    for (const [p, h] of Object.entries(memo.outputs)) {
+      if (sha256(readFileSync(path.join(outDir, p))) !== h) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
