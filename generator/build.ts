@@ -58,7 +58,7 @@ export interface BuildResult {
 }
 
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
-export async function build(config: Config, timings?: Timings): Promise<BuildResult> {
+export async function build(config: Config, timings?: Timings, keepContent = true): Promise<BuildResult> {
   const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config, timings);
   const templates = timed(timings, 'plan', () => loadTemplates(config.templates, config.cwd));
   diagnostics.push(...templates.diagnostics);
@@ -72,7 +72,7 @@ export async function build(config: Config, timings?: Timings): Promise<BuildRes
   );
   const planned = timed(timings, 'plan', () => planOutputs(templates.templates, views, diagnostics));
   await timedAsync(timings, 'render', () => prepareMarkdown(markdownTexts(catalog, config)));
-  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, templates.partials, diagnostics));
+  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, templates.partials, diagnostics, keepContent));
   return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, matchInputs, match, views };
 }
 

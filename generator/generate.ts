@@ -87,7 +87,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) return unchangedRun(config, memo);
   }
   const { build } = await import('./build.js');
-  const result: GenerateResult = await build(config, timings);
+  // Contents are not kept in memory: each file is rendered again when it is compared or written.
+  const result: GenerateResult = await build(config, timings, false);
   result.summary = runSummary(result);
   const outProblem = checkOutDir(config.out, config.cwd);
   if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);

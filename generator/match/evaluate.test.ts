@@ -126,6 +126,24 @@ describe('matcher properties', () => {
     );
   });
 
+  it('the whole-catalog bit sets agree with the one-pair predicate when constants are compared', () => {
+    const VALUES = ['x', 'y', 'z'];
+    const WITH_VALUES: MatchContext = { ...PLAIN, features: { derived: false, values: true, logsource: false } };
+    const constants = fc.dictionary(field, fc.subarray(VALUES, { minLength: 1 }));
+    const valueTest = test.map((t) => ({ ...t, modifiers: t.modifiers.filter((m) => m !== 'fieldref'), values: t.values.map((v) => (typeof v === 'string' ? VALUES[v.charCodeAt(0) % 3] : v)) }));
+    const valueRule = fc
+      .tuple(detection, fc.array(valueTest, { minLength: 1, maxLength: 3 }))
+      .map(([d, tests]): Rule => ({ ...rule('s:\n  a: 1\ncondition: s'), detection: { ...d, identifiers: d.identifiers.map((id, i) => (i === 0 ? { ...id, alternatives: [{ kind: 'fields' as const, tests }] } : id)) } }));
+    fc.assert(
+      fc.property(valueRule, fc.array(fc.tuple(fieldSet, constants), { minLength: 1, maxLength: 30 }), (r, specs) => {
+        const intakes = specs.map(([fields, c]) => makeIntake({ fields: [...fields, ...Object.keys(c)], constants: c }));
+        const where = ruleCanMatch(bitsetLattice(indexIntakes(intakes), WITH_VALUES), ruleNeeds(r), 'default');
+        return intakes.every((intake, i) => hasBit(where, i) === ruleCanMatch(booleanLattice(intake, WITH_VALUES), ruleNeeds(r), 'default'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('the whole-catalog bit sets agree with the one-pair predicate', () => {
     fc.assert(
       fc.property(randomRule, fc.array(fieldSet, { minLength: 1, maxLength: 40 }), fc.constantFrom<MatchMode>('default', 'strict'), (r, sets, mode) => {

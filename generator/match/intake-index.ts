@@ -10,11 +10,12 @@
  *    recognised);
  *  - can the test's values hold, given the constants of its field?
  */
+import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
-import { emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
+import { difference, emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
-import { logsourceFit, logsourceParts, type LogsourceTable } from './logsource.js';
+import { logsourceFit, logsourceParts, namingPlaces, words, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
 import { testCanMatchConstants } from './values.js';
 
@@ -193,8 +194,9 @@ export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: 
     if (!isPattern(name)) {
       if (intake.fields.has(name) && holds(name)) return true;
     } else {
+      // A wildcard carrier is never used as proof of a mismatch.
       const re = globRegExp(name);
-      for (const f of intake.fields.keys()) if (re.test(f) && holds(f)) return true;
+      for (const f of intake.fields.keys()) if (re.test(f)) return true;
     }
   }
   if (derivedAllowed) for (const d of derivedNames(intake, need.source)) if (holds(d.target)) return true;
@@ -233,8 +235,14 @@ export interface IntakeIndex {
   derivedBy: Map<string, BitSet>;
   /** Field → intakes holding constants for it. */
   constantsBy: Map<string, BitSet>;
+  /** Field → groups of intakes holding the same constants for it (a test is judged once per group). */
+  constantGroups: Map<string, { constants: Scalar[]; intakes: BitSet }[]>;
   patternCache: Map<string, BitSet>;
   fitCache: Map<string, BitSet>;
+  /** Word of an intake's names (module, name, slug) → intakes using it. */
+  byWord: Map<string, number[]>;
+  /** Field → intakes producing it, cached across log sources (derived names excluded). */
+  producedBy: Map<string, BitSet>;
 }
 
 function addTo(map: Map<string, BitSet>, key: string, i: number, size: number): void {
@@ -248,14 +256,37 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
   const producers = new Map<string, BitSet>();
   const derivedBy = new Map<string, BitSet>();
   const constantsBy = new Map<string, BitSet>();
+  const groups = new Map<string, Map<string, { constants: Scalar[]; intakes: BitSet }>>();
   intakes.forEach((intake, i) => {
     for (const field of intake.fields.keys()) addTo(producers, field, i, size);
-    for (const field of intake.constants.keys()) addTo(constantsBy, field, i, size);
+    for (const [field, constants] of intake.constants) {
+      addTo(constantsBy, field, i, size);
+      let byValues = groups.get(field);
+      if (!byValues) groups.set(field, (byValues = new Map()));
+      const key = JSON.stringify(constants);
+      let group = byValues.get(key);
+      if (!group) byValues.set(key, (group = { constants, intakes: emptySet(size) }));
+      setBit(group.intakes, i);
+    }
     const facts = factsOf(intake);
     for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i, size);
     if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i, size);
   });
-  return { intakes, size, producers, derivedBy, constantsBy, patternCache: new Map(), fitCache: new Map() };
+  const byWord = new Map<string, number[]>();
+  intakes.forEach((intake, i) => {
+    const seen = new Set<string>();
+    for (const place of namingPlaces(intake)) {
+      for (const w of place.spaced.trim().split(' ')) {
+        if (w === '' || seen.has(w)) continue;
+        seen.add(w);
+        const list = byWord.get(w) ?? [];
+        list.push(i);
+        byWord.set(w, list);
+      }
+    }
+  });
+  const constantGroups = new Map([...groups].map(([field, byValues]) => [field, [...byValues.values()]]));
+  return { intakes, size, producers, derivedBy, constantsBy, constantGroups, patternCache: new Map(), fitCache: new Map(), byWord, producedBy: new Map() };
 }
 
 function producersOf(index: IntakeIndex, name: string): BitSet | undefined {
@@ -266,6 +297,21 @@ function producersOf(index: IntakeIndex, name: string): BitSet | undefined {
     const re = globRegExp(name);
     for (const [field, s] of index.producers) if (re.test(field)) set = union(set, s);
     index.patternCache.set(name, set);
+  }
+  return set;
+}
+
+/** Intakes producing one of the names (shared by every log source). */
+function namedProducers(index: IntakeIndex, names: readonly string[]): BitSet {
+  const key = names.join('\u0000');
+  let set = index.producedBy.get(key);
+  if (!set) {
+    set = emptySet(index.size);
+    for (const name of names) {
+      const s = producersOf(index, name);
+      if (s) set = union(set, s);
+    }
+    index.producedBy.set(key, set);
   }
   return set;
 }
@@ -291,7 +337,14 @@ export function fitSet(index: IntakeIndex, logsource: LogSource, table: Logsourc
     let partSet = index.fitCache.get(part.key);
     if (!partSet) {
       partSet = emptySet(index.size);
-      for (let i = 0; i < index.size; i++) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+      // A part decided by name can only fit intakes whose names hold its first word.
+      const first = part.byName === undefined ? undefined : words(part.byName).split(' ')[0];
+      const candidates = first === undefined ? undefined : index.byWord.get(first) ?? [];
+      if (candidates) {
+        for (const i of candidates) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+      } else {
+        for (let i = 0; i < index.size; i++) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+      }
       index.fitCache.set(part.key, partSet);
     }
     set = intersect(set, partSet);
@@ -324,38 +377,49 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
     return known;
   };
   const computeField = (need: FieldNeed): BitSet => {
-    let set = none;
-    for (const name of need.names) {
-      const s = producersOf(index, name);
-      if (s) set = union(set, s);
-    }
+    const named = namedProducers(index, need.names);
     const candidates = context.features.derived ? derivedCandidates(index, need.source) : undefined;
-    if (candidates) {
-      eachMember(intersect(candidates, derivedScope), (i) => {
-        if (!hasBit(set, i) && derivedNames(index.intakes[i], need.source).length > 0) {
-          set = set === none ? new Uint32Array(none) : set;
-          setBit(set, i);
-        }
-      });
-    }
-    return set;
-  };
-  const values = (test: NeededTest, within: BitSet): BitSet => {
-    if (!context.features.values || !test.compared || isEmpty(within)) return within;
-    let candidates = none;
-    for (const name of test.compared.names) {
-      if (isPattern(name)) continue;
-      const s = index.constantsBy.get(name);
-      if (s) candidates = union(candidates, s);
-    }
-    // Parser-derived carriers are filled from the event (never literals), so only named carriers can hold constants.
-    let out = within;
-    eachMember(intersect(candidates, within), (i) => {
-      if (!valuesCanHold(index.intakes[i], test, hasBit(derivedScope, i))) {
-        if (out === within) out = new Uint32Array(within);
-        out[i >>> 5] &= ~(1 << (i & 31));
+    if (!candidates) return named;
+    let set = named; // shared: copied before the first change
+    eachMember(intersect(candidates, derivedScope), (i) => {
+      if (!hasBit(set, i) && derivedNames(index.intakes[i], need.source).length > 0) {
+        if (set === named) set = new Uint32Array(named);
+        setBit(set, i);
       }
     });
+    return set;
+  };
+  /**
+   * Where the compared field has a carrier whose constants the test can match
+   * (or no constants): judged once per group of intakes sharing constants,
+   * so the cost does not grow with the number of intakes.
+   */
+  const values = (test: NeededTest, within: BitSet): BitSet => {
+    const need = test.compared;
+    if (!context.features.values || !need || isEmpty(within)) return within;
+    let ok = none;
+    let contradicted = false;
+    for (const name of need.names) {
+      const produced = producersOf(index, name);
+      if (!produced) continue;
+      let bad = none;
+      if (!isPattern(name)) {
+        for (const group of index.constantGroups.get(name) ?? []) {
+          if (!testCanMatchConstants(test.test, group.constants)) bad = union(bad, group.intakes);
+        }
+      }
+      if (bad !== none) contradicted = true;
+      ok = union(ok, bad === none ? produced : difference(produced, bad));
+    }
+    if (!contradicted) return within;
+    const out = intersect(within, ok);
+    // Where every named carrier contradicts, a parser-derived carrier (filled from the event) still can match.
+    const derived = context.features.derived ? derivedCandidates(index, need.source) : undefined;
+    if (derived) {
+      eachMember(intersect(difference(within, ok), intersect(derived, derivedScope)), (i) => {
+        if (derivedNames(index.intakes[i], need.source).length > 0) setBit(out, i);
+      });
+    }
     return out;
   };
   return { top: all, bottom: none, meet: intersect, join: union, field, values, scope };

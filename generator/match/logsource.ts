@@ -110,14 +110,26 @@ function firstHolding(items: readonly EvidenceItem[], intake: Intake): string | 
   return undefined;
 }
 
-const word = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+/** Lower-case words separated by single spaces: `Palo Alto Networks` → `palo alto networks`. */
+export const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+const placesCache = new WeakMap<Intake, { text: string; spaced: string }[]>();
+
+/** Where an intake names things: module folder, module name, intake name, slug (as words). */
+export function namingPlaces(intake: Intake): { text: string; spaced: string }[] {
+  let places = placesCache.get(intake);
+  if (!places) {
+    places = [intake.module.folder, intake.module.name ?? '', intake.name, intake.slug].map((text) => ({ text, spaced: ` ${words(text)} ` }));
+    placesCache.set(intake, places);
+  }
+  return places;
+}
 
 /** A product missing from the table fits an intake naming it as a word (module, name, slug). */
 function productByName(product: string, intake: Intake): string | undefined {
-  const wanted = ` ${word(product)} `;
-  const places = [intake.module.folder, intake.module.name ?? '', intake.name, intake.slug];
-  const hit = places.find((p) => ` ${word(p)} `.includes(wanted));
-  return hit === undefined ? undefined : `"${hit}" names ${product}`;
+  const wanted = ` ${words(product)} `;
+  const hit = namingPlaces(intake).find((p) => p.spaced.includes(wanted));
+  return hit === undefined ? undefined : `"${hit.text}" names ${product}`;
 }
 
 export interface PartFit {
@@ -126,13 +138,21 @@ export interface PartFit {
 }
 
 /** The keys of a log source, each with how to decide it on an intake (and a cache key). */
-export function logsourceParts(ls: LogSource, table: LogsourceTable): { key: string; fit: (intake: Intake) => PartFit }[] {
-  const parts: { key: string; fit: (intake: Intake) => PartFit }[] = [];
+export interface LogsourcePart {
+  key: string;
+  fit: (intake: Intake) => PartFit;
+  /** Set when the part is decided by name only: no intake whose names lack these words can fit. */
+  byName?: string;
+}
+
+export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourcePart[] {
+  const parts: LogsourcePart[] = [];
   if (ls.product !== undefined) {
     const product = ls.product;
     const items = table.products[product];
     parts.push({
       key: `product\u0000${product}`,
+      byName: items ? undefined : product,
       fit: (intake) => {
         const why = items ? firstHolding(items, intake) : productByName(product, intake);
         return { fits: why !== undefined, evidence: `product ${product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}` };
@@ -144,6 +164,7 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): { key: str
     const items = table.services[`${ls.product ?? ''}/${service}`] ?? table.services[`${ls.product ?? ''}/*`] ?? table.services[service];
     parts.push({
       key: `service\u0000${ls.product ?? ''}\u0000${service}`,
+      byName: !items && ls.product === undefined ? service : undefined,
       fit: (intake) => {
         if (!items && ls.product === undefined) {
           // A service without a product names the software itself (`service: apache`).

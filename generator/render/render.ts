@@ -6,12 +6,16 @@ import Handlebars from 'handlebars';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { PlannedFile } from '../plan/plan-outputs.js';
 import type { OutputTemplate } from '../plan/templates.js';
+import { sha256 } from '../write/manifest.js';
 import { helpers } from './helpers.js';
 
 export interface RenderedFile {
   path: string;
-  content: string;
+  /** The bytes of the file (with `keepContent: false`, rendered again on each read). */
+  readonly content: string;
   template: string;
+  /** sha256 of the content, when known without reading it. */
+  hash?: string;
 }
 
 export function createRenderer(partials: ReadonlyMap<string, string>): (file: PlannedFile) => string {
@@ -30,14 +34,33 @@ export function createRenderer(partials: ReadonlyMap<string, string>): (file: Pl
   };
 }
 
-export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyMap<string, string>, diagnostics: Diagnostic[]): RenderedFile[] {
+/**
+ * Render every planned file once; template errors become diagnostics. With
+ * `keepContent: false` only each file's hash is kept and its content is
+ * rendered again when read (rendering is deterministic), so that memory does
+ * not grow with the size of the output.
+ */
+export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyMap<string, string>, diagnostics: Diagnostic[], keepContent = true): RenderedFile[] {
   const render = createRenderer(partials);
   const out: RenderedFile[] = [];
   for (const file of planned) {
+    let content: string;
     try {
-      out.push({ path: file.path, content: render(file), template: file.template.name });
+      content = render(file);
     } catch (e) {
       diagnostics.push(error(wholeFile(file.template.file), 'template-error', `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`));
+      continue;
+    }
+    if (keepContent) out.push({ path: file.path, content, template: file.template.name });
+    else {
+      out.push({
+        path: file.path,
+        template: file.template.name,
+        hash: sha256(content),
+        get content() {
+          return render(file);
+        },
+      });
     }
   }
   return out;

@@ -196,6 +196,6 @@ export function describeWriteError(e: unknown): string {
 }
 
 /** Ownership after a run: every generated file with the hash of its content. */
-export function ownership(files: readonly { path: string; content: string }[]): Map<string, string> {
-  return new Map(files.map((f) => [f.path, sha256(f.content)]));
+export function ownership(files: readonly { path: string; content: string; hash?: string }[]): Map<string, string> {
+  return new Map(files.map((f) => [f.path, f.hash ?? sha256(f.content)]));
 }

@@ -38,7 +38,7 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[]): Outp
     generated.add(file.path);
     const current = readIfExists(path.join(outDir, file.path));
     if (current === undefined) diff.added.push(file);
-    else if (current.equals(Buffer.from(file.content, 'utf8'))) diff.unchanged.push(file.path);
+    else if (file.hash !== undefined ? sha256(current) === file.hash : current.equals(Buffer.from(file.content, 'utf8'))) diff.unchanged.push(file.path);
     else diff.changed.push(file);
   }
   for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
