@@ -7,6 +7,7 @@ import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from '.
 import { checkDocsInputs, importCatalog, markdownTexts } from './docs-inputs.js';
 import { readIntakes } from './load/read-intakes.js';
 import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
+import { prefillCache } from './load/parallel-prefill.js';
 import { readRules } from './load/read-rules.js';
 import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from './match/match-catalog.js';
@@ -59,6 +60,13 @@ export interface BuildResult {
 
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
 export async function build(config: Config, timings?: Timings, keepContent = true): Promise<BuildResult> {
+  if (config.cache && !config.rulesIndex) {
+    // Inputs missing from the cache are parsed on every core first; the loaders then find them all.
+    const cacheDir = config.cache;
+    await timedAsync(timings, 'parse (parallel)', () =>
+      prefillCache({ rules: config.rules, intakes: config.intakes, ruleOptions: { effortByLevel: config.effortByLevel }, intakeOptions: { platformFields: config.platformFields }, cwd: config.cwd, cacheDir }),
+    );
+  }
   const { catalog, matchInputs, diagnostics, attack } = loadCatalog(config, timings);
   const templates = timed(timings, 'plan', () => loadTemplates(config.templates, config.cwd));
   diagnostics.push(...templates.diagnostics);

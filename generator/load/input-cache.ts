@@ -47,7 +47,21 @@ interface Entry<T> {
   value: T;
 }
 
+const open = new Map<string, InputCache<unknown>>();
+
 export class InputCache<T> {
+  /** The pack of this process for these arguments (so that a prefill and a loader share it). */
+  static open<T>(dir: string | undefined, kind: string, root: string, salt: string): InputCache<T> {
+    if (!dir) return new InputCache<T>(undefined, kind, root, salt);
+    const probe = new InputCache<T>(undefined, kind, root, salt, dir);
+    let cache = open.get(probe.file) as InputCache<T> | undefined;
+    if (!cache) {
+      cache = new InputCache<T>(dir, kind, root, salt);
+      open.set(cache.file, cache as InputCache<unknown>);
+    }
+    return cache;
+  }
+
   private readonly file: string;
   private readonly entries: Map<string, Entry<T>>;
   private readonly used = new Set<string>();
@@ -55,15 +69,22 @@ export class InputCache<T> {
   hits = 0;
   misses = 0;
 
-  /** `dir` undefined: no caching (every lookup misses, nothing is written). */
+  /** `dir` undefined: no caching (every lookup misses, nothing is written). `nameIn`: only name the pack file. */
   constructor(
     private readonly dir: string | undefined,
     kind: string,
     root: string,
     salt: string,
+    nameIn?: string,
   ) {
-    this.file = dir ? path.join(dir, `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}\u0000${codeFingerprint()}`).slice(0, 20)}.bin`) : '';
+    const folder = dir ?? nameIn;
+    this.file = folder ? path.join(folder, `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}\u0000${codeFingerprint()}`).slice(0, 20)}.bin`) : '';
     this.entries = dir ? this.read() : new Map();
+  }
+
+  /** Whether an entry for `key` was computed from content with this hash (without counting a hit). */
+  has(key: string, hash: string): boolean {
+    return this.entries.get(key)?.hash === hash;
   }
 
   private read(): Map<string, Entry<T>> {
@@ -102,6 +123,7 @@ export class InputCache<T> {
         this.changed = true;
       }
     }
+    this.used.clear(); // a long-running process (serve) marks what its next load uses
     if (!this.changed) return;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {

@@ -20,6 +20,8 @@ import { InputCache } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
+export const isIntakeFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
+
 export interface IntakeOptions {
   platformFields: readonly string[];
 }
@@ -148,7 +150,7 @@ export function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): 
 }
 
 /** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
-function folderHash(folder: IntakeFolder): string | undefined {
+export function folderHash(folder: IntakeFolder): string | undefined {
   const hash = createHash('sha1');
   try {
     for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
@@ -160,7 +162,8 @@ function folderHash(folder: IntakeFolder): string | undefined {
   return hash.digest('hex');
 }
 
-type Cached = { intake?: Intake; diagnostics: Diagnostic[] };
+export type CachedIntake = { intake?: Intake; diagnostics: Diagnostic[] };
+type Cached = CachedIntake;
 
 /** All intakes under the given folders, in path order (unchanged folders come from the input cache). */
 export function readIntakes(
@@ -172,9 +175,9 @@ export function readIntakes(
   const diagnostics: Diagnostic[] = [];
   const intakes: Intake[] = [];
   for (const root of roots) {
-    const walked = walkFiles(root, (name) => /\.(ya?ml|json)$/i.test(name), cwd);
+    const walked = walkFiles(root, isIntakeFile, cwd);
     diagnostics.push(...walked.diagnostics);
-    const cache = new InputCache<Cached>(cacheDir, 'intakes', root, JSON.stringify(options));
+    const cache = InputCache.open<Cached>(cacheDir, 'intakes', root, JSON.stringify(options));
     for (const folder of findIntakeFolders(walked.files)) {
       const hash = folderHash(folder);
       let result = hash === undefined ? undefined : cache.get(folder.display, hash);

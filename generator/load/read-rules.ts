@@ -11,7 +11,7 @@ import { decodeUtf8, readText } from './read-text.js';
 import { readYamlDocs, type YamlPath } from './read-yaml.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
-const isYaml = (name: string) => /\.ya?ml$/i.test(name);
+export const isYaml = (name: string) => /\.ya?ml$/i.test(name);
 
 interface ParsedFile {
   rules: Rule[];
@@ -54,7 +54,15 @@ function lazyPlaces(file: FoundFile, docIndex: number): (path: YamlPath) => Plac
   };
 }
 
-type Cached = { rules: Omit<Rule, 'placeOf'>[]; docIndexes: number[]; diagnostics: Diagnostic[] };
+export type CachedRuleFile = { rules: Omit<Rule, 'placeOf'>[]; docIndexes: number[]; diagnostics: Diagnostic[] };
+type Cached = CachedRuleFile;
+
+/** What the cache keeps of a rule file: its models without closures (places are found again on demand). */
+export function parseRuleBytes(display: string, bytes: Uint8Array, options: RuleOptions): CachedRuleFile {
+  const { text, diagnostics: textProblems } = decodeUtf8(display, bytes);
+  const parsed: ParsedFile = text === undefined ? { rules: [], docIndexes: [], diagnostics: textProblems } : parseRuleText(display, text, options);
+  return { rules: parsed.rules.map(({ placeOf: _placeOf, ...rest }) => rest), docIndexes: parsed.docIndexes, diagnostics: parsed.diagnostics };
+}
 
 function readRuleFile(file: FoundFile, options: RuleOptions, cache: InputCache<Cached>): ParsedFile {
   let bytes: Buffer;
@@ -91,7 +99,7 @@ export function readRules(
   for (const folder of folders) {
     const walked = walkFiles(folder, isYaml, cwd);
     diagnostics.push(...walked.diagnostics);
-    const cache = new InputCache<Cached>(cacheDir, 'rules', folder, JSON.stringify(options));
+    const cache = InputCache.open<Cached>(cacheDir, 'rules', folder, JSON.stringify(options));
     for (const file of walked.files) {
       const parsed = readRuleFile(file, options, cache);
       rules.push(...parsed.rules);
