@@ -59,7 +59,7 @@ export interface BuildResult {
 }
 
 /** Everything up to rendered file contents, in memory. Nothing is rendered when inputs have errors. */
-export async function build(config: Config, timings?: Timings, keepContent = true): Promise<BuildResult> {
+export async function build(config: Config, timings?: Timings, keepBytes = Infinity): Promise<BuildResult> {
   if (config.cache && !config.rulesIndex) {
     // Inputs missing from the cache are parsed on every core first; the loaders then find them all.
     const cacheDir = config.cache;
@@ -80,7 +80,7 @@ export async function build(config: Config, timings?: Timings, keepContent = tru
   );
   const planned = timed(timings, 'plan', () => planOutputs(templates.templates, views, diagnostics));
   await timedAsync(timings, 'render', () => prepareMarkdown(markdownTexts(catalog, config)));
-  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, templates.partials, diagnostics, keepContent));
+  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, templates.partials, diagnostics, keepBytes));
   return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), catalog, matchInputs, match, views };
 }
 

@@ -15,6 +15,9 @@ import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js'
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
 
+/** Characters of output kept in memory between rendering and writing (beyond: rendered again). */
+export const OUTPUT_MEMORY = 128 * 1024 * 1024;
+
 export interface GenerateResult extends BuildResult {
   diff?: OutputDiff;
   applied?: ApplyResult;
@@ -87,8 +90,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) return unchangedRun(config, memo);
   }
   const { build } = await import('./build.js');
-  // Contents are not kept in memory: each file is rendered again when it is compared or written.
-  const result: GenerateResult = await build(config, timings, false);
+  // Contents are kept up to OUTPUT_MEMORY characters; beyond, files are rendered again when compared or written.
+  const result: GenerateResult = await build(config, timings, OUTPUT_MEMORY);
   result.summary = runSummary(result);
   const outProblem = checkOutDir(config.out, config.cwd);
   if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);

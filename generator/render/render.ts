@@ -35,14 +35,15 @@ export function createRenderer(partials: ReadonlyMap<string, string>): (file: Pl
 }
 
 /**
- * Render every planned file once; template errors become diagnostics. With
- * `keepContent: false` only each file's hash is kept and its content is
- * rendered again when read (rendering is deterministic), so that memory does
- * not grow with the size of the output.
+ * Render every planned file once; template errors become diagnostics.
+ * Contents are kept up to `keepBytes` characters in all; past that, only each
+ * file's hash is kept and its content is rendered again when read (rendering
+ * is deterministic), so that memory does not grow with the size of the output.
  */
-export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyMap<string, string>, diagnostics: Diagnostic[], keepContent = true): RenderedFile[] {
+export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyMap<string, string>, diagnostics: Diagnostic[], keepBytes = Infinity): RenderedFile[] {
   const render = createRenderer(partials);
   const out: RenderedFile[] = [];
+  let kept = 0;
   for (const file of planned) {
     let content: string;
     try {
@@ -51,7 +52,8 @@ export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyM
       diagnostics.push(error(wholeFile(file.template.file), 'template-error', `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`));
       continue;
     }
-    if (keepContent) out.push({ path: file.path, content, template: file.template.name });
+    kept += content.length;
+    if (kept <= keepBytes) out.push({ path: file.path, content, template: file.template.name });
     else {
       out.push({
         path: file.path,
