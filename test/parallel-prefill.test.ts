@@ -2,6 +2,7 @@
  * Inputs parsed on worker threads give exactly what the sequential loaders
  * give: same rules, intakes and diagnostics, and byte-identical outputs.
  */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../generator/build.js';
@@ -12,6 +13,15 @@ import { readRules } from '../generator/load/read-rules.js';
 import { DEFAULT_EFFORT_BY_LEVEL } from '../generator/model/rule.js';
 import { REPO } from './shared.js';
 import { tempDir, writeTree } from './tree.js';
+
+/** The compiled worker (npm ci builds dist/); it must not be older than the sources it stands for. */
+const WORKER = path.join(REPO, 'dist', 'generator', 'load', 'parse-worker.js');
+
+function freshWorker(): string {
+  const sources = ['parse-worker.ts', 'read-rules.ts', 'read-intakes.ts', 'read-yaml.ts'].map((f) => statSync(path.join(REPO, 'generator', 'load', f)).mtimeMs);
+  if (!existsSync(WORKER) || statSync(WORKER).mtimeMs < Math.max(...sources)) throw new Error(`${WORKER} is missing or older than its sources: run npm run build`);
+  return WORKER;
+}
 
 const strip = (list: { placeOf?: unknown }[]) => list.map(({ placeOf: _p, ...rest }) => rest);
 
@@ -26,7 +36,7 @@ describe('parallel parsing', () => {
     const sequentialIntakes = readIntakes(intakes, intakeOptions, REPO);
     const cacheDir = tempDir();
     // Under vitest the sources are TypeScript: the worker threads run dist/ (built by npm ci).
-    const parsed = await prefillCache({ rules: rulesDirs, intakes, ruleOptions: options, intakeOptions, cwd: REPO, cacheDir, threshold: 0 });
+    const parsed = await prefillCache({ rules: rulesDirs, intakes, ruleOptions: options, intakeOptions, cwd: REPO, cacheDir, threshold: 0, worker: freshWorker() });
     expect(parsed).toBe(sequentialRules.files + sequentialIntakes.intakes.length);
     const cachedRules = readRules(rulesDirs, options, REPO, cacheDir);
     const cachedIntakes = readIntakes(intakes, intakeOptions, REPO, cacheDir);
@@ -39,7 +49,7 @@ describe('parallel parsing', () => {
     const { config } = resolveConfig(REPO, undefined, { cache: false });
     const plain = await build(config);
     const cacheDir = tempDir();
-    const parsed = await prefillCache({ rules: config.rules, intakes: config.intakes, ruleOptions: { effortByLevel: config.effortByLevel }, intakeOptions: { platformFields: config.platformFields }, cwd: REPO, cacheDir, threshold: 0 });
+    const parsed = await prefillCache({ rules: config.rules, intakes: config.intakes, ruleOptions: { effortByLevel: config.effortByLevel }, intakeOptions: { platformFields: config.platformFields }, cwd: REPO, cacheDir, threshold: 0, worker: freshWorker() });
     expect(parsed).toBeGreaterThan(60);
     const cached = await build({ ...config, cache: cacheDir });
     expect(cached.files.map((f) => [f.path, f.content])).toEqual(plain.files.map((f) => [f.path, f.content]));

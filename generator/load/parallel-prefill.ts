@@ -6,10 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../config.js';
 import type { RuleOptions } from '../model/rule.js';
 import { InputCache, sha1 } from './input-cache.js';
 import type { WorkRequest, WorkResult } from './parse-worker.js';
@@ -25,11 +23,14 @@ function threads(): number {
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }
 
-/** The worker's compiled module: beside this one, or in dist/ when running from the TypeScript sources. */
+/**
+ * The worker's compiled module beside this one. Running from the TypeScript
+ * sources (tests) there is none, and parsing stays on this thread: a compiled
+ * copy in dist/ could be older than the sources the cache is keyed by.
+ */
 function workerFile(): string | undefined {
   const beside = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
-  const built = path.join(PACKAGE_ROOT, 'dist', 'generator', 'load', 'parse-worker.js');
-  return [beside, built].find((f) => existsSync(f));
+  return existsSync(beside) ? beside : undefined;
 }
 
 /** Run requests: the first on this thread, the others on worker threads, all at once. */
@@ -60,6 +61,8 @@ export interface PrefillInput {
   cacheDir: string;
   /** Parse in parallel only from this much work on (default PARALLEL_THRESHOLD). */
   threshold?: number;
+  /** The worker module to run (default: the compiled one beside this module). */
+  worker?: string;
 }
 
 interface Task<T> {
@@ -71,7 +74,7 @@ interface Task<T> {
 /** Parse in parallel what the cache lacks; returns how many files or folders were parsed. */
 export async function prefillCache(input: PrefillInput): Promise<number> {
   const n = threads();
-  const file = workerFile();
+  const file = input.worker ?? workerFile();
   if (n < 2 || !file) return 0;
   const rules: Task<FoundFile>[] = [];
   for (const folder of input.rules) {
