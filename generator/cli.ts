@@ -64,3 +64,20 @@ export async function main(argv: readonly string[], io: { stdout: (s: string) =>
     throw e;
   }
 }
+
+/** Run the CLI as a process: argv, the process's streams and working directory; sets the exit code. */
+export function runProcess(): Promise<void> {
+  return main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`rulecat: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

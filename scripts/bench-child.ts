@@ -7,7 +7,7 @@
  *   RULECAT_BENCH_REPORT=/tmp/r.json node dist/scripts/bench-child.js generate --timings ...
  */
 import { writeFileSync } from 'node:fs';
-import { main } from '../generator/cli.js';
+import { runProcess } from '../generator/cli.js';
 
 export interface ChildReport {
   code: number;
@@ -26,16 +26,4 @@ process.on('exit', (code) => {
   writeFileSync(reportFile, JSON.stringify(report) + '\n');
 });
 
-main(process.argv.slice(2), {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  cwd: process.cwd(),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`rulecat: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+void runProcess();

@@ -3,17 +3,16 @@
  * hashing its inputs; any change to an input, to the code's settings or to an
  * output on disk makes it a full run again.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../generator/config.js';
 import { generate } from '../generator/generate.js';
 import { REPO } from './shared.js';
-import { readTree, tempDir } from './tree.js';
+import { copyExampleCatalog, readTree } from './tree.js';
 
 function setup() {
-  const root = tempDir();
-  for (const f of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO, f), path.join(root, f), { recursive: true });
+  const root = copyExampleCatalog();
   const cache = path.join(root, 'cache');
   const run = async (check = false) => {
     const { config } = resolveConfig(root, undefined, { cache });

@@ -6,13 +6,13 @@
  * and sees the page update, then breaks it and sees the error. Screenshots go
  * to test-artifacts/ (gitignored). Skipped, with a message, without chromium.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../generator/config.js';
 import { servePreview, type RunningPreview } from '../generator/serve/serve.js';
 import { REPO } from './shared.js';
-import { tempDir } from './tree.js';
+import { copyExampleCatalog, tempDir } from './tree.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -34,8 +34,7 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    root = tempDir('rulecat-browser-');
-    for (const name of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO, name), path.join(root, name), { recursive: true });
+    root = copyExampleCatalog('rulecat-browser-');
     mkdirSync(ARTIFACTS, { recursive: true });
     preview = await servePreview({
       readConfig: () => {

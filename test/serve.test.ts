@@ -3,7 +3,7 @@
  * the served set (everything else is a 404), 127.0.0.1 only, Host and method
  * checks, and the version events that make open pages reload.
  */
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../generator/config.js';
 import { servePreview, type RunningPreview } from '../generator/serve/serve.js';
 import { pathSegments } from '../generator/serve/site.js';
-import { REPO } from './shared.js';
-import { runCli, tempDir } from './tree.js';
+import { copyExampleCatalog, runCli } from './tree.js';
 
 const OKTA = '8acc0041-dfa4-4ed4-acda-13c9f4ada1a4';
 const EVIL_ID = '6f2d8c1e-0000-4000-8000-00000000bad1';
@@ -76,8 +75,7 @@ describe('rulecat serve over HTTP', () => {
   let root: string;
   let preview: RunningPreview;
   beforeAll(async () => {
-    root = tempDir('rulecat-serve-');
-    for (const name of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO, name), path.join(root, name), { recursive: true });
+    root = copyExampleCatalog('rulecat-serve-');
     mkdirSync(path.join(root, 'rules', 'evil'), { recursive: true });
     writeFileSync(path.join(root, 'rules', 'evil', 'evil.yml'), EVIL_RULE);
     preview = await servePreview({

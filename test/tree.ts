@@ -1,9 +1,12 @@
 /**
  * File trees for tests: build one in a temporary folder, read one back.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const created: string[] = [];
 // Temporary folders go when the test process ends (vitest runs each file in a worker process).
@@ -60,3 +63,10 @@ export const PARSER = (fields: Record<string, string>) =>
   `name: test\npipeline:\n  - name: parsed\n    external:\n      name: json.parse-json\n  - name: set_fields\nstages:\n  set_fields:\n    actions:\n      - set:\n${Object.entries(fields)
     .map(([k, v]) => `          ${k}: "${v}"`)
     .join('\n')}\n`;
+
+/** A copy of the example catalog (rules, intakes, configuration) in a new temporary folder. */
+export function copyExampleCatalog(prefix?: string): string {
+  const root = tempDir(prefix);
+  for (const name of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO_ROOT, name), path.join(root, name), { recursive: true });
+  return root;
+}
