@@ -15,10 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { sha1 } from '../hash.js';
 
-export function sha1(data: string | Uint8Array): string {
-  return createHash('sha1').update(data).digest('hex');
-}
 
 /** The default cache folder. */
 export function defaultCacheDir(): string {

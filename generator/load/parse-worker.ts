@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { RuleOptions } from '../model/rule.js';
-import { sha1 } from './input-cache.js';
+import { sha1 } from '../hash.js';
 import { folderHash, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { parseRuleBytes } from './read-rules.js';
 import type { FoundFile } from './walk-files.js';

@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { SHIPPED_LOGSOURCES, type Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { LogsourceTable } from '../match/logsource.js';
+import type { LogsourceTable } from '../model/logsource-table.js';
 import { readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
 import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
 import type { YamlDoc } from './read-yaml.js';
-import { InputCache, sha1 } from './input-cache.js';
+import { InputCache } from './input-cache.js';
+import { sha1 } from '../hash.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
 

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
 import { buildRule, type Rule, type RuleOptions } from '../model/rule.js';
-import { InputCache, sha1 } from './input-cache.js';
+import { InputCache } from './input-cache.js';
+import { sha1 } from '../hash.js';
 import { decodeUtf8, readText } from './read-text.js';
 import { readYamlDocs, type YamlPath } from './read-yaml.js';
 import { walkFiles, type FoundFile } from './walk-files.js';

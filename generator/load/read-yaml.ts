@@ -4,18 +4,10 @@
  */
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
+import type { YamlDoc, YamlPath } from '../model/source-doc.js';
 
-export type YamlPath = readonly (string | number)[];
+export type { YamlDoc, YamlPath };
 
-/** One YAML document: its plain value and the places of its nodes. */
-export interface YamlDoc {
-  file: string;
-  value: unknown;
-  /** Place of the value at `path` (or of its key), falling back to the nearest known ancestor. */
-  place(path: YamlPath, of?: 'key' | 'value'): Place;
-  /** Place of the character at `offset` inside the string value at `path`. */
-  textPlace(path: YamlPath, offset: number): Place;
-}
 
 export interface YamlLimits {
   /** Upper bound on the values aliases expand to in one document (alias bombs expand far beyond it). */

@@ -6,23 +6,10 @@
  */
 import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
+import type { EvidenceItem, LogsourceTable } from '../model/logsource-table.js';
 import type { LogSource } from '../model/rule.js';
 
-export interface EvidenceItem {
-  module?: string[];
-  intake?: string;
-  dataSource?: string[];
-  constant?: Record<string, Scalar | Scalar[]>;
-  anyField?: string[];
-  allFields?: string[];
-  unless?: EvidenceItem;
-}
-
-export interface LogsourceTable {
-  products: Record<string, EvidenceItem[]>;
-  services: Record<string, EvidenceItem[]>;
-  categories: Record<string, EvidenceItem[]>;
-}
+export type { EvidenceItem, LogsourceTable };
 
 export interface Fit {
   fits: boolean;

@@ -3,7 +3,7 @@
  * tests, lists of maps, keyword lists) and the condition that combines them.
  */
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
-import type { YamlDoc, YamlPath } from '../load/read-yaml.js';
+import type { YamlDoc, YamlPath } from './source-doc.js';
 import { parseCondition, resolveCondition, type Condition } from './condition.js';
 
 export type Scalar = string | number | boolean | null;

@@ -10,7 +10,7 @@
  *       fields: {CommandLine: process.command_line, dst: [destination.address, destination.ip]}
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import type { YamlDoc } from '../load/read-yaml.js';
+import type { YamlDoc } from './source-doc.js';
 import type { LogSource } from './rule.js';
 
 export interface AlsoFor {

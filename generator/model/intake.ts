@@ -3,7 +3,7 @@
  * about their values, from the intake-formats layout.
  */
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
-import type { YamlDoc } from '../load/read-yaml.js';
+import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
 import type { ParserFacts } from './parser.js';
 

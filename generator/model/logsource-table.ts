@@ -3,8 +3,25 @@
  * checked, and merged with a configuration override.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import type { YamlDoc, YamlPath } from '../load/read-yaml.js';
-import type { EvidenceItem, LogsourceTable } from '../match/logsource.js';
+import type { YamlDoc, YamlPath } from './source-doc.js';
+import type { Scalar } from './detection.js';
+
+/** One piece of evidence that an intake carries a log source (every key given must hold). */
+export interface EvidenceItem {
+  module?: string[];
+  intake?: string;
+  dataSource?: string[];
+  constant?: Record<string, Scalar | Scalar[]>;
+  anyField?: string[];
+  allFields?: string[];
+  unless?: EvidenceItem;
+}
+
+export interface LogsourceTable {
+  products: Record<string, EvidenceItem[]>;
+  services: Record<string, EvidenceItem[]>;
+  categories: Record<string, EvidenceItem[]>;
+}
 
 const SECTIONS = ['products', 'services', 'categories'] as const;
 const ITEM_KEYS = new Set(['module', 'intake', 'dataSource', 'constant', 'anyField', 'allFields', 'unless']);

@@ -4,7 +4,7 @@
  * fields can only take, and the raw source paths templates read from.
  */
 import { error, type Diagnostic } from '../diagnostics.js';
-import type { YamlDoc } from '../load/read-yaml.js';
+import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
 
 export interface ParserFacts {

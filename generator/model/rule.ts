@@ -3,7 +3,7 @@
  * catalog extensions (effort, data_sources, changelog, intakes).
  */
 import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
-import type { YamlDoc, YamlPath } from '../load/read-yaml.js';
+import type { YamlDoc, YamlPath } from './source-doc.js';
 import { readDetection, type Detection } from './detection.js';
 
 export const EFFORTS = ['elementary', 'intermediate', 'advanced', 'master'] as const;

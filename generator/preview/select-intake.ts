@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Diagnostic, Place } from '../diagnostics.js';
-import { InputCache, sha1 } from '../load/input-cache.js';
+import { InputCache } from '../load/input-cache.js';
+import { sha1 } from '../hash.js';
 import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from '../load/read-intakes.js';
 import { readYamlFile } from '../load/read-yaml-file.js';
 import { walkFiles, type FoundFile } from '../load/walk-files.js';

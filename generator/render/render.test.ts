@@ -4,7 +4,7 @@ import { planOutputs } from '../plan/plan-outputs.js';
 import { loadTemplates } from '../plan/templates.js';
 import { intakeView, type RuleView } from '../plan/views.js';
 import { DEFAULT_CONFIG } from '../config.js';
-import { sha256 } from '../write/manifest.js';
+import { sha256 } from '../hash.js';
 import { renderFiles } from './render.js';
 import { REPO } from '../../test/shared.js';
 

@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { PlannedFile } from '../plan/plan-outputs.js';
 import type { OutputTemplate } from '../plan/templates.js';
-import { sha256 } from '../write/manifest.js';
+import { sha256 } from '../hash.js';
 import { helpers } from './helpers.js';
 
 export interface RenderedFile {

@@ -20,7 +20,8 @@ import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, o
 import path from 'node:path';
 import type { OutputDiff } from './diff-output.js';
 import { staysInside } from './inside.js';
-import { manifestPath, serializeManifest, sha256, type OutputManifest } from './manifest.js';
+import { manifestPath, serializeManifest, type OutputManifest } from './manifest.js';
+import { sha256 } from '../hash.js';
 
 const STAGING_PREFIX = '.rulecat-staging-';
 

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RenderedFile } from '../render/render.js';
 import { staysInside } from './inside.js';
-import { readManifest, sha256, type OutputManifest } from './manifest.js';
+import { readManifest, type OutputManifest } from './manifest.js';
+import { sha256 } from '../hash.js';
 
 export interface OutputDiff {
   outDir: string;

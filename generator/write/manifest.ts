@@ -2,7 +2,6 @@
  * The record of files rulecat wrote into an output folder. Only files listed
  * here (with the content rulecat wrote) are ever removed.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkOutputPath, MANIFEST_NAME } from '../plan/plan-outputs.js';
@@ -10,10 +9,6 @@ import { checkOutputPath, MANIFEST_NAME } from '../plan/plan-outputs.js';
 export interface OutputManifest {
   /** Relative path → sha256 of the content rulecat wrote. */
   files: Record<string, string>;
-}
-
-export function sha256(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
 }
 
 export function manifestPath(outDir: string): string {

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { walkFiles } from '../load/walk-files.js';
-import { manifestPath, readManifest, serializeManifest, sha256 } from './manifest.js';
+import { manifestPath, readManifest, serializeManifest } from './manifest.js';
+import { sha256 } from '../hash.js';
 
 export interface RunSummary {
   rules: number;
