@@ -5,19 +5,11 @@
  */
 import path from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
-import type { YamlDoc } from './load/read-yaml.js';
+import type { YamlDoc } from './model/source-doc.js';
+import { LAYER_STYLES, type AttributionOptions, type LayerStyle } from './plan/plan-options.js';
 
-export const LAYER_STYLES = ['compat', 'rich', 'both'] as const;
-export type LayerStyle = (typeof LAYER_STYLES)[number];
-
-export interface AttributionConfig {
-  /** License notice added to every rule block (markdown); empty: none. */
-  notice: string;
-  /** URL prefix of the rules' sources; the rule's path relative to `sourceRoot` is appended. Empty: the path is shown without link. */
-  sourceUrl: string;
-  /** Folder that rule paths are taken relative to. */
-  sourceRoot: string;
-}
+export { LAYER_STYLES, type LayerStyle };
+export type AttributionConfig = AttributionOptions;
 
 export interface DocsConfig {
   /** The ATT&CK table (rulecat-attack-table/1). */

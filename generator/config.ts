@@ -11,20 +11,12 @@ import { readText } from './load/read-text.js';
 import { defaultCacheDir } from './load/input-cache.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
+import type { LayerOptions } from './plan/plan-options.js';
 import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
 
 export const CONFIG_FILE = 'rulecat.config.yaml';
 
-export interface LayerConfig {
-  /** URL of the folder where generated layers are published (ends with `/`). */
-  baseUrl: string;
-  /** Prefix before the percent-encoded layer URL. */
-  navigatorUrl: string;
-  /** Link of a rule in rich layers; {id}, {title}, {slug} are replaced. Default: the catalog page beside the layers. */
-  ruleUrl?: string;
-  /** `versions` written in compat layers. */
-  versions: { attack: string; layer: string; navigator: string };
-}
+export type LayerConfig = LayerOptions;
 
 export interface Config extends DocsConfig {
   /** Folder that paths in messages are shown relative to. */

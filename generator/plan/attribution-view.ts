@@ -4,7 +4,7 @@
  * license): the author, the rule's path and source URL, the notice.
  */
 import path from 'node:path';
-import type { AttributionConfig } from '../config-docs.js';
+import type { AttributionOptions } from './plan-options.js';
 
 export interface AttributionView {
   /** Empty when the rule names no author. */
@@ -22,7 +22,7 @@ function linkLabel(text: string): string {
   return text.replace(/[\\[\]]/g, '\\$&');
 }
 
-export function attributionView(rule: { author?: string; file: string }, attribution: AttributionConfig, cwd: string): AttributionView {
+export function attributionView(rule: { author?: string; file: string }, attribution: AttributionOptions, cwd: string): AttributionView {
   const relative = path.relative(attribution.sourceRoot, path.resolve(cwd, rule.file)).split(path.sep).join('/');
   return {
     author: (rule.author ?? '').replace(/\s+/g, ' ').trim(),

@@ -3,7 +3,7 @@ import { MINI_ATTACK } from '../../test/attack-fixture.js';
 import { catalogPageView } from './catalog-page-view.js';
 import { catalogDate, changelogView } from './changelog-view.js';
 import { attackItem } from './rules-index-view.js';
-import type { RuleView } from './views.js';
+import type { RuleView } from './rule-view.js';
 
 const rule = (title: string, techniques: string[], changelog: RuleView['changelog'] = [], id = title): RuleView => ({
   id,

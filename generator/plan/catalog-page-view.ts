@@ -9,7 +9,7 @@
  */
 import { byCodePoint } from '../match/coverage.js';
 import { currentTechnique, parentTechnique, tacticsOf, type AttackIndex } from '../model/attack.js';
-import type { RuleView } from './views.js';
+import type { RuleView } from './rule-view.js';
 
 export interface CatalogGroup {
   id: string;

@@ -5,7 +5,7 @@
  * day rulecat runs.
  */
 import { byCodePoint } from '../match/coverage.js';
-import type { RuleView } from './views.js';
+import type { RuleView } from './rule-view.js';
 
 export interface ChangelogRule {
   title: string;

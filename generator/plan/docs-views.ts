@@ -3,7 +3,6 @@
  * changelog pages, the rules index, the catalog-wide layer, and the layers
  * in the configured style (SPEC §3–5).
  */
-import type { Config } from '../config.js';
 import { techniqueCoverage } from '../match/coverage.js';
 import type { CatalogMatch } from '../match/match-catalog.js';
 import type { AttackIndex } from '../model/attack.js';
@@ -14,7 +13,9 @@ import { catalogDate, changelogView, type ChangelogPageView } from './changelog-
 import { richLayer } from './rich-layer.js';
 import { defaultRuleUrl } from './rule-url.js';
 import { rulesIndexView, type RulesIndexEntry } from './rules-index-view.js';
-import { compatLayer, sortedUnique, type IntakeView, type RuleView } from './views.js';
+import { compatLayer, type IntakeView } from './intake-view.js';
+import type { LayerStyle, PlanOptions } from './plan-options.js';
+import { sortedUnique, type RuleView } from './rule-view.js';
 
 export const CATALOG_LAYER_FILE = 'attack_catalog_do_not_edit_manually.json';
 export const CATALOG_LAYER_NAME = 'Rules catalog';
@@ -30,7 +31,7 @@ export interface CatalogLayerView {
 export interface DocsViews {
   intakes: IntakeView[];
   attack: { version: string; domain: string };
-  layerStyle: Config['layerStyle'];
+  layerStyle: LayerStyle;
   /** Absent when no date is given and no rule has a changelog. */
   catalogPage?: CatalogPageView;
   changelogPage?: ChangelogPageView;
@@ -38,7 +39,7 @@ export interface DocsViews {
   catalogLayer: CatalogLayerView;
 }
 
-function layerOf(name: string, rules: readonly RuleView[], config: Config, attack: AttackIndex, description: string, style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich'): Record<string, unknown> {
+function layerOf(name: string, rules: readonly RuleView[], config: PlanOptions, attack: AttackIndex, description: string, style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich'): Record<string, unknown> {
   if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
   const options = { name: `SEKOIA.IO x ${name}`, description, ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl) };
   return richLayer(rules, attack, options);
@@ -54,7 +55,7 @@ export const richLayerFile = (uuid: string) => `attack_${uuid}_rich_do_not_edit_
  * applying to it, repeated titles included). With `both`, the layer pages link
  * to stays compat and a rich one is added beside it.
  */
-export function styledIntakeView(v: IntakeView, rules: readonly RuleView[], config: Config, attack: AttackIndex): IntakeView {
+export function styledIntakeView(v: IntakeView, rules: readonly RuleView[], config: PlanOptions, attack: AttackIndex): IntakeView {
   if (config.layerStyle === 'compat') return v;
   const rich = layerOf(v.intake.name, rules, config, attack, `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`, 'rich');
   if (config.layerStyle === 'rich' || v.rules.length === 0) return config.layerStyle === 'rich' ? { ...v, layer: rich } : v;
@@ -63,7 +64,7 @@ export function styledIntakeView(v: IntakeView, rules: readonly RuleView[], conf
   return { ...v, rich: { layer: rich, layerFile: file, layerUrl: url, navigatorLink: config.layer.navigatorUrl + encodeURIComponent(url) } };
 }
 
-export function docsViews(catalog: Catalog, match: CatalogMatch, config: Config, attack: AttackIndex, ruleViews: ReadonlyMap<Rule, RuleView>, intakes: readonly IntakeView[]): DocsViews {
+export function docsViews(catalog: Catalog, match: CatalogMatch, config: PlanOptions, attack: AttackIndex, ruleViews: ReadonlyMap<Rule, RuleView>, intakes: readonly IntakeView[]): DocsViews {
   const all = [...ruleViews.values()];
   const unique = sortedUnique(all);
   const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);

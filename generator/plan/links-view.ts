@@ -6,7 +6,7 @@
  * layer that no longer exists.
  */
 import { byCodePoint } from '../match/coverage.js';
-import type { PlannedFile } from './plan-outputs.js';
+import type { PlannedFile } from './planned-file.js';
 import type { Views } from './views.js';
 
 export interface LinkRow {

@@ -4,14 +4,11 @@
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { linksView } from './links-view.js';
+import type { PlannedFile } from './planned-file.js';
 import type { OutputTemplate } from './templates.js';
 import type { Views } from './views.js';
 
-export interface PlannedFile {
-  path: string;
-  template: OutputTemplate;
-  context: Record<string, unknown>;
-}
+export type { PlannedFile };
 
 export const MANIFEST_NAME = '.rulecat-manifest.json';
 

@@ -8,7 +8,7 @@
  */
 import { byCodePoint } from '../match/coverage.js';
 import { currentTactics, type AttackIndex } from '../model/attack.js';
-import type { RuleView } from './views.js';
+import type { RuleView } from './rule-view.js';
 
 export interface RulesIndexEntry {
   uuid: string;

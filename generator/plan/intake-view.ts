@@ -1,0 +1,55 @@
+/**
+ * What templates see of an intake: its rules, techniques, layer and links.
+ */
+import { techniqueCoverage, type CoveredTechnique } from '../match/coverage.js';
+import type { Intake } from '../model/intake.js';
+import type { LayerOptions } from './plan-options.js';
+import { sortedUnique, type NearMissView, type RuleView } from './rule-view.js';
+
+export interface IntakeView {
+  intake: { uuid: string; name: string; slug: string; description: string; module: string };
+  rules: RuleView[];
+  techniques: CoveredTechnique[];
+  layerFile: string;
+  layerUrl: string;
+  navigatorLink: string;
+  /** ATT&CK Navigator layer in the model's form (SPEC §3). */
+  layer: Record<string, unknown>;
+  /** Rules that one more field would make apply (empty unless near misses are asked for). */
+  nearMiss: NearMissView[];
+  /** The rich layer written beside the compat one (layer style `both`). */
+  rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
+}
+
+export function compatLayer(name: string, techniques: readonly CoveredTechnique[], config: { layer: LayerOptions }): Record<string, unknown> {
+  return {
+    name: `SEKOIA.IO x ${name}`,
+    versions: { attack: config.layer.versions.attack, layer: config.layer.versions.layer, navigator: config.layer.versions.navigator },
+    domain: 'enterprise-attack',
+    techniques: techniques.map((t) => ({ techniqueID: t.id, score: 100, comment: `Rules: ${t.rules.join(', ')}` })),
+  };
+}
+
+export type IntakeInfo = IntakeView['intake'];
+
+export function intakeInfo(intake: Intake): IntakeInfo {
+  return { uuid: intake.uuid, name: intake.name, slug: intake.slug, description: intake.description, module: intake.module.name ?? intake.module.folder };
+}
+
+/** The view of one intake given the rules applying to it. */
+export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], config: { layer: LayerOptions }, nearMiss: NearMissView[] = []): IntakeView {
+  // Every matching rule contributes techniques, even one whose title repeats another's.
+  const techniques = techniqueCoverage(ruleViews);
+  const layerFile = `attack_${intake.uuid}_do_not_edit_manually.json`;
+  const layerUrl = config.layer.baseUrl + layerFile;
+  return {
+    intake,
+    rules: sortedUnique(ruleViews),
+    techniques,
+    layerFile,
+    layerUrl,
+    navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
+    layer: compatLayer(intake.name, techniques, config),
+    nearMiss,
+  };
+}
