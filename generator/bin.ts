@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 /** The `rulecat` executable. */
-import { runProcess } from './cli.js';
+import { runProcess } from './cli/program.js';
 
 void runProcess();

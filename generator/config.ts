@@ -4,13 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DOCS_KEYS, readDocsConfig, type DocsConfig } from './config-docs.js';
 import { error, wholeFile, type Diagnostic } from './diagnostics.js';
 import { readText } from './load/read-text.js';
 import { defaultCacheDir } from './load/input-cache.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
+import { PACKAGE_ROOT, SHIPPED_ATTACK, SHIPPED_LOGSOURCES, SHIPPED_TEMPLATES } from './package-paths.js';
 import type { LayerOptions } from './plan/plan-options.js';
 import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
 
@@ -41,18 +41,7 @@ export interface Config extends DocsConfig {
   nearMiss?: boolean;
 }
 
-/** The package's own folder: the nearest parent with a package.json (from source or from dist/). */
-export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
-
-function findPackageRoot(start: string): string {
-  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-  }
-  return start;
-}
-
-/** The log-source evidence table rulecat ships (generator/data/logsources.yaml). */
-export const SHIPPED_LOGSOURCES = path.join(PACKAGE_ROOT, 'generator', 'data', 'logsources.yaml');
+export { PACKAGE_ROOT, SHIPPED_LOGSOURCES };
 
 export const DEFAULT_CONFIG: Config = {
   cwd: '.',
@@ -60,7 +49,7 @@ export const DEFAULT_CONFIG: Config = {
   intakes: [],
   out: 'output',
   match: 'default',
-  templates: path.join(PACKAGE_ROOT, 'templates'),
+  templates: SHIPPED_TEMPLATES,
   platformFields: [
     '@timestamp',
     'message',
@@ -76,7 +65,7 @@ export const DEFAULT_CONFIG: Config = {
     navigatorUrl: 'https://mitre-attack.github.io/attack-navigator/#layerURL=',
     versions: { attack: '13', layer: '4.4', navigator: '4.8.2' },
   },
-  attack: path.join(PACKAGE_ROOT, 'generator', 'data', 'attack-enterprise.json'),
+  attack: SHIPPED_ATTACK,
   layerStyle: 'compat',
   cache: defaultCacheDir(),
 };

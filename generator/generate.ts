@@ -6,14 +6,15 @@
  */
 import { statSync } from 'node:fs';
 import type { BuildResult } from './build.js';
-import { SHIPPED_LOGSOURCES, type Config } from './config.js';
+import type { Config } from './config.js';
+import { SHIPPED_LOGSOURCES } from './package-paths.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './load/walk-files.js';
 import { timed, type Timings } from './timing.js';
 import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
-import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
+import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunInputs, type RunMemo, type RunSummary } from './write/run-memo.js';
 
 /** Characters of output kept in memory between rendering and writing (beyond: rendered again). */
 export const OUTPUT_MEMORY = 128 * 1024 * 1024;
@@ -66,6 +67,19 @@ function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
   return undefined;
 }
 
+/** What the outputs of a run over `config` depend on. */
+function runInputs(config: Config): RunInputs {
+  const { cwd: _cwd, ...settings } = config;
+  return {
+    settings,
+    ruleFolders: config.rules,
+    intakeFolders: config.intakes,
+    templates: config.templates,
+    files: [config.fieldMapping, config.logsources, config.attack, config.rulesIndex, SHIPPED_LOGSOURCES],
+    cwd: config.cwd,
+  };
+}
+
 export interface GenerateOptions {
   check: boolean;
   /** Always run the whole pipeline (the caller needs the catalog and the match, e.g. for a report). */
@@ -84,7 +98,7 @@ export interface GenerateOptions {
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
   const cacheDir = config.cache || undefined;
-  const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(config, [SHIPPED_LOGSOURCES])) : undefined;
+  const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
   if (key) {
     const memo = readRunMemo(cacheDir!, config.out);
     if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) return unchangedRun(config, memo);

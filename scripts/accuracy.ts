@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadCatalog } from '../generator/build.js';
+import { runPipeline } from '../generator/pipeline.js';
 import { resolveConfig } from '../generator/config.js';
 import { byCodePoint } from '../generator/match/coverage.js';
 import type { MatchFeatures } from '../generator/match/intake-index.js';
@@ -55,7 +55,7 @@ export function score(labels: readonly Label[], applies: (l: Label) => boolean) 
   return { tp, fp, fn, tn, precision: tp / (tp + fp), recall: tp / (tp + fn) };
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const repo = process.cwd();
   const data = path.resolve(flag(argv, 'data', path.join(repo, '..', 'shared', 'data')));
   const labelsFile = path.resolve(flag(argv, 'labels', path.join(repo, 'docs', 'accuracy', 'labels.yaml')));
@@ -67,7 +67,8 @@ function main(argv: string[]): void {
     fieldMapping: path.join(data, 'sigma-ecs-mapping.yaml'),
   });
   const started = performance.now();
-  const { catalog, matchInputs, ruleFiles: loadedFiles } = loadCatalog(config);
+  const { catalog, matchInputs, sources } = await runPipeline(config, { noMatch: true });
+  const loadedFiles = sources.ruleFileCount;
   const byFile = new Map(catalog.rules.map((r) => [path.relative(sigma, path.resolve(repo, r.file)), r]));
   const missing = labels.filter((l) => !byFile.has(l.rule) || !catalog.intakes.some((i) => i.uuid === l.intake));
   if (missing.length > 0) throw new Error(`labels name unknown rules or intakes: ${missing.map((l) => `${l.rule} × ${l.intake}`).join('; ')}`);
@@ -126,4 +127,4 @@ function main(argv: string[]): void {
   process.stdout.write(out);
 }
 
-if (import.meta.url === new URL(`file://${path.resolve(process.argv[1] ?? '')}`).href) main(process.argv.slice(2));
+if (import.meta.url === new URL(`file://${path.resolve(process.argv[1] ?? '')}`).href) void main(process.argv.slice(2));

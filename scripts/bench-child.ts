@@ -7,7 +7,7 @@
  *   RULECAT_BENCH_REPORT=/tmp/r.json node dist/scripts/bench-child.js generate --timings ...
  */
 import { writeFileSync } from 'node:fs';
-import { runProcess } from '../generator/cli.js';
+import { runProcess } from '../generator/cli/program.js';
 
 export interface ChildReport {
   code: number;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog, type Loaded } from '../generator/build.js';
+import { runPipeline, type PipelineState } from '../generator/pipeline.js';
 import { resolveConfig } from '../generator/config.js';
 import { explainPair } from '../generator/match/explain.js';
 import { catalogGaps, intakeGaps } from '../generator/match/gaps.js';
@@ -39,17 +39,17 @@ const FILES: Record<string, string> = {
   'intakes/Acme/proxy/ingest/parser.yml': PARSER({ 'url.original': '{{parsed.message.url}}' }),
 };
 
-let loaded: Loaded;
+let loaded: PipelineState;
 let match: CatalogMatch;
 let root: string;
 const options = () => ({ mode: 'default' as const, ...loaded.matchInputs });
 const ruleById = (id: string) => loaded.catalog.rules.find((r) => r.id === id)!;
 const intake = (uuid: string) => loaded.catalog.intakes.find((i) => i.uuid === uuid)!;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = writeTree(FILES);
   const { config } = resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], fieldMapping: path.join(root, 'mapping.yml') });
-  loaded = loadCatalog(config);
+  loaded = await runPipeline(config, { noMatch: true });
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   match = matchCatalog(loaded.catalog, options());
 });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../generator/build.js';
 import { generate } from '../generator/generate.js';
 import { resolveConfig, type Config } from '../generator/config.js';
-import { previewIntake } from '../generator/preview/preview-intake.js';
+import { previewIntake } from '../generator/preview.js';
 import { haveShared, REPO, SHARED_DATA } from './shared.js';
 import { INTAKE_MANIFEST, PARSER, runCli, tempDir, writeTree } from './tree.js';
 
@@ -75,7 +75,7 @@ describe('preview on the example catalog', () => {
     expect(bad.stderr).toContain('Unknown intake "Okta"; close matches:\n  Okta System Log [BETA]');
     const usage = await runCli(['preview'], REPO);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('preview needs --intake');
+    expect(usage.stderr).toContain("error: required option '--intake <uuid-name-or-slug>' not specified");
   });
 
   it('prints a standalone HTML document with --html: the page, the matrix, no script', async () => {

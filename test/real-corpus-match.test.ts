@@ -3,7 +3,7 @@
  * Sigma→ECS mapping) against the 222 real intakes.
  */
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../generator/build.js';
+import { runPipeline } from '../generator/pipeline.js';
 import { resolveConfig } from '../generator/config.js';
 import { matchCatalog, type CatalogMatch } from '../generator/match/match-catalog.js';
 import type { Catalog } from '../generator/model/catalog.js';
@@ -20,13 +20,13 @@ describe.skipIf(!available)('real corpora matching', () => {
   /** Intakes any rule of the family applies to. */
   const landing = (rules: Rule[]) => new Set(rules.flatMap((r) => [...names(r)]));
 
-  it('loads and matches the corpora', () => {
+  it('loads and matches the corpora', async () => {
     const { config } = resolveConfig(REPO, undefined, {
       rules: ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((f) => shared('data', 'sigmahq', f)),
       intakes: [shared('data', 'intake-formats')],
       fieldMapping: shared('data', 'sigma-ecs-mapping.yaml'),
     });
-    const loaded = loadCatalog(config);
+    const loaded = await runPipeline(config, { noMatch: true });
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     catalog = loaded.catalog;
     match = matchCatalog(catalog, { mode: 'default', ...loaded.matchInputs });

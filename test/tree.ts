@@ -50,7 +50,7 @@ export function readTree(root: string): Record<string, string> {
 
 /** Run the CLI in-process and capture its streams. */
 export async function runCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { main } = await import('../generator/cli.js');
+  const { main } = await import('../generator/cli/program.js');
   let stdout = '';
   let stderr = '';
   const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });

@@ -10,8 +10,8 @@ import { auditIncludes, problemCount, type AuditReport } from '../audit/audit-in
 import { generatedFolder, readGeneratedPages, readIncludes, targetExists } from '../audit/read-docs.js';
 import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import type { IO } from './commands.js';
+import type { OptionValues } from './input-options.js';
+import { UsageError, type IO } from './io.js';
 
 const at = (i: { file: string; line: number; col: number }) => `${i.file}:${i.line}:${i.col}`;
 
@@ -28,12 +28,10 @@ export function formatReport(report: AuditReport, generatedShown: string): strin
   return lines;
 }
 
-export async function runAudit(args: ParsedArgs, io: IO): Promise<number> {
-  const docsArg = args.values.docs;
-  if (typeof docsArg !== 'string') throw new UsageError('Missing --docs DIR, expected the docs folder to audit');
-  const docs = path.resolve(io.cwd, docsArg);
-  const out = typeof args.values.out === 'string' ? path.resolve(io.cwd, args.values.out) : undefined;
-  const json = args.values.json === true;
+export async function runAudit(options: OptionValues, io: IO): Promise<number> {
+  const docs = path.resolve(io.cwd, String(options.docs));
+  const out = typeof options.out === 'string' ? path.resolve(io.cwd, options.out) : undefined;
+  const json = options.json === true;
   const isFolder = (p: string) => {
     try {
       return statSync(p).isDirectory();

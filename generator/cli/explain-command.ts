@@ -1,11 +1,11 @@
 /**
  * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
  */
-import { explainPair, type Explanation } from '../match/explain.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import type { IO } from './commands.js';
-import { loadForCommand } from './input-config.js';
-import { describeUnresolved, resolveIntake, resolveRule } from './resolve-names.js';
+import type { Explanation } from '../match/explain.js';
+import { describeUnresolved } from '../model/resolve-names.js';
+import { configFromOptions, type OptionValues } from './input-options.js';
+import type { IO } from './io.js';
+import { reportProblems } from './report-problems.js';
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
 
@@ -43,21 +43,17 @@ export function formatExplanation(e: Explanation): string {
   return lines.join('\n') + '\n';
 }
 
-export async function runExplain(args: ParsedArgs, io: IO): Promise<number> {
-  const ruleQuery = args.values.rule;
-  const intakeQuery = args.values.intake;
-  if (typeof ruleQuery !== 'string' || typeof intakeQuery !== 'string') throw new UsageError('explain needs --rule ID|TITLE and --intake UUID|NAME|SLUG');
-  const inputs = await loadForCommand(args, io);
-  if (!inputs) return 2;
-  const { config, loaded } = inputs;
-  const rule = resolveRule(ruleQuery, loaded.catalog.rules);
-  const intake = resolveIntake(intakeQuery, loaded.catalog.intakes);
-  if (rule.found === undefined || intake.found === undefined) {
-    if (rule.found === undefined) io.stderr(`rulecat explain: ${describeUnresolved('rule', ruleQuery, rule)}\n`);
-    if (intake.found === undefined) io.stderr(`rulecat explain: ${describeUnresolved('intake', intakeQuery, intake)}\n`);
+export async function runExplain(options: OptionValues, io: IO): Promise<number> {
+  const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
+  const { explain } = await import('../queries.js');
+  const result = await explain(config, String(options.rule), String(options.intake));
+  if (reportProblems([...configProblems, ...result.diagnostics], io)) return 2;
+  if (result.unresolved) {
+    if (result.unresolved.rule) io.stderr(`rulecat explain: ${describeUnresolved('rule', String(options.rule), result.unresolved.rule)}\n`);
+    if (result.unresolved.intake) io.stderr(`rulecat explain: ${describeUnresolved('intake', String(options.intake), result.unresolved.intake)}\n`);
     return 2;
   }
-  const e = explainPair(rule.found, intake.found, loaded.catalog, { mode: config.match, ...loaded.matchInputs });
-  io.stdout(args.values.json ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
+  const e = result.explanation!;
+  io.stdout(options.json ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
   return 0;
 }

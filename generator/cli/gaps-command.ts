@@ -1,32 +1,30 @@
 /**
  * `rulecat gaps --intake UUID|NAME|SLUG [--json] [--limit N]` and `rulecat gaps --all [--json]`.
  */
-import { catalogGaps, intakeGaps, type Gap } from '../match/gaps.js';
-import { matchCatalog } from '../match/match-catalog.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import type { IO } from './commands.js';
-import { loadForCommand } from './input-config.js';
-import { describeUnresolved, resolveIntake } from './resolve-names.js';
+import type { Gap } from '../match/gaps.js';
+import { describeUnresolved } from '../model/resolve-names.js';
+import { configFromOptions, type OptionValues } from './input-options.js';
+import { UsageError, type IO } from './io.js';
+import { reportProblems } from './report-problems.js';
 
 function formatGaps(gaps: Gap[]): string[] {
   return gaps.map((g, i) => `${String(i + 1).padStart(3)}. +${g.fields.join(' +')}: ${g.rules.length} rule${g.rules.length === 1 ? '' : 's'}, ${g.techniques.length} technique${g.techniques.length === 1 ? '' : 's'} (${g.rules.slice(0, 3).join('; ')}${g.rules.length > 3 ? '; …' : ''})`);
 }
 
-export async function runGaps(args: ParsedArgs, io: IO): Promise<number> {
-  const all = args.values.all === true;
-  const intakeQuery = args.values.intake;
+export async function runGaps(options: OptionValues, io: IO): Promise<number> {
+  const all = options.all === true;
+  const intakeQuery = options.intake;
   if (!all && typeof intakeQuery !== 'string') throw new UsageError('gaps needs --intake UUID|NAME|SLUG or --all');
-  const limitText = args.values.limit;
+  if (all && typeof intakeQuery === 'string') throw new UsageError('gaps takes --intake or --all, not both');
+  const limitText = options.limit;
   const limit = typeof limitText === 'string' ? Number(limitText) : all ? 5 : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`Unexpected --limit ${String(limitText)}, expected a positive integer`);
-  const inputs = await loadForCommand(args, io);
-  if (!inputs) return 2;
-  const { config, loaded } = inputs;
-  const options = { mode: config.match, ...loaded.matchInputs };
-  const match = matchCatalog(loaded.catalog, options);
+  const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
+  const { gapsOfCatalog, gapsOfIntake } = await import('../queries.js');
   if (all) {
-    const report = catalogGaps(loaded.catalog, match, options, limit);
-    if (args.values.json) {
+    const { report, diagnostics } = await gapsOfCatalog(config, limit);
+    if (reportProblems([...configProblems, ...diagnostics], io) || !report) return 2;
+    if (options.json) {
       io.stdout(JSON.stringify(report, null, 2) + '\n');
       return 0;
     }
@@ -40,17 +38,17 @@ export async function runGaps(args: ParsedArgs, io: IO): Promise<number> {
     io.stdout(lines.join('\n') + '\n');
     return 0;
   }
-  const intake = resolveIntake(intakeQuery as string, loaded.catalog.intakes);
-  if (intake.found === undefined) {
-    io.stderr(`rulecat gaps: ${describeUnresolved('intake', intakeQuery as string, intake)}\n`);
+  const result = await gapsOfIntake(config, intakeQuery as string, limit);
+  if (reportProblems([...configProblems, ...result.diagnostics], io)) return 2;
+  if (result.unresolved) {
+    io.stderr(`rulecat gaps: ${describeUnresolved('intake', intakeQuery as string, result.unresolved)}\n`);
     return 2;
   }
-  const gaps = intakeGaps(intake.found, loaded.catalog, match, options).slice(0, limit);
-  if (args.values.json) {
-    io.stdout(JSON.stringify(gaps, null, 2) + '\n');
+  if (options.json) {
+    io.stdout(JSON.stringify(result.gaps, null, 2) + '\n');
     return 0;
   }
-  const applying = match.rulesByIntake.get(intake.found.uuid)?.length ?? 0;
-  io.stdout([`${intake.found.name} (${intake.found.uuid}): ${applying} rules apply. Missing fields that would unlock more:`, ...formatGaps(gaps)].join('\n') + '\n');
+  const intake = result.intake!;
+  io.stdout([`${intake.name} (${intake.uuid}): ${result.applying} rules apply. Missing fields that would unlock more:`, ...formatGaps(result.gaps!)].join('\n') + '\n');
   return 0;
 }

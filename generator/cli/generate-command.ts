@@ -4,9 +4,8 @@
 import { generate, runSummary, type GenerateResult } from '../generate.js';
 import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import type { IO } from './commands.js';
-import { configFromArgs } from './input-config.js';
+import { configFromOptions, type OptionValues } from './input-options.js';
+import { UsageError, type IO } from './io.js';
 import { formatTimings, type Timings } from '../timing.js';
 import type { MatchReport } from '../match/report.js';
 
@@ -37,21 +36,21 @@ export async function summarize(result: GenerateResult, check: boolean, exitCode
   };
 }
 
-export async function runGenerate(args: ParsedArgs, io: IO): Promise<number> {
-  const check = args.values.check === true;
-  const json = args.values.json === true;
-  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+export async function runGenerate(options: OptionValues, io: IO): Promise<number> {
+  const check = options.check === true;
+  const json = options.json === true;
+  const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
   if (hasErrors(configProblems)) {
     for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
     if (json) io.stdout(JSON.stringify({ ok: false, exitCode: 2, diagnostics: configProblems }, null, 2) + '\n');
     return 2;
   }
-  const lockTimeout = args.values['lock-timeout'];
+  const lockTimeout = options.lockTimeout;
   if (typeof lockTimeout === 'string') {
     if (!/^\d+(\.\d+)?$/.test(lockTimeout)) throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
     config.lockTimeout = Number(lockTimeout);
   }
-  const timings: Timings | undefined = args.values.timings === true ? {} : undefined;
+  const timings: Timings | undefined = options.timings === true ? {} : undefined;
   const result = await generate(config, { check, timings, full: json, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
   if (timings) io.stderr(formatTimings(timings) + '\n');
   result.diagnostics = [...configProblems, ...result.diagnostics];

@@ -163,7 +163,22 @@ export function folderHash(folder: IntakeFolder): string | undefined {
 }
 
 export type CachedIntake = { intake?: Intake; diagnostics: Diagnostic[] };
-type Cached = CachedIntake;
+
+/** The input cache of the intake folders under `root`. */
+export function openIntakeCache(cacheDir: string | undefined, root: string, options: IntakeOptions): InputCache<CachedIntake> {
+  return InputCache.open<CachedIntake>(cacheDir, 'intakes', root, JSON.stringify(options));
+}
+
+/** One intake folder, from the input cache when none of its files changed. */
+export function readIntakeFolderCached(folder: IntakeFolder, options: IntakeOptions, cache: InputCache<CachedIntake>): CachedIntake {
+  const hash = folderHash(folder);
+  let result = hash === undefined ? undefined : cache.get(folder.display, hash);
+  if (!result) {
+    result = readIntakeFolder(folder, options);
+    if (hash !== undefined) cache.set(folder.display, hash, result);
+  }
+  return result;
+}
 
 /** All intakes under the given folders, in path order (unchanged folders come from the input cache). */
 export function readIntakes(
@@ -177,14 +192,9 @@ export function readIntakes(
   for (const root of roots) {
     const walked = walkFiles(root, isIntakeFile, cwd);
     diagnostics.push(...walked.diagnostics);
-    const cache = InputCache.open<Cached>(cacheDir, 'intakes', root, JSON.stringify(options));
+    const cache = openIntakeCache(cacheDir, root, options);
     for (const folder of findIntakeFolders(walked.files)) {
-      const hash = folderHash(folder);
-      let result = hash === undefined ? undefined : cache.get(folder.display, hash);
-      if (!result) {
-        result = readIntakeFolder(folder, options);
-        if (hash !== undefined) cache.set(folder.display, hash, result);
-      }
+      const result = readIntakeFolderCached(folder, options, cache);
       if (result.intake) intakes.push(result.intake);
       diagnostics.push(...result.diagnostics);
     }

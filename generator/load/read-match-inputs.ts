@@ -4,7 +4,7 @@
  * come from the input cache when their bytes did not change.
  */
 import { readFileSync } from 'node:fs';
-import { SHIPPED_LOGSOURCES, type Config } from '../config.js';
+import { SHIPPED_LOGSOURCES } from '../package-paths.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../model/logsource-table.js';
 import { readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
@@ -14,8 +14,6 @@ import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
-
-export { SHIPPED_LOGSOURCES };
 
 export interface MatchInputs {
   mapping?: FieldMapping;
@@ -45,7 +43,18 @@ function readModel<T>(file: string, display: string, kind: string, cacheDir: str
   return result.value;
 }
 
-export function readMatchInputs(config: Pick<Config, 'fieldMapping' | 'logsources' | 'cwd'> & { cache?: string | false }, diagnostics: Diagnostic[]): MatchInputs {
+/** Which files matching reads besides rules and intakes. */
+export interface MatchInputFiles {
+  /** Field-mapping file; none: names as written. */
+  fieldMapping?: string;
+  /** Log-source evidence overriding entries of the shipped table. */
+  logsources?: string;
+  /** Folder that paths in messages are shown relative to. */
+  cwd: string;
+  cache?: string | false;
+}
+
+export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic[]): MatchInputs {
   const cacheDir = config.cache || undefined;
   const show = (file: string) => displayPath(file, config.cwd);
   const mapping = config.fieldMapping ? readModel(config.fieldMapping, show(config.fieldMapping), 'mapping', cacheDir, readFieldMapping, diagnostics) : undefined;

@@ -14,7 +14,7 @@ import { walkFiles, type FoundFile } from './walk-files.js';
 
 export const isYaml = (name: string) => /\.ya?ml$/i.test(name);
 
-interface ParsedFile {
+export interface ParsedFile {
   rules: Rule[];
   /** For each rule, the index of its YAML document in the file. */
   docIndexes: number[];
@@ -65,7 +65,8 @@ export function parseRuleBytes(display: string, bytes: Uint8Array, options: Rule
   return { rules: parsed.rules.map(({ placeOf: _placeOf, ...rest }) => rest), docIndexes: parsed.docIndexes, diagnostics: parsed.diagnostics };
 }
 
-function readRuleFile(file: FoundFile, options: RuleOptions, cache: InputCache<Cached>): ParsedFile {
+/** One rule file, from the input cache when its bytes did not change. */
+export function readRuleFile(file: FoundFile, options: RuleOptions, cache: InputCache<Cached>): ParsedFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file.absolute);
@@ -87,6 +88,11 @@ function readRuleFile(file: FoundFile, options: RuleOptions, cache: InputCache<C
   return parsed;
 }
 
+/** The input cache of the rule files under `folder`. */
+export function openRuleCache(cacheDir: string | undefined, folder: string, options: RuleOptions): InputCache<CachedRuleFile> {
+  return InputCache.open<CachedRuleFile>(cacheDir, 'rules', folder, JSON.stringify(options));
+}
+
 /** All rules of the given folders, in path order; problems of every file are collected. */
 export function readRules(
   folders: readonly string[],
@@ -100,7 +106,7 @@ export function readRules(
   for (const folder of folders) {
     const walked = walkFiles(folder, isYaml, cwd);
     diagnostics.push(...walked.diagnostics);
-    const cache = InputCache.open<Cached>(cacheDir, 'rules', folder, JSON.stringify(options));
+    const cache = openRuleCache(cacheDir, folder, options);
     for (const file of walked.files) {
       const parsed = readRuleFile(file, options, cache);
       rules.push(...parsed.rules);

@@ -5,7 +5,7 @@
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { linksView } from './links-view.js';
 import type { PlannedFile } from './planned-file.js';
-import type { OutputTemplate } from './templates.js';
+import type { OutputTemplate } from '../load/read-templates.js';
 import type { Views } from './views.js';
 
 export type { PlannedFile };

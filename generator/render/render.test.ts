@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planOutputs } from '../plan/plan-outputs.js';
-import { loadTemplates } from '../plan/templates.js';
+import { loadTemplates } from '../load/read-templates.js';
 import { intakeView } from '../plan/intake-view.js';
 import type { RuleView } from '../plan/rule-view.js';
 import { DEFAULT_CONFIG } from '../config.js';

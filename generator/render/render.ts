@@ -5,7 +5,7 @@
 import Handlebars from 'handlebars';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { PlannedFile } from '../plan/plan-outputs.js';
-import type { OutputTemplate } from '../plan/templates.js';
+import type { OutputTemplate } from '../load/read-templates.js';
 import { sha256 } from '../hash.js';
 import { helpers } from './helpers.js';
 

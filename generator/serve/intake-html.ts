@@ -4,7 +4,8 @@
  * Used by `rulecat serve` and by `rulecat preview --html`.
  */
 import type { AttackIndex } from '../model/attack.js';
-import type { IntakeView, RuleView } from '../plan/views.js';
+import type { IntakeView } from '../plan/intake-view.js';
+import type { RuleView } from '../plan/rule-view.js';
 import { coverageMatrix } from './coverage-matrix.js';
 import { raw, type SafeHtml } from './html.js';
 import type { MarkdownToHtml } from './markdown-html.js';

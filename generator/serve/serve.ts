@@ -31,21 +31,25 @@ export interface RunningPreview {
 
 export async function servePreview(options: ServeOptions): Promise<RunningPreview> {
   const workspace = new Workspace(options.readConfig, options.configFile);
-  const first = workspace.load();
+  const first = await workspace.load();
   options.onUpdate?.(first, [], workspace);
   const site = new Site(workspace, await createMarkdownToHtml());
   const server = await startServer(site, { port: options.port });
+  // Updates run one after the other, in the order the changes came.
+  let updating = Promise.resolve();
   const watcher = await watchInputs(
     workspace.watched(),
     (changed) => {
-      try {
-        const report = workspace.update(changed);
-        watcher.set(workspace.watched());
-        options.onUpdate?.(report, [...changed], workspace);
-      } catch (e) {
-        options.onError?.(e);
-      }
-      server.notify();
+      updating = updating.then(async () => {
+        try {
+          const report = await workspace.update(changed);
+          watcher.set(workspace.watched());
+          options.onUpdate?.(report, [...changed], workspace);
+        } catch (e) {
+          options.onError?.(e);
+        }
+        server.notify();
+      });
     },
     options.debounceMs,
   );
@@ -54,6 +58,7 @@ export async function servePreview(options: ServeOptions): Promise<RunningPrevie
     workspace,
     async close() {
       await watcher.close();
+      await updating;
       await server.close();
     },
   };

@@ -16,8 +16,11 @@ import { explainPair } from '../match/explain.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
-import type { IntakeView, RuleView } from '../plan/views.js';
-import { pageNearMisses, pageView, renderPage, ruleViewer } from '../preview/intake-page.js';
+import type { IntakeView } from '../plan/intake-view.js';
+import { pageNearMisses, pageView, ruleViewer } from '../plan/page-view.js';
+import type { RuleView } from '../plan/rule-view.js';
+import { matchOptions } from '../pipeline.js';
+import { renderPage } from '../render/render-page.js';
 import { explainHtml } from './explain-html.js';
 import { html, type SafeHtml } from './html.js';
 import { intakeHtmlBody, techniqueCount } from './intake-html.js';
@@ -137,7 +140,7 @@ export class Site {
     const cached = this.intakes.get(intake.uuid);
     if (cached && cached.intake === intake && cached.config === good.config && sameList(cached.rules, rules)) return cached;
     const viewOf = this.viewer(good);
-    const near = pageNearMisses(intake, good.catalog, good.match, good.config, good.matchInputs);
+    const near = pageNearMisses(!!good.config.nearMiss && !good.config.rulesIndex, intake, good.catalog, good.match, matchOptions(good.config, good.matchInputs));
     const entry: IntakeCache = { intake, rules, config: good.config, view: pageView(intake, rules, good.config, good.attack, viewOf, near), ruleViews: rules.map(viewOf) };
     this.intakes.set(intake.uuid, entry);
     return entry;
@@ -145,7 +148,7 @@ export class Site {
 
   private async renderedPage(good: Good, entry: IntakeCache): Promise<NonNullable<IntakeCache['page']>> {
     if (entry.page && entry.page.templates === good.templates) return entry.page;
-    const rendered = await renderPage(entry.view, entry.rules, good.templates, good.config);
+    const rendered = await renderPage(entry.view, entry.rules, good.templates, good.config.attribution?.notice);
     const problems = rendered.diagnostics.map((d) => `${d.file}: ${d.message}`);
     const explain = (rule: RuleView) => `/intake/${entry.intake.uuid}/rule/${encodeURIComponent(rule.id)}`;
     const page =

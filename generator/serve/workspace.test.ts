@@ -24,9 +24,9 @@ const workspace = (root: string) =>
 const shape = (m: CatalogMatch) => Object.fromEntries([...m.rulesByIntake].map(([uuid, rules]) => [uuid, rules.map((r) => `${r.id} ${r.title}`)]));
 
 /** The workspace's match equals that of a fresh full load. */
-function expectFresh(ws: Workspace, root: string): void {
+async function expectFresh(ws: Workspace, root: string): Promise<void> {
   const fresh = workspace(root);
-  fresh.load();
+  await fresh.load();
   expect(fresh.broken).toBe(false);
   expect(shape(ws.good!.match)).toEqual(shape(fresh.good!.match));
   expect(ws.good!.catalog.intakes.map((i) => i.name)).toEqual(fresh.good!.catalog.intakes.map((i) => i.name));
@@ -41,79 +41,79 @@ describe('workspace updates', () => {
   const file = (rel: string) => path.join(root, rel);
   const edit = (rel: string, fn: (s: string) => string) => writeFileSync(file(rel), fn(readFileSync(file(rel), 'utf8')));
 
-  beforeEach(() => {
+  beforeEach(async () => {
     root = exampleCopy();
     ws = workspace(root);
-    const report = ws.load();
+    const report = await ws.load();
     expect(report.full).toBe(true);
     expect(ws.broken).toBe(false);
   });
 
-  it('watches the configuration, rule and intake folders and templates', () => {
+  it('watches the configuration, rule and intake folders and templates', async () => {
     expect(ws.watched()).toEqual(expect.arrayContaining([file('rulecat.config.yaml'), file('rules'), file('intakes'), file('templates')]));
   });
 
-  it('reads only a changed rule file and matches only what depends on it', () => {
+  it('reads only a changed rule file and matches only what depends on it', async () => {
     edit(OKTA_RULE, (s) => s.replace(/^title: .*$/m, 'title: Renamed Okta Rule'));
     const version = ws.version;
-    const report = ws.update([file(OKTA_RULE)]);
+    const report = await ws.update([file(OKTA_RULE)]);
     expect(ws.version).toBe(version + 1);
     expect(report.full).toBe(false);
     expect(report.reread).toEqual({ rules: [OKTA_RULE], intakes: [], templates: false });
     expect(report.rematched!.intakes).toBe(0);
     expect(report.rematched!.rules).toBeLessThan(ws.good!.catalog.rules.length / 2);
     expect(ws.good!.catalog.rules.some((r) => r.title === 'Renamed Okta Rule')).toBe(true);
-    expectFresh(ws, root);
+    await expectFresh(ws, root);
   });
 
-  it('reads only a changed intake and matches it against every rule', () => {
+  it('reads only a changed intake and matches it against every rule', async () => {
     edit(OKTA_PARSER, (s) => s.replace(/user\.name/g, 'user.renamed_name'));
-    const report = ws.update([file(OKTA_PARSER)]);
+    const report = await ws.update([file(OKTA_PARSER)]);
     expect(report.reread).toEqual({ rules: [], intakes: ['intakes/Okta/okta-system-log'], templates: false });
     expect(report.rematched).toEqual({ rules: 0, intakes: 1 });
-    expectFresh(ws, root);
+    await expectFresh(ws, root);
   });
 
-  it('takes added and removed rules into account', () => {
+  it('takes added and removed rules into account', async () => {
     writeFileSync(file('rules/new.yml'), 'title: Brand New\nid: 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51\ndescription: New.\nlevel: low\nlogsource: {product: okta}\ndetection: {sel: {event.action: x}, condition: sel}\n');
     rmSync(file(OKTA_RULE));
-    const report = ws.update([file('rules/new.yml'), file(OKTA_RULE)]);
+    const report = await ws.update([file('rules/new.yml'), file(OKTA_RULE)]);
     expect(report.reread.rules).toEqual(['rules/new.yml']);
     expect(ws.good!.catalog.rules.some((r) => r.title === 'Brand New')).toBe(true);
     expect(ws.good!.catalog.rules.some((r) => r.file === OKTA_RULE)).toBe(false);
-    expectFresh(ws, root);
+    await expectFresh(ws, root);
   });
 
-  it('keeps the last good state while an input is broken, with the problem’s place, then recovers', () => {
+  it('keeps the last good state while an input is broken, with the problem’s place, then recovers', async () => {
     const good = ws.good;
     edit(OKTA_RULE, (s) => s.replace('detection:', 'detection:\n  bad: [unclosed'));
-    const broken = ws.update([file(OKTA_RULE)]);
+    const broken = await ws.update([file(OKTA_RULE)]);
     expect(broken.errors).toBeGreaterThan(0);
     expect(ws.broken).toBe(true);
     expect(ws.good).toBe(good);
     expect(ws.problems.find((d) => d.severity === 'error')).toMatchObject({ file: OKTA_RULE, line: expect.any(Number), col: expect.any(Number) });
     expect(ws.problems.find((d) => d.severity === 'error')!.line).toBeGreaterThan(0);
     edit(OKTA_RULE, (s) => s.replace('\n  bad: [unclosed', ''));
-    const fixed = ws.update([file(OKTA_RULE)]);
+    const fixed = await ws.update([file(OKTA_RULE)]);
     expect(fixed.errors).toBe(0);
     expect(ws.broken).toBe(false);
     expect(ws.good).not.toBe(good);
-    expectFresh(ws, root);
+    await expectFresh(ws, root);
   });
 
-  it('reads templates again without matching again', () => {
+  it('reads templates again without matching again', async () => {
     const match = ws.good!.match;
     edit('templates/intake-page.md.hbs', (s) => s.replace('### Related Built-in Rules', '### Rules'));
-    const report = ws.update([file('templates/intake-page.md.hbs')]);
+    const report = await ws.update([file('templates/intake-page.md.hbs')]);
     expect(report.reread.templates).toBe(true);
     expect(report.rematched).toEqual({ rules: 0, intakes: 0 });
     expect(ws.good!.match.rulesByIntake).toEqual(match.rulesByIntake);
     expect(ws.good!.templates.templates.find((t) => t.name === 'intake-page.md.hbs')!.body).toContain('### Rules');
   });
 
-  it('loads everything again when the configuration changes', () => {
+  it('loads everything again when the configuration changes', async () => {
     edit('rulecat.config.yaml', (s) => s.replace('match: default', 'match: strict'));
-    const report = ws.update([file('rulecat.config.yaml')]);
+    const report = await ws.update([file('rulecat.config.yaml')]);
     expect(report.full).toBe(true);
     expect(ws.good!.config.match).toBe('strict');
   });

@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { walkFiles } from '../load/walk-files.js';
 import { manifestPath, readManifest, serializeManifest } from './manifest.js';
@@ -70,25 +69,36 @@ function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
   hash.update('\u0000');
 }
 
+/** Everything a run's outputs depend on besides rulecat's code. */
+export interface RunInputs {
+  /** Settings that shape the outputs (any JSON value; compared as JSON). */
+  settings: unknown;
+  ruleFolders: readonly string[];
+  intakeFolders: readonly string[];
+  templates: string;
+  /** Single input files (mapping, tables, index); undefined entries are skipped. */
+  files: readonly (string | undefined)[];
+  cwd: string;
+}
+
 /**
- * The key of a run: configuration, code, and the bytes of every input file.
+ * The key of a run: settings, code, and the bytes of every input file.
  * Undefined when an input folder cannot be walked cleanly (the full run reports why).
  */
-export function runKey(config: Config, extraFiles: readonly string[]): string | undefined {
+export function runKey(inputs: RunInputs): string | undefined {
   const hash = createHash('sha1');
-  const { cwd: _cwd, ...settings } = config;
-  hash.update(JSON.stringify(settings)).update(codeFingerprint());
+  hash.update(JSON.stringify(inputs.settings)).update(codeFingerprint());
   const folders: [string, (name: string) => boolean][] = [
-    ...config.rules.map((f): [string, (n: string) => boolean] => [f, (n) => /\.ya?ml$/i.test(n)]),
-    ...config.intakes.map((f): [string, (n: string) => boolean] => [f, (n) => /\.(ya?ml|json)$/i.test(n)]),
-    [config.templates, (n) => /\.hbs$/.test(n)],
+    ...inputs.ruleFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.ya?ml$/i.test(n)]),
+    ...inputs.intakeFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.(ya?ml|json)$/i.test(n)]),
+    [inputs.templates, (n) => /\.hbs$/.test(n)],
   ];
   for (const [folder, accept] of folders) {
-    const walked = walkFiles(folder, accept, config.cwd);
+    const walked = walkFiles(folder, accept, inputs.cwd);
     if (walked.diagnostics.length > 0) return undefined;
     for (const f of walked.files) hashFile(hash, f.absolute);
   }
-  for (const file of [config.fieldMapping, config.logsources, config.attack, config.rulesIndex, ...extraFiles]) {
+  for (const file of inputs.files) {
     if (file) hashFile(hash, file);
   }
   return hash.digest('hex');

@@ -12,7 +12,7 @@ import { installFaults } from './fs-faults.mjs';
 
 const [repo, at, action, cwd, out, ...args] = process.argv.slice(2);
 const faults = installFaults({ root: path.resolve(out), at: Number(at), action });
-const { main } = await import(pathToFileURL(path.join(repo, 'dist', 'generator', 'cli.js')).href);
+const { main } = await import(pathToFileURL(path.join(repo, 'dist', 'generator', 'cli', 'program.js')).href);
 const code = await main(args, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), cwd });
 process.stdout.write(`MUTATIONS ${faults.count()}\n${faults.log.join('\n')}\n`);
 process.exitCode = code;

@@ -13,8 +13,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
-import { readText } from '../load/read-text.js';
-import { displayPath } from '../load/walk-files.js';
+import { readText } from './read-text.js';
+import { displayPath } from './walk-files.js';
 
 export const COLLECTIONS = ['intake', 'catalog', 'outputs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];

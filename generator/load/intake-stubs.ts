@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Diagnostic, Place } from '../diagnostics.js';
-import { InputCache } from '../load/input-cache.js';
+import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
-import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from '../load/read-intakes.js';
-import { readYamlFile } from '../load/read-yaml-file.js';
-import { walkFiles, type FoundFile } from '../load/walk-files.js';
+import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
+import { readYamlFile } from './read-yaml-file.js';
+import { walkFiles, type FoundFile } from './walk-files.js';
 import { buildIntake, readManifest, type Intake, type Manifest } from '../model/intake.js';
 
 export interface IntakeCandidates {

@@ -2,10 +2,16 @@
  * Finding the rule or intake a person means: exact id/uuid, exact name
  * (then case-insensitive, when that is unique), else close matches to offer.
  */
-import type { Intake } from '../model/intake.js';
-import type { Rule } from '../model/rule.js';
+import type { Intake } from './intake.js';
+import type { Rule } from './rule.js';
 
-export type Resolved<T> = { found: T } | { found?: undefined; close: string[]; ambiguous: boolean };
+/** Close matches of a query that names nothing (or several things: `ambiguous`). */
+export interface Unresolved {
+  close: string[];
+  ambiguous: boolean;
+}
+
+export type Resolved<T> = { found: T } | ({ found?: undefined } & Unresolved);
 
 function distance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -1,17 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../config.js';
+
 import type { Diagnostic } from '../diagnostics.js';
 import { readMatchInputs } from '../load/read-match-inputs.js';
 import { readRuleText } from '../load/read-rules.js';
-import { matchCatalog, type CatalogMatch } from '../match/match-catalog.js';
+import { matchCatalog, type CatalogMatch } from './match-catalog.js';
 import { buildCatalog, type Catalog } from '../model/catalog.js';
 import { buildIntake, type Intake } from '../model/intake.js';
-import type { Rule } from '../model/rule.js';
-import { rematch } from './incremental-match.js';
+import { DEFAULT_EFFORT_BY_LEVEL, type Rule } from '../model/rule.js';
+import { rematch } from './rematch.js';
 
 const diagnostics: Diagnostic[] = [];
-const inputs = readMatchInputs({ ...DEFAULT_CONFIG, cache: false }, diagnostics);
+const inputs = readMatchInputs({ cwd: '.', cache: false }, diagnostics);
 const run = (c: Catalog) => matchCatalog(c, { mode: 'default', ...inputs });
 
 const RULES = [
@@ -31,7 +31,7 @@ const INTAKES: { uuid: string; names: [string, string]; slug: string; fields: [s
   { uuid: 'aaaaaaaa-0000-4000-8000-000000000004', names: ['Delta', 'Beta'], slug: 'delta', fields: [[], ['process.executable', 'destination.port', 'user.name']] },
 ];
 
-const parseRule = (i: number): Rule => readRuleText(`rules/${i}.yml`, RULES[i], { effortByLevel: DEFAULT_CONFIG.effortByLevel }, [])[0];
+const parseRule = (i: number): Rule => readRuleText(`rules/${i}.yml`, RULES[i], { effortByLevel: DEFAULT_EFFORT_BY_LEVEL }, [])[0];
 
 function makeIntake(i: number, variant: 0 | 1): Intake {
   const d = INTAKES[i];

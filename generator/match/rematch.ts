@@ -13,7 +13,7 @@
  *
  * The result equals matching the whole catalog (tested against it).
  */
-import type { CatalogMatch } from '../match/match-catalog.js';
+import type { CatalogMatch } from './match-catalog.js';
 import type { Catalog } from '../model/catalog.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';

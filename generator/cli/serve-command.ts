@@ -5,14 +5,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError, type ParsedArgs } from '../cli/args.js';
-import type { IO } from '../cli/commands.js';
-import { configFromArgs } from '../cli/input-config.js';
+import { configFromOptions, type OptionValues } from './input-options.js';
+import { UsageError, type IO } from './io.js';
 import { CONFIG_FILE } from '../config.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
-import { servePreview } from './serve.js';
-import type { UpdateReport, Workspace } from './workspace.js';
+import type { UpdateReport, Workspace } from '../serve/workspace.js';
 
 export const DEFAULT_PORT = 8137;
 
@@ -39,20 +37,21 @@ function openBrowser(url: string, io: IO): void {
   child.unref();
 }
 
-export async function runServe(args: ParsedArgs, io: IO): Promise<number> {
-  const portFlag = args.values.port;
+export async function runServe(options: OptionValues, io: IO): Promise<number> {
+  const portFlag = options.port;
   const port = typeof portFlag === 'string' ? Number(portFlag) : DEFAULT_PORT;
   if (typeof portFlag === 'string' && !(/^\d+$/.test(portFlag) && port <= 65535)) throw new UsageError(`Unexpected --port ${portFlag}, expected a port number (0 for any free port)`);
-  configFromArgs(args, io.cwd); // usage errors now, before serving
-  const configFlag = typeof args.values.config === 'string' ? path.resolve(io.cwd, args.values.config) : undefined;
+  configFromOptions(options, io.cwd); // usage errors now, before serving
+  const configFlag = typeof options.config === 'string' ? path.resolve(io.cwd, options.config) : undefined;
   const configFile = configFlag ?? (existsSync(path.join(io.cwd, CONFIG_FILE)) ? path.join(io.cwd, CONFIG_FILE) : undefined);
   const logProblems = (ws: Workspace) => {
     for (const d of ws.problems.filter((x) => x.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
   };
+  const { servePreview } = await import('../serve/serve.js');
   let preview;
   try {
     preview = await servePreview({
-      readConfig: () => configFromArgs(args, io.cwd),
+      readConfig: () => configFromOptions(options, io.cwd),
       configFile,
       port,
       onUpdate: (report, changed, ws) => {
@@ -70,7 +69,7 @@ export async function runServe(args: ParsedArgs, io: IO): Promise<number> {
     throw e;
   }
   io.stdout(`rulecat serve: ${preview.url} (Ctrl-C to stop)\n`);
-  if (args.values.open === true) openBrowser(preview.url, io);
+  if (options.open === true) openBrowser(preview.url, io);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

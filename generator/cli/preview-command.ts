@@ -5,13 +5,12 @@
  * (its rules and the intake's folder) go to stderr; exit 2 on errors or when
  * the intake is not found.
  */
-import { UsageError, type ParsedArgs } from '../cli/args.js';
-import type { IO } from '../cli/commands.js';
-import { configFromArgs } from '../cli/input-config.js';
-import { describeUnresolved } from '../cli/resolve-names.js';
+import { configFromOptions, type OptionValues } from './input-options.js';
+import type { IO } from './io.js';
+import { describeUnresolved } from '../model/resolve-names.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { formatTimings, type Timings } from '../timing.js';
-import { previewIntake, type PreviewResult } from './preview-intake.js';
+import type { PreviewResult } from '../preview.js';
 
 /** Errors, and warnings about the files this page is made of; the rest is only counted. */
 function report(result: PreviewResult, io: IO): void {
@@ -23,15 +22,15 @@ function report(result: PreviewResult, io: IO): void {
   if (others > 0) io.stderr(`rulecat preview: ${others} more warning${others === 1 ? '' : 's'} about other inputs (rulecat generate lists them)\n`);
 }
 
-export async function runPreview(args: ParsedArgs, io: IO): Promise<number> {
-  const query = args.values.intake;
-  if (typeof query !== 'string') throw new UsageError('preview needs --intake UUID|NAME|SLUG');
-  const { config, diagnostics: configProblems } = configFromArgs(args, io.cwd);
+export async function runPreview(options: OptionValues, io: IO): Promise<number> {
+  const query = String(options.intake);
+  const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
   if (hasErrors(configProblems)) {
     for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
     return 2;
   }
-  const timings: Timings | undefined = args.values.timings === true ? {} : undefined;
+  const timings: Timings | undefined = options.timings === true ? {} : undefined;
+  const { previewIntake } = await import('../preview.js');
   const result = await previewIntake(config, query, timings);
   if (result.unresolved) {
     for (const d of result.diagnostics.filter((x) => x.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
@@ -44,7 +43,7 @@ export async function runPreview(args: ParsedArgs, io: IO): Promise<number> {
     io.stderr(errors > 0 ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n` : 'rulecat preview: the page template writes no page for this intake\n');
     return 2;
   }
-  if (args.values.html === true) {
+  if (options.html === true) {
     const start = performance.now();
     const [{ createMarkdownToHtml }, { standaloneIntakeHtml }] = await Promise.all([import('../serve/markdown-html.js'), import('../serve/intake-html.js')]);
     const toHtml = await createMarkdownToHtml();

@@ -1,0 +1,71 @@
+/**
+ * The options every command that reads inputs shares, and how they become
+ * the configuration: defaults ← `rulecat.config.yaml` ← these flags.
+ */
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { defaultAttribution, isIsoDate } from '../config-docs.js';
+import { resolveConfig, type Config, type ConfigOverrides } from '../config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { LAYER_STYLES, type LayerStyle } from '../plan/plan-options.js';
+import { UsageError } from './io.js';
+
+/** Parsed option values as commander gives them (camel-cased names). */
+export type OptionValues = Record<string, unknown>;
+
+/** `--config`, `--rules`, `--intakes` … : where the inputs are. */
+export function addInputOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'configuration file (default: rulecat.config.yaml in the working directory)')
+    .option('--rules <dir...>', 'rule folders (Sigma YAML); repeat or list several')
+    .option('--intakes <dir...>', 'intake folders (intake-formats layout)')
+    .option('--templates <dir>', 'template folder (default: the package templates)')
+    .addOption(new Option('--match <mode>', 'how rules are matched to intakes').choices(['default', 'strict']))
+    .option('--rules-index <file>', 'a published rules_index.json as the rule set (instead of --rules)')
+    .option('--attack <file>', 'ATT&CK table (default: the shipped Enterprise table)')
+    .option('--field-mapping <file>', 'rename Sigma field names per log source before matching')
+    .option('--logsources <file>', 'log-source evidence entries replacing the shipped ones')
+    .option('--cache <dir>', 'cache of parsed inputs (default: ~/.cache/rulecat)')
+    .option('--no-cache', 'parse every input, cache nothing');
+}
+
+/** `--layer-style`, `--attribution`, `--near-miss`: what pages and layers show. */
+export function addPageOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--layer-style <style>', 'Navigator layers as the model (compat), layer format 4.5 (rich), or compat with rich beside it (both)').choices(LAYER_STYLES))
+    .option('--attribution', 'add author, source link and license notice to rule blocks')
+    .option('--near-miss', 'add the rules one missing field away to each intake page');
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+/** Configuration overrides from the parsed options (paths resolved against `cwd`). */
+function overrides(o: OptionValues, cwd: string): ConfigOverrides {
+  const file = (v: unknown) => (typeof v === 'string' ? path.resolve(cwd, v) : undefined);
+  const files = (v: unknown) => (Array.isArray(v) ? v.map((p) => path.resolve(cwd, String(p))) : undefined);
+  const date = str(o.date);
+  if (date !== undefined && !isIsoDate(date)) throw new UsageError(`Unexpected --date ${date}, expected a date YYYY-MM-DD`);
+  return {
+    rules: files(o.rules),
+    intakes: files(o.intakes),
+    out: file(o.out),
+    templates: file(o.templates),
+    match: str(o.match) as Config['match'] | undefined,
+    fieldMapping: file(o.fieldMapping),
+    logsources: file(o.logsources),
+    cache: o.cache === false ? false : file(o.cache),
+    nearMiss: o.nearMiss === true ? true : undefined,
+    rulesIndex: file(o.rulesIndex),
+    attack: file(o.attack),
+    date,
+    layerStyle: str(o.layerStyle) as LayerStyle | undefined,
+  };
+}
+
+/** The configuration the options ask for, with the configuration file's problems. */
+export function configFromOptions(o: OptionValues, cwd: string): { config: Config; diagnostics: Diagnostic[] } {
+  const resolved = resolveConfig(cwd, str(o.config), overrides(o, cwd));
+  // `--attribution` turns attribution on, with the configured notice and source URL when there are some.
+  if (o.attribution === true && !resolved.config.attribution) resolved.config.attribution = defaultAttribution(cwd);
+  return resolved;
+}

@@ -1,0 +1,200 @@
+/**
+ * The one chain every command runs: resolved configuration → inputs →
+ * catalog → match. `generate` (every page), `preview` (one page), `serve`
+ * (incremental updates), `explain` and `gaps` all start from its result;
+ * none of them reads inputs or matches on its own.
+ *
+ * A request chooses how much is read and matched:
+ * - nothing: every rule and intake, the whole catalog matched;
+ * - `intake`: every rule, the one intake in full (the others by their
+ *   manifest), only that intake matched;
+ * - `previous` and `changed`: what the changed files touch is read and
+ *   matched again, the rest is kept from the previous state.
+ */
+import path from 'node:path';
+import type { Config } from './config.js';
+import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { readAttack } from './load/read-attack.js';
+import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
+import { readRulesIndex } from './load/read-rules-index.js';
+import { loadTemplates, type OutputTemplate } from './load/read-templates.js';
+import { realPath, Sources, type Reread, type SourceOptions } from './load/sources.js';
+import { displayPath } from './load/walk-files.js';
+import { matchExplicit } from './match/explicit-match.js';
+import { matchCatalog, type CatalogMatch, type MatchOptions } from './match/match-catalog.js';
+import { oneIntakeCatalog } from './match/one-intake.js';
+import { rematch } from './match/rematch.js';
+import type { AttackIndex } from './model/attack.js';
+import { buildCatalog, type Catalog } from './model/catalog.js';
+import { checkAttack } from './model/check-attack.js';
+import { buildIndexCatalog } from './model/index-catalog.js';
+import type { Intake } from './model/intake.js';
+import type { Unresolved } from './model/resolve-names.js';
+import { timed, timedAsync, type Timings } from './timing.js';
+
+export interface LoadedTemplates {
+  templates: OutputTemplate[];
+  partials: Map<string, string>;
+  /** The template folder. */
+  dir: string;
+  diagnostics: Diagnostic[];
+}
+
+export interface PipelineRequest {
+  /** Only this intake (uuid, name or slug) is read in full and matched. */
+  intake?: string;
+  /** A state of the same configuration to update (with `changed`). */
+  previous?: PipelineState;
+  /** Absolute paths changed since `previous` (files or folders, added, changed or removed). */
+  changed?: Iterable<string>;
+  /** Stop after the catalog: no matching (the caller only needs the inputs). */
+  noMatch?: boolean;
+  timings?: Timings;
+}
+
+/** What a run redid, for serve's log. */
+export interface PipelineWork {
+  /** Everything read again (no previous state, or a table changed). */
+  full: boolean;
+  reread: Reread & { templates: boolean };
+  /** Rules matched against every intake and intakes matched against every rule; null when not matched. */
+  rematched: { rules: number; intakes: number } | null;
+}
+
+export interface PipelineState {
+  config: Config;
+  sources: Sources;
+  catalog: Catalog;
+  /** The ATT&CK table (absent when it could not be read). */
+  attack?: AttackIndex;
+  matchInputs: MatchInputs;
+  templates: LoadedTemplates;
+  /** Every problem of the inputs read, sorted. */
+  diagnostics: Diagnostic[];
+  /** Absent when the inputs have errors, or with `noMatch`. */
+  match?: CatalogMatch;
+  /** With `intake`: the intake asked for, read in full (absent when not found). */
+  intake?: Intake;
+  /** With `intake`: set when the query names no intake, or several. */
+  unresolved?: Unresolved;
+  work: PipelineWork;
+  /** Tables kept for the next incremental run. */
+  readonly tables: Tables;
+  /** The latest catalog and match without errors (this run's, or one before): what the next update rematches from. */
+  matched?: { catalog: Catalog; match: CatalogMatch };
+}
+
+interface Tables {
+  matchInputs: { value: MatchInputs; diagnostics: Diagnostic[] };
+  attack: { value?: AttackIndex; diagnostics: Diagnostic[] };
+}
+
+/** The matcher's options for this configuration and these tables. */
+export function matchOptions(config: Pick<Config, 'match'>, inputs: MatchInputs): MatchOptions {
+  return { mode: config.match, ...inputs };
+}
+
+export function sourceOptions(config: Config): SourceOptions {
+  return {
+    rules: config.rulesIndex ? [] : config.rules,
+    intakes: config.intakes,
+    cwd: config.cwd,
+    cache: config.cache || undefined,
+    ruleOptions: { effortByLevel: config.effortByLevel },
+    intakeOptions: { platformFields: config.platformFields },
+  };
+}
+
+/** Files whose change means reading everything again. */
+function wholeFiles(config: Config): Set<string> {
+  return new Set([config.fieldMapping, config.logsources, config.attack, config.rulesIndex].filter((p): p is string => !!p).map(realPath));
+}
+
+/** Files and folders a long-running process should watch to stay up to date. */
+export function watchedPaths(config: Config): string[] {
+  return [...new Set([...config.rules, ...config.intakes, config.templates, ...wholeFiles(config)].map((p) => path.resolve(p)))];
+}
+
+function configurationProblems(config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (config.rules.length === 0 && !config.rulesIndex) out.push(error(wholeFile('(configuration)'), 'no-rules', 'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml'));
+  if (config.intakes.length === 0) out.push(error(wholeFile('(configuration)'), 'no-intakes', 'No intake folder given, expected --intakes DIR or "intakes:" in rulecat.config.yaml'));
+  return out;
+}
+
+function readTables(config: Config): Tables {
+  const mappingProblems: Diagnostic[] = [];
+  const matchInputs = readMatchInputs(config, mappingProblems);
+  const attack = readAttack(config.attack, displayPath(config.attack, config.cwd));
+  return { matchInputs: { value: matchInputs, diagnostics: mappingProblems }, attack: { value: attack.attack, diagnostics: attack.diagnostics } };
+}
+
+function readTemplateFolder(config: Config): LoadedTemplates {
+  return { ...loadTemplates(config.templates, config.cwd), dir: config.templates };
+}
+
+/** Rules and intakes (with a published index: the index's rules) checked together. */
+function assemble(config: Config, sources: Sources, diagnostics: Diagnostic[]): Catalog {
+  if (!config.rulesIndex) return buildCatalog(sources.rules(), sources.intakes(), diagnostics);
+  const index = readRulesIndex(config.rulesIndex, displayPath(config.rulesIndex, config.cwd));
+  diagnostics.push(...index.diagnostics);
+  return buildIndexCatalog(index.entries, sources.intakes(), diagnostics);
+}
+
+/** Run the chain for `config` as the request asks. Never throws for bad input: problems are in `diagnostics`. */
+export async function runPipeline(config: Config, request: PipelineRequest = {}): Promise<PipelineState> {
+  const { timings } = request;
+  const changed = new Set([...(request.changed ?? [])].map(realPath));
+  const whole = wholeFiles(config);
+  const base = request.previous && request.previous.config === config && ![...changed].some((p) => whole.has(p)) ? request.previous : undefined;
+
+  let sources: Sources;
+  let reread: Reread = { rules: [], intakes: [] };
+  if (base) {
+    ({ sources, reread } = timed(timings, 'load', () => base.sources.refresh(changed)));
+  } else {
+    sources = new Sources(sourceOptions(config));
+    if (request.intake !== undefined) timed(timings, 'load', () => sources.readOne(request.intake!));
+    else await timedAsync(timings, 'load', () => sources.readAll());
+  }
+  const tables = base ? base.tables : timed(timings, 'load tables', () => readTables(config));
+  const templateRoot = realPath(config.templates);
+  const templatesChanged = !base || [...changed].some((p) => p === templateRoot || p.startsWith(templateRoot + path.sep));
+  const templates = templatesChanged ? timed(timings, 'load templates', () => readTemplateFolder(config)) : base.templates;
+
+  const diagnostics = [...configurationProblems(config), ...sources.diagnostics(), ...tables.matchInputs.diagnostics, ...tables.attack.diagnostics, ...templates.diagnostics];
+  const catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics));
+  const attack = tables.attack.value;
+  if (attack) timed(timings, 'model', () => diagnostics.push(...checkAttack(catalog.rules, attack, { imported: config.rulesIndex !== undefined })));
+
+  const state: PipelineState = {
+    config,
+    sources,
+    catalog,
+    attack,
+    matchInputs: tables.matchInputs.value,
+    templates,
+    diagnostics: sortDiagnostics(diagnostics),
+    intake: sources.chosen,
+    unresolved: sources.unresolved,
+    work: { full: !base, reread: { ...reread, templates: templatesChanged }, rematched: null },
+    tables,
+    matched: base?.matched,
+  };
+  if (request.noMatch || hasErrors(diagnostics) || sources.unresolved || (request.intake !== undefined && !sources.chosen)) return state;
+
+  const options = matchOptions(config, state.matchInputs);
+  const run = (c: Catalog) => (config.rulesIndex ? matchExplicit(c) : matchCatalog(c, options));
+  timed(timings, 'match', () => {
+    if (sources.chosen) {
+      state.match = run(oneIntakeCatalog(catalog, sources.chosen, config.rulesIndex ? undefined : state.matchInputs.table));
+      state.work.rematched = { rules: state.match.intakesByRule.size, intakes: 1 };
+    } else {
+      const { match, redone } = rematch(base?.matched, catalog, run);
+      state.match = match;
+      state.work.rematched = { rules: redone.rules, intakes: redone.intakes };
+      state.matched = { catalog, match };
+    }
+  });
+  return state;
+}
