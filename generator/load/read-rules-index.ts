@@ -5,21 +5,10 @@
  * problems can say `rules_index.json:1:2345`.
  */
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
+import type { IndexEntry } from '../model/index-catalog.js';
 import { readText } from './read-text.js';
 
-export interface IndexEntry {
-  uuid: string;
-  name: string;
-  /** null in the model for a few entries (printed as `elementary`). */
-  effort: string | null;
-  dataSources: string[];
-  description: string;
-  /** `<tactic-shortname> - <Technique name> (<ID>)` items as published. */
-  attack: { tactic: string; name: string; id: string; place: Place }[];
-  /** Intake names. */
-  intakes: string[];
-  place: Place;
-}
+export type { IndexEntry };
 
 /** A string as JSON writes it, in both spellings of non-ASCII characters (raw, or `\uXXXX` as Python writes it). */
 function spellings(s: string): string[] {

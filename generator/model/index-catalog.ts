@@ -5,11 +5,26 @@
  * entries naming an intake bring their techniques to its layer, and pages
  * list a name once.
  */
-import { warning, type Diagnostic } from '../diagnostics.js';
+import { warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { IndexEntry } from '../load/read-rules-index.js';
 import type { Catalog } from './catalog.js';
 import type { Intake } from './intake.js';
 import { EFFORTS, type Effort, type Rule, type TagRef } from './rule.js';
+
+/** One entry of a published rules index, with the places of its parts. */
+export interface IndexEntry {
+  uuid: string;
+  name: string;
+  /** null in the model for a few entries (printed as `elementary`). */
+  effort: string | null;
+  dataSources: string[];
+  description: string;
+  /** `<tactic-shortname> - <Technique name> (<ID>)` items as published. */
+  attack: { tactic: string; name: string; id: string; place: Place }[];
+  /** Intake names. */
+  intakes: string[];
+  place: Place;
+}
 
 function unique(refs: TagRef[]): TagRef[] {
   return refs.filter((r, i) => refs.findIndex((x) => x.value === r.value) === i);
