@@ -6,7 +6,6 @@
  * list a name once.
  */
 import { warning, type Diagnostic, type Place } from '../diagnostics.js';
-import type { IndexEntry } from '../load/read-rules-index.js';
 import type { Catalog } from './catalog.js';
 import type { Intake } from './intake.js';
 import { EFFORTS, type Effort, type Rule, type TagRef } from './rule.js';
