@@ -1,5 +1,5 @@
 /**
- * Include lines of a docs page (SPEC §6): MkDocs' markdown-include pulls a
+ * Include lines of a docs page (docs/format.md#docs-includes): MkDocs' markdown-include pulls a
  * generated intake page into the intake's page with
  *   {!_shared_content/operations_center/detection/generated/suggested_rules_<uuid>_do_not_edit_manually.md!}
  */

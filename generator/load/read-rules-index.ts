@@ -1,5 +1,5 @@
 /**
- * A published `rules_index.json` in (SPEC §4): a list of entries
+ * A published `rules_index.json` in (docs/format.md#input-rules-index): a list of entries
  * {uuid, name, effort, data_sources, description, attack, intake-formats},
  * each with the place of the entry and of its `attack` items so that
  * problems can say `rules_index.json:1:2345`.

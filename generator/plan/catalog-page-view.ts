@@ -1,5 +1,5 @@
 /**
- * The catalog page (SPEC §5): tactics in matrix order (from the ATT&CK
+ * The catalog page (docs/format.md#catalog-page): tactics in matrix order (from the ATT&CK
  * table, so Stealth and Defense Impairment are there), under each the parent
  * techniques in ascending ID, under each the rules by title. A rule appears
  * under every tactic of each of its techniques; a sub-technique's rules are

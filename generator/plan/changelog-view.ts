@@ -1,5 +1,5 @@
 /**
- * The changelog page (SPEC §5) and the date both catalog pages show.
+ * The changelog page (docs/format.md#changelog-page) and the date both catalog pages show.
  * The date is given (`--date`, `date:`) or, when not, the newest changelog
  * date of the catalog: the same catalog always gives the same pages, whatever
  * day rulecat runs.

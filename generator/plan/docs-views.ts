@@ -1,7 +1,7 @@
 /**
  * Views of the whole documentation set beyond per-intake pages: catalog and
  * changelog pages, the rules index, the catalog-wide layer, and the layers
- * in the configured style (SPEC §3–5).
+ * in the configured style (docs/format.md#layers to #changelog-page).
  */
 import { techniqueCoverage } from '../match/coverage.js';
 import type { CatalogMatch } from '../match/match-catalog.js';

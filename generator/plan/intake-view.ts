@@ -13,7 +13,7 @@ export interface IntakeView {
   layerFile: string;
   layerUrl: string;
   navigatorLink: string;
-  /** ATT&CK Navigator layer in the model's form (SPEC §3). */
+  /** ATT&CK Navigator layer in the model's form (docs/format.md#compat-layer). */
   layer: Record<string, unknown>;
   /** Rules that one more field would make apply (empty unless near misses are asked for). */
   nearMiss: NearMissView[];

@@ -1,5 +1,5 @@
 /**
- * `rules_index.json` (SPEC §4): one entry per rule, keys in the published
+ * `rules_index.json` (docs/format.md#rules-index): one entry per rule, keys in the published
  * order, `attack` items `<tactic-shortname> - <Technique name> (<ID>)`.
  * The technique is named as the rule tags it (a revoked ID stays as written;
  * the catalog check warns about it). The tactic is the first of the rule's
