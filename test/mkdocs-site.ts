@@ -1,6 +1,6 @@
 /**
  * A small MkDocs Material site around generated pages, laid out the way
- * documentation sites use them (SPEC §6):
+ * documentation sites use them (docs/format.md#docs-includes):
  *
  * - the generated intake pages sit outside `docs/`, in
  *   `_shared_content/operations_center/detection/generated/`, and every intake
