@@ -29,8 +29,12 @@ export interface Config extends DocsConfig {
   platformFields: string[];
   effortByLevel: EffortTable;
   layer: LayerConfig;
-  /** Field-mapping file (Sigma field names → intake field names per log source); none: names as written. */
-  fieldMapping?: string;
+  /** Field-mapping files (Sigma field names → intake field names per log source) read after the shipped ones. */
+  fieldMapping: string[];
+  /** Whether the shipped mappings (generator/data/mappings) apply; `fieldMapping: none` turns them off. */
+  shippedMappings: boolean;
+  /** pySigma processing pipelines (their field renamings), one more reading of every rule. */
+  pipelines: string[];
   /** Log-source evidence table overriding entries of the shipped one. */
   logsources?: string;
   /** Seconds a writing run waits for another one writing the same output folder (default 30). */
@@ -68,16 +72,25 @@ export const DEFAULT_CONFIG: Config = {
   attack: SHIPPED_ATTACK,
   layerStyle: 'compat',
   cache: defaultCacheDir(),
+  fieldMapping: [],
+  shippedMappings: true,
+  pipelines: [],
 };
 
 /** Values given on the command line (already relative to the working directory). */
-export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'fieldMapping' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle' | 'cache' | 'nearMiss'>>;
+export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle' | 'cache' | 'nearMiss' | 'pipelines'>> & {
+  /** Mapping files, or `none` (no mapping at all: the shipped ones off). */
+  fieldMapping?: string | string[] | 'none';
+};
+
+/** The word that turns the shipped mappings off. */
+export const NO_MAPPING = 'none';
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'logsources', 'lockTimeout', 'cache', 'nearMiss', ...DOCS_KEYS]);
+const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'pipelines', 'logsources', 'lockTimeout', 'cache', 'nearMiss', ...DOCS_KEYS]);
 
 function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): Partial<Config> {
   const root = doc.value ?? {};
@@ -108,10 +121,24 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if (typeof root.templates === 'string') out.templates = path.resolve(base, root.templates);
     else bad(['templates'], 'a folder');
   }
-  for (const key of ['fieldMapping', 'logsources'] as const) {
-    if (root[key] === undefined) continue;
-    if (typeof root[key] === 'string' && root[key] !== '') out[key] = path.resolve(base, root[key] as string);
-    else bad([key], 'a file path');
+  if (root.logsources !== undefined) {
+    if (typeof root.logsources === 'string' && root.logsources !== '') out.logsources = path.resolve(base, root.logsources);
+    else bad(['logsources'], 'a file path');
+  }
+  if (root.fieldMapping !== undefined) {
+    const v = root.fieldMapping;
+    const list = typeof v === 'string' ? [v] : v;
+    if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'string' && x !== '')) {
+      // `none` turns the shipped mappings off; files listed with it are still read.
+      out.shippedMappings = !list.includes(NO_MAPPING);
+      out.fieldMapping = list.filter((p: string) => p !== NO_MAPPING).map((p: string) => path.resolve(base, p));
+    } else bad(['fieldMapping'], `a mapping file, a list of mapping files, or ${NO_MAPPING} (with or without files)`);
+  }
+  if (root.pipelines !== undefined) {
+    const v = root.pipelines;
+    const list = typeof v === 'string' ? [v] : v;
+    if (Array.isArray(list) && list.every((x) => typeof x === 'string' && x !== '')) out.pipelines = list.map((p: string) => path.resolve(base, p));
+    else bad(['pipelines'], 'a pySigma pipeline file or a list of them');
   }
   if (root.nearMiss !== undefined) {
     if (typeof root.nearMiss === 'boolean') out.nearMiss = root.nearMiss;
@@ -181,8 +208,15 @@ export function resolveConfig(cwd: string, configPath: string | undefined, overr
   } else if (configPath) {
     diagnostics.push(error(wholeFile(display), 'config-missing', 'Configuration file does not exist'));
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  const { fieldMapping, ...rest } = overrides;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
   const config: Config = { ...DEFAULT_CONFIG, ...fromFile, ...defined, cwd };
+  if (fieldMapping !== undefined) {
+    const list = typeof fieldMapping === 'string' ? [fieldMapping] : fieldMapping;
+    if (list.includes(NO_MAPPING)) config.shippedMappings = false;
+    const files = list.filter((f) => f !== NO_MAPPING);
+    if (files.length > 0 || list.includes(NO_MAPPING)) config.fieldMapping = files;
+  }
   config.out = path.resolve(cwd, config.out);
   return { config, diagnostics };
 }

@@ -75,7 +75,7 @@ function runInputs(config: Config): RunInputs {
     ruleFolders: config.rules,
     intakeFolders: config.intakes,
     templates: config.templates,
-    files: [config.fieldMapping, config.logsources, config.attack, config.rulesIndex, SHIPPED_LOGSOURCES],
+    files: [...config.fieldMapping, ...config.pipelines, config.logsources, config.attack, config.rulesIndex, SHIPPED_LOGSOURCES],
     cwd: config.cwd,
   };
 }

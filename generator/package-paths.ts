@@ -24,3 +24,6 @@ export const SHIPPED_LOGSOURCES = path.join(PACKAGE_ROOT, 'generator', 'data', '
 
 /** The ATT&CK Enterprise table. */
 export const SHIPPED_ATTACK = path.join(PACKAGE_ROOT, 'generator', 'data', 'attack-enterprise.json');
+
+/** The default field mappings, one file per family of log sources. */
+export const SHIPPED_MAPPINGS = path.join(PACKAGE_ROOT, 'generator', 'data', 'mappings');

@@ -107,7 +107,7 @@ export function sourceOptions(config: Config): SourceOptions {
 
 /** Files whose change means reading everything again. */
 function wholeFiles(config: Config): Set<string> {
-  return new Set([config.fieldMapping, config.logsources, config.attack, config.rulesIndex].filter((p): p is string => !!p).map(realPath));
+  return new Set([...config.fieldMapping, ...config.pipelines, config.logsources, config.attack, config.rulesIndex].filter((p): p is string => !!p).map(realPath));
 }
 
 /** Files and folders a long-running process should watch to stay up to date. */

@@ -48,7 +48,7 @@ const intake = (uuid: string) => loaded.catalog.intakes.find((i) => i.uuid === u
 
 beforeAll(async () => {
   root = writeTree(FILES);
-  const { config } = resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], fieldMapping: path.join(root, 'mapping.yml') });
+  const { config } = resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], fieldMapping: ['none', path.join(root, 'mapping.yml')] });
   loaded = await runPipeline(config, { noMatch: true });
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   match = matchCatalog(loaded.catalog, options());
@@ -77,8 +77,8 @@ describe('explain', () => {
           {
             canMatch: true,
             tests: [
-              { test: 'Image|endswith', values: ['a.exe'], contradicts: [], canMatch: true, fields: [{ field: 'Image', names: ['process.executable'], via: 'pipeline win', present: true, carriers: ['process.executable'], derived: [] }] },
-              { test: 'CommandLine|contains', values: ['x'], contradicts: [], canMatch: true, fields: [{ field: 'CommandLine', names: ['process.command_line'], via: 'pipeline win', present: true, carriers: ['process.command_line'], derived: [] }] },
+              { test: 'Image|endswith', values: ['a.exe'], contradicts: [], canMatch: true, fields: [{ field: 'Image', names: ['process.executable'], via: 'pipeline win (mapping.yml:4)', present: true, carriers: ['process.executable'], derived: [] }] },
+              { test: 'CommandLine|contains', values: ['x'], contradicts: [], canMatch: true, fields: [{ field: 'CommandLine', names: ['process.command_line'], via: 'pipeline win (mapping.yml:4)', present: true, carriers: ['process.command_line'], derived: [] }] },
             ],
           },
         ],
@@ -137,7 +137,7 @@ describe('gaps', () => {
 
 describe('near-miss section', () => {
   it('lists, only when asked, the rules one field away on the intake page', async () => {
-    const args = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'mapping.yml'];
+    const args = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'none', 'mapping.yml'];
     expect((await runCli([...args, '--out', 'plain'], root)).code).toBe(0);
     expect((await runCli([...args, '--out', 'near', '--near-miss'], root)).code).toBe(0);
     const page = `suggested_rules_${EDR}_do_not_edit_manually.md`;
@@ -154,7 +154,7 @@ describe('near-miss section', () => {
 
 describe('explain and gaps on the command line', () => {
   it('prints JSON with applies, missingFields and identifiers', async () => {
-    const r = await runCli(['explain', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'mapping.yml', '--rule', 'All Of Rule', '--intake', 'acme-windows-edr', '--json'], root);
+    const r = await runCli(['explain', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'none', 'mapping.yml', '--rule', 'All Of Rule', '--intake', 'acme-windows-edr', '--json'], root);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.applies).toBe(false);
@@ -175,7 +175,7 @@ describe('explain and gaps on the command line', () => {
   });
 
   it('prints gaps as JSON in ranked order', async () => {
-    const r = await runCli(['gaps', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'mapping.yml', '--intake', EDR, '--json', '--limit', '1'], root);
+    const r = await runCli(['gaps', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'none', 'mapping.yml', '--intake', EDR, '--json', '--limit', '1'], root);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([{ fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] }]);
   });

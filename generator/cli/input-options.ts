@@ -23,7 +23,8 @@ export function addInputOptions(command: Command): Command {
     .addOption(new Option('--match <mode>', 'how rules are matched to intakes').choices(['default', 'strict']))
     .option('--rules-index <file>', 'a published rules_index.json as the rule set (instead of --rules)')
     .option('--attack <file>', 'ATT&CK table (default: the shipped Enterprise table)')
-    .option('--field-mapping <file>', 'rename Sigma field names per log source before matching')
+    .option('--field-mapping <file...>', 'field mappings read after the shipped ones (none: no mapping at all)')
+    .option('--pipeline <file...>', 'pySigma processing pipelines (their field renamings) as one more reading')
     .option('--logsources <file>', 'log-source evidence entries replacing the shipped ones')
     .option('--cache <dir>', 'cache of parsed inputs (default: ~/.cache/rulecat)')
     .option('--no-cache', 'parse every input, cache nothing');
@@ -51,7 +52,8 @@ function overrides(o: OptionValues, cwd: string): ConfigOverrides {
     out: file(o.out),
     templates: file(o.templates),
     match: str(o.match) as Config['match'] | undefined,
-    fieldMapping: file(o.fieldMapping),
+    fieldMapping: Array.isArray(o.fieldMapping) ? o.fieldMapping.map((p) => (p === 'none' ? 'none' : path.resolve(cwd, String(p)))) : undefined,
+    pipelines: files(o.pipeline),
     logsources: file(o.logsources),
     cache: o.cache === false ? false : file(o.cache),
     nearMiss: o.nearMiss === true ? true : undefined,

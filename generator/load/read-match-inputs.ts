@@ -3,11 +3,13 @@
  * and the log-source evidence table (shipped, optionally overridden). Both
  * come from the input cache when their bytes did not change.
  */
-import { readFileSync } from 'node:fs';
-import { SHIPPED_LOGSOURCES } from '../package-paths.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SHIPPED_LOGSOURCES, SHIPPED_MAPPINGS } from '../package-paths.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../model/logsource-table.js';
-import { readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
+import { mergeFieldMappings, readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
+import { chainOf, readSigmaPipeline } from '../model/sigma-pipeline.js';
 import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
@@ -18,6 +20,18 @@ import { displayPath } from './walk-files.js';
 export interface MatchInputs {
   mapping?: FieldMapping;
   table: LogsourceTable;
+}
+
+/** The shipped mapping files, in name order. */
+export function shippedMappingFiles(): string[] {
+  try {
+    return readdirSync(SHIPPED_MAPPINGS)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => path.join(SHIPPED_MAPPINGS, n));
+  } catch {
+    return [];
+  }
 }
 
 type Cached<T> = { value?: T; diagnostics: Diagnostic[] };
@@ -45,8 +59,12 @@ function readModel<T>(file: string, display: string, kind: string, cacheDir: str
 
 /** Which files matching reads besides rules and intakes. */
 export interface MatchInputFiles {
-  /** Field-mapping file; none: names as written. */
-  fieldMapping?: string;
+  /** Field-mapping files read after the shipped ones. */
+  fieldMapping?: readonly string[];
+  /** Whether the shipped mappings apply (default true). */
+  shippedMappings?: boolean;
+  /** pySigma processing pipelines. */
+  pipelines?: readonly string[];
   /** Log-source evidence overriding entries of the shipped table. */
   logsources?: string;
   /** Folder that paths in messages are shown relative to. */
@@ -57,7 +75,14 @@ export interface MatchInputFiles {
 export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic[]): MatchInputs {
   const cacheDir = config.cache || undefined;
   const show = (file: string) => displayPath(file, config.cwd);
-  const mapping = config.fieldMapping ? readModel(config.fieldMapping, show(config.fieldMapping), 'mapping', cacheDir, readFieldMapping, diagnostics) : undefined;
+  const mappings: FieldMapping[] = [];
+  for (const file of [...(config.shippedMappings === false ? [] : shippedMappingFiles()), ...(config.fieldMapping ?? [])]) {
+    const m = readModel(file, show(file), 'mapping', cacheDir, readFieldMapping, diagnostics);
+    if (m) mappings.push(m);
+  }
+  const pipelines = (config.pipelines ?? []).flatMap((file) => readModel(file, show(file), 'pipeline', cacheDir, readSigmaPipeline, diagnostics) ?? []);
+  if (pipelines.length > 0) mappings.push(chainOf(pipelines, (config.pipelines ?? []).map(show).join(', ')));
+  const mapping = mergeFieldMappings(mappings);
   const empty: LogsourceTable = { products: {}, services: {}, categories: {} };
   let table = readModel(SHIPPED_LOGSOURCES, show(SHIPPED_LOGSOURCES), 'logsources', cacheDir, readLogsourceTable, diagnostics) ?? empty;
   if (config.logsources) {

@@ -80,7 +80,10 @@ export interface ExplainOptions {
 
 function via(field: string, renaming: Renaming): string {
   if (renaming.pipeline === null) return 'as written';
-  if (renaming.mapped(field)) return `pipeline ${renaming.pipeline}`;
+  if (renaming.mapped(field)) {
+    const at = renaming.source?.(field);
+    return `pipeline ${renaming.pipeline}` + (at ? ` (${at.file}:${at.line})` : '');
+  }
   const [name] = renaming.targets(field);
   return name === field ? `as written (not in pipeline ${renaming.pipeline})` : `prefix of pipeline ${renaming.pipeline}`;
 }

@@ -9,8 +9,16 @@
  * (optionally after rewriting the rule's log source); for each field, the most
  * specific applicable entry wins (more log-source keys; on a tie, the later
  * entry). Unlisted fields get the pipeline's unmapped prefix, or stay as they are.
+ *
+ * Field names are looked up exactly first; when no applicable entry lists the
+ * name, an entry listing it in another case is used when exactly one does
+ * (SigmaHQ spells some vendor names both ways, `ResultType`/`resultType`).
+ *
+ * pySigma steps (`chain`) are one more reading: each applicable step renames
+ * what the steps before it produced.
  */
-import type { FieldMapping, MappingEntry } from '../model/field-mapping.js';
+import type { Place } from '../diagnostics.js';
+import type { ChainStep, FieldMapping, MappingEntry } from '../model/field-mapping.js';
 import type { LogSource } from '../model/rule.js';
 
 export interface Renaming {
@@ -20,6 +28,8 @@ export interface Renaming {
   targets(field: string): string[];
   /** Whether the pipeline lists the field (false: prefixed or unchanged). */
   mapped(field: string): boolean;
+  /** Where the entry renaming the field was written, when one does. */
+  source?(field: string): Place | undefined;
 }
 
 export const AS_WRITTEN: Renaming = { pipeline: null, targets: (f) => [f], mapped: () => false };
@@ -54,14 +64,70 @@ function applicableEntries(entries: readonly MappingEntry[], rule: LogSource): M
     .sort((a, b) => specificity(b.logsource) - specificity(a.logsource) || b.order - a.order);
 }
 
+/** The entry listing `field` (most specific first), exactly or, failing that, in one other case only. */
+function entryFor(entries: readonly MappingEntry[], field: string): { entry: MappingEntry; key: string } | undefined {
+  const exact = entries.find((e) => e.fields.has(field));
+  if (exact) return { entry: exact, key: field };
+  const lower = field.toLowerCase();
+  for (const entry of entries) {
+    const keys = [...entry.fields.keys()].filter((k) => k.toLowerCase() === lower);
+    if (keys.length === 1) return { entry, key: keys[0] };
+    if (keys.length > 1) return undefined;
+  }
+  return undefined;
+}
+
 function pipelineRenaming(pipeline: string, entries: MappingEntry[]): Renaming {
   const prefix = entries.find((e) => e.unmappedPrefix !== undefined)?.unmappedPrefix;
-  const lookup = (field: string) => entries.find((e) => e.fields.has(field))?.fields.get(field);
+  const found = new Map<string, { entry: MappingEntry; key: string } | undefined>();
+  const lookup = (field: string) => {
+    if (!found.has(field)) found.set(field, entryFor(entries, field));
+    return found.get(field);
+  };
   return {
     pipeline,
-    targets: (field) => lookup(field) ?? [prefix !== undefined && !field.includes('.') ? prefix + field : field],
+    targets: (field) => {
+      const hit = lookup(field);
+      return hit ? hit.entry.fields.get(hit.key)! : [prefix !== undefined && !field.includes('.') ? prefix + field : field];
+    },
     mapped: (field) => lookup(field) !== undefined,
+    source: (field) => {
+      const hit = lookup(field);
+      return hit?.entry.places.get(hit.key);
+    },
   };
+}
+
+function stepApplies(step: ChainStep, logsource: LogSource): boolean {
+  if (step.conditions.length === 0) return true;
+  return step.conditionOp === 'or' ? step.conditions.some((c) => logsourceMatches(c, logsource)) : step.conditions.every((c) => logsourceMatches(c, logsource));
+}
+
+/** What one step makes of a name: its targets, or the name unchanged. */
+function applyStep(step: ChainStep, name: string): string[] | undefined {
+  if (step.kind === 'field_name_mapping') return step.mapping.get(name);
+  for (const [from, to] of step.mapping) if (name.startsWith(from)) return to.map((t) => t + name.slice(from.length));
+  return undefined;
+}
+
+/** The reading of the pySigma steps that apply to the log source (undefined when none does). */
+function chainRenaming(steps: readonly ChainStep[], logsource: LogSource): Renaming | undefined {
+  const applicable = steps.filter((s) => stepApplies(s, logsource));
+  if (applicable.length === 0) return undefined;
+  const name = [...new Set(applicable.map((s) => s.pipeline))].join(' + ');
+  const run = (field: string) => {
+    let names = [field];
+    let last: ChainStep | undefined;
+    for (const step of applicable) {
+      names = names.flatMap((n) => {
+        const out = applyStep(step, n);
+        if (out) last = step;
+        return out ?? [n];
+      });
+    }
+    return { names: [...new Set(names)], last };
+  };
+  return { pipeline: name, targets: (f) => run(f).names, mapped: (f) => run(f).last !== undefined, source: (f) => run(f).last?.place };
 }
 
 const readingsCache = new WeakMap<FieldMapping, Map<string, Renaming[]>>();
@@ -86,5 +152,7 @@ function computeRenamings(logsource: LogSource, mapping: FieldMapping): Renaming
     );
     if (entries.length > 0) out.push(pipelineRenaming(pipeline, entries));
   }
+  const chain = mapping.chain && chainRenaming(mapping.chain, logsource);
+  if (chain) out.push(chain);
   return out.length > 0 ? out : [AS_WRITTEN];
 }

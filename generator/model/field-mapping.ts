@@ -9,7 +9,7 @@
  *       unmapped_fields: 'prefixed: winlog.event_data.<SigmaField>'   # or unmapped_prefix: winlog.event_data.
  *       fields: {CommandLine: process.command_line, dst: [destination.address, destination.ip]}
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { LogSource } from './rule.js';
 
@@ -28,8 +28,10 @@ export interface MappingEntry {
   fields: Map<string, string[]>;
   /** Prefix put before Sigma fields this pipeline does not list (e.g. `winlog.event_data.`). */
   unmappedPrefix?: string;
-  /** Position in the file (later entries of equal specificity win). */
+  /** Position among the entries (later entries of equal specificity win). */
   order: number;
+  /** Where each listed field was written (`file:line:col` of its key). */
+  places: Map<string, Place>;
 }
 
 export interface FieldMapping {
@@ -37,6 +39,23 @@ export interface FieldMapping {
   entries: MappingEntry[];
   /** Pipelines in order of first appearance. */
   pipelines: string[];
+  /** pySigma processing pipelines, applied one after the other as one more reading (`sigma-pipeline.ts`). */
+  chain?: ChainStep[];
+}
+
+/** One field-renaming transformation of a pySigma processing pipeline. */
+export interface ChainStep {
+  /** `<pipeline name>` or `<pipeline name>/<transformation id>`. */
+  name: string;
+  /** The pipeline's name. */
+  pipeline: string;
+  kind: 'field_name_mapping' | 'field_name_prefix_mapping';
+  /** Field (or prefix) → targets (several: alternatives). */
+  mapping: Map<string, string[]>;
+  /** Log sources the step applies to: every one (`and`) or any one (`or`); empty: every rule. */
+  conditions: LogSource[];
+  conditionOp: 'and' | 'or';
+  place: Place;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -85,6 +104,7 @@ export function readFieldMapping(doc: YamlDoc, diagnostics: Diagnostic[]): Field
       return;
     }
     const fields = new Map<string, string[]>();
+    const places = new Map<string, Place>();
     if (!isMap(raw.fields)) {
       diagnostics.push(error(doc.place([...path, 'fields']), 'mapping-fields', 'Unexpected "fields", expected a map of Sigma field: target field (or list of target fields)'));
       return;
@@ -96,6 +116,7 @@ export function readFieldMapping(doc: YamlDoc, diagnostics: Diagnostic[]): Field
         continue;
       }
       fields.set(sigma, targets);
+      places.set(sigma, doc.place([...path, 'fields', sigma], 'key'));
     }
     const alsoFor: AlsoFor[] = [];
     if (Array.isArray(raw.also_for)) {
@@ -110,7 +131,25 @@ export function readFieldMapping(doc: YamlDoc, diagnostics: Diagnostic[]): Field
       });
     }
     if (!mapping.pipelines.includes(pipeline)) mapping.pipelines.push(pipeline);
-    mapping.entries.push({ pipeline, logsource, alsoFor, fields, unmappedPrefix: readUnmappedPrefix(raw), order: i });
+    mapping.entries.push({ pipeline, logsource, alsoFor, fields, unmappedPrefix: readUnmappedPrefix(raw), order: i, places });
   });
   return mapping;
+}
+
+/**
+ * Several mapping files read as one: entries keep their file order, files
+ * their given order, so an entry of a later file wins over an equally
+ * specific one of an earlier file in the same pipeline (a user file over the
+ * shipped ones). pySigma steps are concatenated.
+ */
+export function mergeFieldMappings(mappings: readonly FieldMapping[]): FieldMapping | undefined {
+  if (mappings.length === 0) return undefined;
+  if (mappings.length === 1) return mappings[0];
+  const merged: FieldMapping = { file: mappings.map((m) => m.file).join(', '), entries: [], pipelines: [] };
+  for (const m of mappings) {
+    for (const e of m.entries) merged.entries.push({ ...e, order: merged.entries.length });
+    for (const p of m.pipelines) if (!merged.pipelines.includes(p)) merged.pipelines.push(p);
+    if (m.chain) merged.chain = [...(merged.chain ?? []), ...m.chain];
+  }
+  return merged;
 }
