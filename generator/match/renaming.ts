@@ -104,9 +104,12 @@ function stepApplies(step: ChainStep, logsource: LogSource): boolean {
 }
 
 /** What one step makes of a name: its targets, or the name unchanged. */
-function applyStep(step: ChainStep, name: string): string[] | undefined {
-  if (step.kind === 'field_name_mapping') return step.mapping.get(name);
-  for (const [from, to] of step.mapping) if (name.startsWith(from)) return to.map((t) => t + name.slice(from.length));
+function applyStep(step: ChainStep, name: string): { key: string; targets: string[] } | undefined {
+  if (step.kind === 'field_name_mapping') {
+    const targets = step.mapping.get(name);
+    return targets && { key: name, targets };
+  }
+  for (const [from, to] of step.mapping) if (name.startsWith(from)) return { key: from, targets: to.map((t) => t + name.slice(from.length)) };
   return undefined;
 }
 
@@ -117,17 +120,17 @@ function chainRenaming(steps: readonly ChainStep[], logsource: LogSource): Renam
   const name = [...new Set(applicable.map((s) => s.pipeline))].join(' + ');
   const run = (field: string) => {
     let names = [field];
-    let last: ChainStep | undefined;
+    let last: Place | undefined;
     for (const step of applicable) {
       names = names.flatMap((n) => {
         const out = applyStep(step, n);
-        if (out) last = step;
-        return out ?? [n];
+        if (out) last = step.places.get(out.key);
+        return out?.targets ?? [n];
       });
     }
     return { names: [...new Set(names)], last };
   };
-  return { pipeline: name, targets: (f) => run(f).names, mapped: (f) => run(f).last !== undefined, source: (f) => run(f).last?.place };
+  return { pipeline: name, targets: (f) => run(f).names, mapped: (f) => run(f).last !== undefined, source: (f) => run(f).last };
 }
 
 const readingsCache = new WeakMap<FieldMapping, Map<string, Renaming[]>>();

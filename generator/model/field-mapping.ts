@@ -55,7 +55,8 @@ export interface ChainStep {
   /** Log sources the step applies to: every one (`and`) or any one (`or`); empty: every rule. */
   conditions: LogSource[];
   conditionOp: 'and' | 'or';
-  place: Place;
+  /** Where each mapped field (or prefix) was written. */
+  places: Map<string, Place>;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

@@ -18,7 +18,7 @@
  * reported once by name and skipped, as are steps with conditions other than
  * log sources (they cannot be decided without a backend).
  */
-import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { ChainStep, FieldMapping } from './field-mapping.js';
 import type { LogSource } from './rule.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
@@ -90,6 +90,7 @@ export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): Sigm
       return;
     }
     const mapping = new Map<string, string[]>();
+    const places = new Map<string, Place>();
     for (const [from, to] of Object.entries(raw.mapping)) {
       const targets = targetList(to);
       if (!targets) {
@@ -97,12 +98,13 @@ export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): Sigm
         continue;
       }
       mapping.set(from, targets);
+      places.set(from, doc.place([...path, 'mapping', from], 'key'));
     }
     const conditions = readConditions(doc, raw, path, diagnostics);
     if (!conditions) return;
     const op = raw.rule_cond_op === 'or' ? 'or' : 'and';
     const id = typeof raw.id === 'string' && raw.id !== '' ? `${name}/${raw.id}` : name;
-    steps.push({ name: id, pipeline: name, kind: raw.type as ChainStep['kind'], mapping, conditions, conditionOp: op, place: doc.place(path) });
+    steps.push({ name: id, pipeline: name, kind: raw.type as ChainStep['kind'], mapping, conditions, conditionOp: op, places });
   });
   return { name, priority, steps };
 }
