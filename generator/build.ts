@@ -11,6 +11,7 @@ import { prefillCache } from './load/parallel-prefill.js';
 import { readRules } from './load/read-rules.js';
 import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from './match/match-catalog.js';
+import { budgetWarnings } from './match/values.js';
 import { nearMisses } from './match/near-miss.js';
 import type { AttackIndex } from './model/attack.js';
 import { buildCatalog, type Catalog } from './model/catalog.js';
@@ -72,6 +73,7 @@ export async function build(config: Config, timings?: Timings, keepBytes = Infin
   diagnostics.push(...templates.diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics: sortDiagnostics(diagnostics), catalog };
   const match = timed(timings, 'match', () => (config.rulesIndex ? matchExplicit(catalog) : matchCatalog(catalog, { mode: config.match, ...matchInputs })));
+  diagnostics.push(...budgetWarnings(catalog.rules, catalog.intakes));
   const near = config.nearMiss && !config.rulesIndex
     ? timed(timings, 'match', () => new Map(catalog.intakes.map((i) => [i.uuid, nearMisses(i, catalog, match, { mode: config.match, ...matchInputs })])))
     : undefined;

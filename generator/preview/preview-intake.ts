@@ -23,6 +23,7 @@ import { hasBit } from '../match/bitset.js';
 import { fitSet, indexIntakes } from '../match/intake-index.js';
 import type { LogsourceTable } from '../match/logsource.js';
 import { matchCatalog } from '../match/match-catalog.js';
+import { budgetWarnings } from '../match/values.js';
 import { buildCatalog, type Catalog } from '../model/catalog.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
@@ -101,6 +102,7 @@ export async function previewIntake(config: Config, query: string, timings?: Tim
 
   const one = oneIntakeCatalog(catalog, intake, config.rulesIndex ? undefined : matchInputs.table);
   const match = timed(timings, 'match', () => (config.rulesIndex ? matchExplicit(one) : matchCatalog(one, { mode: config.match, ...matchInputs })));
+  diagnostics.push(...budgetWarnings(one.rules, one.intakes));
   const applying = match.rulesByIntake.get(intake.uuid) ?? [];
   const viewOf = ruleViewer(config);
   const near = timed(timings, 'match', () => pageNearMisses(intake, catalog, match, config, matchInputs));

@@ -31,6 +31,7 @@ import { readText } from '../load/read-text.js';
 import { walkFiles, type FoundFile } from '../load/walk-files.js';
 import { matchExplicit } from '../match/explicit-match.js';
 import { matchCatalog, type CatalogMatch } from '../match/match-catalog.js';
+import { budgetWarnings } from '../match/values.js';
 import type { AttackIndex } from '../model/attack.js';
 import { buildCatalog, type Catalog } from '../model/catalog.js';
 import type { Intake } from '../model/intake.js';
@@ -279,6 +280,8 @@ export class Workspace {
     const options = { mode: config.match, ...this.matchInputs.inputs };
     const run = (c: Catalog) => (config.rulesIndex ? matchExplicit(c) : matchCatalog(c, options));
     const { match, redone } = rematch(full ? undefined : base, catalog, run);
+    const costly = budgetWarnings(catalog.rules, catalog.intakes);
+    if (costly.length > 0) this.problems = sortDiagnostics([...this.problems, ...costly]);
     this.good = { config, catalog, match, attack, matchInputs: this.matchInputs.inputs, templates: this.templates };
     return report({ rules: redone.rules, intakes: redone.intakes });
   }
