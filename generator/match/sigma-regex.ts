@@ -41,15 +41,28 @@ const compiled = new Map<string, SigmaRegex>();
 /** Compiled patterns kept between runs (a watch loop); forgotten all at once past this many. */
 const KEEP = 10_000;
 
+const clip = (text: string) => (text.length > 60 ? text.slice(0, 60) + '…' : text);
+
+/** What RE2 stumbled on, named as a regular-expression feature when it is a known one. */
+function feature(error: string, input: string): string {
+  if (/^\(\?<[=!]/.test(input)) return `look-behind "${input.slice(0, 4)}"`;
+  if (/^\(\?[=!]/.test(input)) return `look-ahead "${input.slice(0, 3)}"`;
+  if (input.startsWith('(?>')) return 'atomic group "(?>"';
+  if (/^\\([1-9]|k)/.test(input)) return `backreference "${clip(input)}"`;
+  if (error === 'invalid nested repetition operator') return `possessive or nested repetition "${clip(input)}"`;
+  if (error === 'invalid repeat count') return `repeat count "${clip(input)}" (at most 1000)`;
+  return `"${clip(input)}" (${error})`;
+}
+
 function describe(e: unknown): { code: 'regex-unsupported' | 'regex-invalid'; message: string } {
   if (e instanceof RE2JSSyntaxException) {
-    const what = e.input ? `"${e.input.length > 60 ? e.input.slice(0, 60) + '…' : e.input}" (${e.error})` : e.error;
     if (BROKEN.has(e.error)) {
+      const what = e.input ? `"${clip(e.input)}" (${e.error})` : e.error;
       return { code: 'regex-invalid', message: `Unexpected ${what} in regular expression, expected a valid pattern; the value counts as able to match` };
     }
     return {
       code: 'regex-unsupported',
-      message: `Unexpected ${what} in regular expression, expected RE2 syntax (no look-around, backreferences, atomic groups, possessive quantifiers or repeat counts over 1000); the value counts as able to match`,
+      message: `Unexpected ${e.input ? feature(e.error, e.input) : e.error} in regular expression, expected RE2 syntax (no look-around, backreferences, atomic groups, possessive quantifiers or repeat counts over 1000); the value counts as able to match`,
     };
   }
   const text = e instanceof Error ? e.message : String(e);

@@ -62,22 +62,24 @@ function compareNumbers(modifier: string, constant: number, value: number): bool
 const BOOLEAN = /^(true|false)$/i;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** Booleans and numbers compared with words are of another kind: a mapping may translate them (`Initiated: true` → `network.direction: egress`). */
-function sameKind(value: Scalar, constant: Scalar): boolean {
-  const v = String(value);
-  const c = String(constant);
-  if (BOOLEAN.test(v) !== BOOLEAN.test(c)) return false;
-  if (NUMBER.test(v) && !NUMBER.test(c)) return false;
-  return true;
+interface Kind {
+  boolean: boolean;
+  number: boolean;
 }
+
+const kindOf = (text: string): Kind => ({ boolean: BOOLEAN.test(text), number: NUMBER.test(text) });
+
+/** Booleans and numbers compared with words are of another kind: a mapping may translate them (`Initiated: true` → `network.direction: egress`). */
+const sameKind = (value: Kind, constant: Kind) => value.boolean === constant.boolean && !(value.number && !constant.number);
 
 /**
  * Work allowed to judge one test against the constants of one field: a step
- * is a character compared (wildcards) or a character times the size of the
- * compiled program (regular expressions, RE2's bound). Past it the test
- * counts as able to match and the rule gets a warning (`budgetWarnings`).
+ * is a character compared (wildcards), a character times the size of the
+ * compiled program (regular expressions: RE2's bound), a character read, or
+ * a pair of value and constant. Past it the test counts as able to match and
+ * the rule gets a warning (`budgetWarnings`).
  */
-export const STEP_BUDGET = 10_000_000;
+export const STEP_BUDGET = 100_000_000;
 
 const wildcards = new Map<string, Wildcard[]>();
 /** Compiled values kept between runs (a watch loop); forgotten all at once past this many. */
@@ -97,60 +99,85 @@ function valueWildcards(m: readonly string[], value: string): Wildcard[] {
   return known;
 }
 
-/** The constants' texts, folded for a caseless comparison or not (each computed once per judgement). */
-class Texts {
+/** The constants of one judgement as texts, kinds and folded code units, each computed once. */
+class Constants {
+  readonly texts: string[];
+  readonly kinds: Kind[];
   private readonly folded = new Map<boolean, (Uint16Array | undefined)[]>();
   constructor(
-    private readonly constants: readonly Scalar[],
+    readonly values: readonly Scalar[],
     private readonly meter: Meter,
-  ) {}
-  get(i: number, caseless: boolean): Uint16Array {
+  ) {
+    this.texts = values.map((c) => String(c));
+    this.kinds = this.texts.map((text) => {
+      meter.left -= text.length;
+      return kindOf(text);
+    });
+  }
+  /** Whether a value of this kind is compared with constant `i` at all. */
+  comparable(i: number, kind: Kind): boolean {
+    return this.values[i] !== null && sameKind(kind, this.kinds[i]);
+  }
+  codeUnits(i: number, caseless: boolean): Uint16Array {
     let list = this.folded.get(caseless);
     if (!list) this.folded.set(caseless, (list = []));
-    let text = list[i];
-    if (!text) {
-      const plain = String(this.constants[i]);
-      this.meter.left -= plain.length;
-      list[i] = text = foldText(plain, caseless);
+    let units = list[i];
+    if (!units) {
+      this.meter.left -= this.texts[i].length;
+      list[i] = units = foldText(this.texts[i], caseless);
     }
-    return text;
+    return units;
   }
 }
 
-/** Whether one test value can match one constant; undefined when undecidable (or when the meter ran out). */
-function valueMatches(test: FieldTest, value: Scalar, constant: Scalar, i: number, texts: Texts, meter: Meter): boolean | undefined {
-  const m = test.modifiers;
-  if (value === null || constant === null) return undefined;
-  if (!sameKind(value, constant)) return undefined;
+/** Whether a value can match constant `i`; undefined when undecidable (or when the meter ran out). */
+type Comparison = (i: number) => boolean | undefined;
+
+const UNKNOWN: Comparison = () => undefined;
+
+/** How one test value is compared with each constant (the value's own work done once). */
+function comparison(m: readonly string[], value: Scalar, constants: Constants, meter: Meter): Comparison {
+  if (value === null) return UNKNOWN;
+  const v = String(value);
+  const kind = kindOf(v);
   const numeric = m.find((x) => x === 'lt' || x === 'lte' || x === 'gt' || x === 'gte');
   if (numeric) {
-    const a = Number(constant);
     const b = Number(value);
-    return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(numeric, a, b) : undefined;
+    return (i) => {
+      if (!constants.comparable(i, kind)) return undefined;
+      const a = Number(constants.values[i]);
+      return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(numeric, a, b) : undefined;
+    };
   }
-  const text = String(constant);
-  if (m.includes('exists')) return true;
-  if (m.includes('cidr')) return inCidr(text, String(value));
+  if (m.includes('exists')) return (i) => (constants.comparable(i, kind) ? true : undefined);
+  if (m.includes('cidr')) return (i) => (constants.comparable(i, kind) ? inCidr(constants.texts[i], v) : undefined);
   if (m.includes('re')) {
-    const re = sigmaRegex(String(value), regexFlags(m));
-    if (!re.ok) return undefined; // reported where the rule is read
-    meter.left -= re.size * (text.length + 1);
-    if (meter.left < 0) return undefined;
-    try {
-      return re.re.test(text);
-    } catch {
-      return undefined;
+    const re = sigmaRegex(v, regexFlags(m));
+    if (!re.ok) return UNKNOWN; // reported where the rule is read
+    return (i) => {
+      if (!constants.comparable(i, kind)) return undefined;
+      meter.left -= re.size * (constants.texts[i].length + 1);
+      if (meter.left < 0) return undefined;
+      try {
+        return re.re.test(constants.texts[i]);
+      } catch {
+        return undefined;
+      }
+    };
+  }
+  const patterns = valueWildcards(m, v);
+  const caseless = patterns[0].caseless;
+  return (i) => {
+    if (!constants.comparable(i, kind)) return undefined;
+    const text = constants.codeUnits(i, caseless);
+    let undecided = false;
+    for (const p of patterns) {
+      const r = matchWildcard(p, text, meter);
+      if (r === true) return true;
+      if (r === undefined) undecided = true;
     }
-  }
-  const patterns = valueWildcards(m, String(value));
-  const folded = texts.get(i, patterns[0].caseless);
-  let undecided = false;
-  for (const p of patterns) {
-    const r = matchWildcard(p, folded, meter);
-    if (r === true) return true;
-    if (r === undefined) undecided = true;
-  }
-  return undecided ? undefined : false;
+    return undecided ? undefined : false;
+  };
 }
 
 export interface Judgement {
@@ -169,15 +196,19 @@ export function judgeTest(test: FieldTest, constants: readonly Scalar[], budget 
   if (constants.length === 0 || test.values.length === 0) return { canMatch: true, steps: 0, exhausted: false };
   if (test.modifiers.some((m) => UNDECIDABLE.has(m))) return { canMatch: true, steps: 0, exhausted: false };
   const meter: Meter = { left: budget };
-  const texts = new Texts(constants, meter);
+  const known = new Constants(constants, meter);
   let exhausted = false;
-  const one = (value: Scalar) =>
-    constants.some((c, i) => {
+  const one = (value: Scalar): boolean => {
+    const compare = comparison(test.modifiers, value, known, meter);
+    for (let i = 0; i < constants.length; i++) {
       if (meter.left < 0) return (exhausted = true);
-      const r = valueMatches(test, value, c, i, texts, meter);
+      meter.left -= 1;
+      const r = compare(i);
       if (r === undefined && meter.left < 0) exhausted = true;
-      return r !== false;
-    });
+      if (r !== false) return true;
+    }
+    return false;
+  };
   const canMatch = test.modifiers.includes('all') ? test.values.every(one) : test.values.some(one);
   return { canMatch, steps: budget - meter.left, exhausted };
 }
