@@ -24,6 +24,7 @@ import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch, type MatchOptions } from './match/match-catalog.js';
 import { oneIntakeCatalog } from './match/one-intake.js';
 import { rematch } from './match/rematch.js';
+import { budgetWarnings } from './match/values.js';
 import type { AttackIndex } from './model/attack.js';
 import { buildCatalog, type Catalog } from './model/catalog.js';
 import { checkAttack } from './model/check-attack.js';
@@ -196,5 +197,8 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
       state.matched = { catalog, match };
     }
   });
+  // Value tests that ran out of their step budget were judged "can match": each rule says so once.
+  const costly = budgetWarnings(catalog.rules, sources.chosen ? [sources.chosen] : catalog.intakes);
+  if (costly.length > 0) state.diagnostics = sortDiagnostics([...state.diagnostics, ...costly]);
   return state;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldTest, Scalar } from '../model/detection.js';
-import { testCanMatchConstants } from './values.js';
+import { judgeTest, STEP_BUDGET, testCanMatchConstants } from './values.js';
 
 const t = (modifiers: string[], values: Scalar[]): FieldTest => ({ field: 'f', modifiers, values, place: { file: 'x', line: 1, col: 1 } });
 const can = (modifiers: string[], values: Scalar[], constants: Scalar[]) => testCanMatchConstants(t(modifiers, values), constants);
@@ -50,3 +50,66 @@ describe('test values against constant field values', () => {
     expect(can([], ['true'], ['false'])).toBe(false);
   });
 });
+
+describe('regular expressions (RE2: linear time, Sigma flags)', () => {
+  it('searches anywhere in the value, with i, m and s', () => {
+    expect(can(['re'], ['trail'], ['cloudtrail'])).toBe(true);
+    expect(can(['re'], ['^trail'], ['cloudtrail'])).toBe(false);
+    expect(can(['re'], ['^b'], ['a\nb'])).toBe(false);
+    expect(can(['re', 'm'], ['^b'], ['a\nb'])).toBe(true);
+    expect(can(['re'], ['a.b'], ['a\nb'])).toBe(false);
+    expect(can(['re', 's'], ['a.b'], ['a\nb'])).toBe(true);
+    expect(can(['re', 'i', 'm'], ['^B$'], ['a\nb\nc'])).toBe(true);
+  });
+
+  it('reads inline flags, which JavaScript before Node 23 refused (those tests were undecidable)', () => {
+    expect(can(['re'], ['(?i)^CLOUD'], ['cloudtrail'])).toBe(true);
+    expect(can(['re'], ['(?i)^guard'], ['cloudtrail'])).toBe(false);
+  });
+
+  it('judges ^(a+)+$ against a long constant in steps proportional to its length', () => {
+    for (const n of [41, 1_000, 100_000]) {
+      const j = judgeTest(t(['re'], ['^(a+)+$']), ['a'.repeat(n) + '!']);
+      expect(j).toMatchObject({ canMatch: false, exhausted: false });
+      expect(j.steps).toBeLessThanOrEqual(20 * (n + 2));
+    }
+    expect(can(['re'], ['^(a+)+$'], ['a'.repeat(41)])).toBe(true);
+  });
+
+  it('counts a pattern RE2 refuses (look-around, backreference) as able to match', () => {
+    expect(can(['re'], ['(?<!x)y'], ['zz'])).toBe(true);
+    expect(can(['re'], ['(a)\\1'], ['b'])).toBe(true);
+    expect(can(['re'], ['x(?=y)'], ['b'])).toBe(true);
+  });
+});
+
+describe('wildcards without backtracking', () => {
+  it('judges 16 * against a 200-character constant in at most (length) x (longest segment) steps', () => {
+    const value = '*a'.repeat(15) + '*b'; // 16 stars; no b in the constant
+    const j = judgeTest(t([], [value]), ['a'.repeat(200)]);
+    expect(j).toMatchObject({ canMatch: false, exhausted: false });
+    // Reading the constant (its kind, its folded code units) and the pair: 401 steps; matching: at most 2 per position.
+    expect(j.steps).toBeLessThanOrEqual(401 + 2 * 200);
+    expect(can([], [value.slice(0, -1) + 'a'], ['a'.repeat(200)])).toBe(true);
+    for (const m of [['contains'], ['startswith'], ['endswith'], ['windash', 'contains']]) {
+      const k = judgeTest(t(m, ['a*'.repeat(16) + 'b']), ['a'.repeat(200)]);
+      expect(k).toMatchObject({ canMatch: false, exhausted: false });
+      expect(k.steps).toBeLessThanOrEqual(401 + 2 * 200);
+    }
+  });
+
+  it('stops at the step budget: the test then counts as able to match', () => {
+    const costly = t(['contains'], ['a'.repeat(99) + 'b']);
+    const constants = ['a'.repeat(20_000)];
+    const j = judgeTest(costly, constants, 100_000);
+    expect(j).toMatchObject({ canMatch: true, exhausted: true });
+    expect(j.steps).toBeGreaterThan(100_000);
+    expect(j.steps).toBeLessThan(100_000 + 300);
+    // With the whole budget the answer is a proven mismatch: the constant read twice, one pair, 19,901 positions × 101 steps.
+    const whole = judgeTest(costly, constants);
+    expect(whole).toMatchObject({ canMatch: false, exhausted: false });
+    expect(whole.steps).toBe(2 * 20_000 + 1 + 19_901 * 101);
+    expect(STEP_BUDGET).toBeGreaterThan(whole.steps);
+  });
+});
+

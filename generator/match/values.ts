@@ -7,23 +7,14 @@
  * invalid patterns, a boolean or a number against words), the answer is
  * "yes": a mismatch is only ever proven.
  */
+import { warning, type Diagnostic } from '../diagnostics.js';
 import type { FieldTest, Scalar } from '../model/detection.js';
+import type { Intake } from '../model/intake.js';
+import type { Rule } from '../model/rule.js';
+import { regexFlags, sigmaRegex } from '../model/sigma-regex.js';
+import { compileWildcard, foldText, matchWildcard, type Meter, type Placement, type Wildcard } from './wildcard.js';
 
 const UNDECIDABLE = new Set(['base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16', 'fieldref', 'expand', 'neq', 'minute', 'hour', 'day', 'week', 'month', 'year']);
-
-/** Sigma wildcard pattern (`*`, `?`, `\` escapes) → regular-expression source. */
-function wildcardSource(value: string): string {
-  let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\' && i + 1 < value.length && '*?\\'.includes(value[i + 1])) {
-      out += '\\' + value[++i];
-    } else if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else out += c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return out;
-}
 
 /** `-` / `/` and the dash look-alikes are interchangeable at the start of an option. */
 function windashVariants(value: string): string[] {
@@ -71,63 +62,212 @@ function compareNumbers(modifier: string, constant: number, value: number): bool
 const BOOLEAN = /^(true|false)$/i;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+interface Kind {
+  boolean: boolean;
+  number: boolean;
+}
+
+const kindOf = (text: string): Kind => ({ boolean: BOOLEAN.test(text), number: NUMBER.test(text) });
+
 /** Booleans and numbers compared with words are of another kind: a mapping may translate them (`Initiated: true` → `network.direction: egress`). */
-function sameKind(value: Scalar, constant: Scalar): boolean {
-  const v = String(value);
-  const c = String(constant);
-  if (BOOLEAN.test(v) !== BOOLEAN.test(c)) return false;
-  if (NUMBER.test(v) && !NUMBER.test(c)) return false;
-  return true;
-}
+const sameKind = (value: Kind, constant: Kind) => value.boolean === constant.boolean && !(value.number && !constant.number);
 
-const patterns = new Map<string, RegExp>();
+/**
+ * Work allowed to judge one test against the constants of one field: a step
+ * is a character compared (wildcards), a character times the size of the
+ * compiled program (regular expressions: RE2's bound), a character read, or
+ * a pair of value and constant. Past it the test counts as able to match and
+ * the rule gets a warning (`budgetWarnings`).
+ */
+export const STEP_BUDGET = 100_000_000;
 
-/** The regular expression a (wildcard) value stands for under the modifiers; windash variants as alternatives. */
-function valuePattern(m: readonly string[], value: string): RegExp {
+const wildcards = new Map<string, Wildcard[]>();
+/** Compiled values kept between runs (a watch loop); forgotten all at once past this many. */
+const KEEP = 10_000;
+
+/** The wildcard patterns a value stands for under the modifiers (windash: one per dash variant). */
+function valueWildcards(m: readonly string[], value: string): Wildcard[] {
   const key = `${m.join('|')}\u0000${value}`;
-  let re = patterns.get(key);
-  if (!re) {
-    const flags = m.includes('cased') ? 's' : 'is';
-    const variants = (m.includes('windash') ? windashVariants(value) : [value]).map(wildcardSource);
-    const core = variants.length === 1 ? variants[0] : `(?:${variants.join('|')})`;
-    const source = m.includes('contains') ? core : m.includes('startswith') ? `^${core}` : m.includes('endswith') ? `${core}$` : `^${core}$`;
-    patterns.set(key, (re = new RegExp(source, flags)));
+  let known = wildcards.get(key);
+  if (!known) {
+    const placement: Placement = m.includes('contains') ? 'contains' : m.includes('startswith') ? 'startswith' : m.includes('endswith') ? 'endswith' : 'equals';
+    const caseless = !m.includes('cased');
+    known = (m.includes('windash') ? windashVariants(value) : [value]).map((v) => compileWildcard(v, placement, caseless));
+    if (wildcards.size >= KEEP) wildcards.clear();
+    wildcards.set(key, known);
   }
-  return re;
+  return known;
 }
 
-/** Whether one test value can match one constant; undefined when undecidable. */
-function valueMatches(test: FieldTest, value: Scalar, constant: Scalar): boolean | undefined {
-  const m = test.modifiers;
-  if (value === null || constant === null) return undefined;
-  if (!sameKind(value, constant)) return undefined;
+/** The constants of one judgement as texts, kinds and folded code units, each computed once. */
+class Constants {
+  readonly texts: string[];
+  readonly kinds: Kind[];
+  private readonly folded = new Map<boolean, (Uint16Array | undefined)[]>();
+  constructor(
+    readonly values: readonly Scalar[],
+    private readonly meter: Meter,
+  ) {
+    this.texts = values.map((c) => String(c));
+    this.kinds = this.texts.map((text) => {
+      meter.left -= text.length;
+      return kindOf(text);
+    });
+  }
+  /** Whether a value of this kind is compared with constant `i` at all. */
+  comparable(i: number, kind: Kind): boolean {
+    return this.values[i] !== null && sameKind(kind, this.kinds[i]);
+  }
+  codeUnits(i: number, caseless: boolean): Uint16Array {
+    let list = this.folded.get(caseless);
+    if (!list) this.folded.set(caseless, (list = []));
+    let units = list[i];
+    if (!units) {
+      this.meter.left -= this.texts[i].length;
+      list[i] = units = foldText(this.texts[i], caseless);
+    }
+    return units;
+  }
+}
+
+/** Whether a value can match constant `i`; undefined when undecidable (or when the meter ran out). */
+type Comparison = (i: number) => boolean | undefined;
+
+const UNKNOWN: Comparison = () => undefined;
+
+/** How one test value is compared with each constant (the value's own work done once). */
+function comparison(m: readonly string[], value: Scalar, constants: Constants, meter: Meter): Comparison {
+  if (value === null) return UNKNOWN;
+  const v = String(value);
+  const kind = kindOf(v);
   const numeric = m.find((x) => x === 'lt' || x === 'lte' || x === 'gt' || x === 'gte');
   if (numeric) {
-    const a = Number(constant);
     const b = Number(value);
-    return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(numeric, a, b) : undefined;
+    return (i) => {
+      if (!constants.comparable(i, kind)) return undefined;
+      const a = Number(constants.values[i]);
+      return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(numeric, a, b) : undefined;
+    };
   }
-  const text = String(constant);
-  if (m.includes('exists')) return true;
-  if (m.includes('cidr')) return inCidr(text, String(value));
+  if (m.includes('exists')) return (i) => (constants.comparable(i, kind) ? true : undefined);
+  if (m.includes('cidr')) return (i) => (constants.comparable(i, kind) ? inCidr(constants.texts[i], v) : undefined);
   if (m.includes('re')) {
-    try {
-      const flags = (m.includes('i') ? 'i' : '') + (m.includes('m') ? 'm' : '') + (m.includes('s') ? 's' : '');
-      return new RegExp(String(value), flags).test(text);
-    } catch {
-      return undefined;
-    }
+    const re = sigmaRegex(v, regexFlags(m));
+    if (!re.ok) return UNKNOWN; // reported where the rule is read
+    return (i) => {
+      if (!constants.comparable(i, kind)) return undefined;
+      meter.left -= re.size * (constants.texts[i].length + 1);
+      if (meter.left < 0) return undefined;
+      try {
+        return re.re.test(constants.texts[i]);
+      } catch {
+        return undefined;
+      }
+    };
   }
-  return valuePattern(m, String(value)).test(text);
+  const patterns = valueWildcards(m, v);
+  const caseless = patterns[0].caseless;
+  return (i) => {
+    if (!constants.comparable(i, kind)) return undefined;
+    const text = constants.codeUnits(i, caseless);
+    let undecided = false;
+    for (const p of patterns) {
+      const r = matchWildcard(p, text, meter);
+      if (r === true) return true;
+      if (r === undefined) undecided = true;
+    }
+    return undecided ? undefined : false;
+  };
+}
+
+export interface Judgement {
+  canMatch: boolean;
+  /** Steps spent (see STEP_BUDGET). */
+  steps: number;
+  /** The budget ran out before a mismatch was proven: `canMatch` is then true. */
+  exhausted: boolean;
 }
 
 /**
  * Whether the test can be true on a field whose value is always one of
- * `constants` (for list fields: whose elements are among them).
+ * `constants`, within `budget` steps.
+ */
+export function judgeTest(test: FieldTest, constants: readonly Scalar[], budget = STEP_BUDGET): Judgement {
+  if (constants.length === 0 || test.values.length === 0) return { canMatch: true, steps: 0, exhausted: false };
+  if (test.modifiers.some((m) => UNDECIDABLE.has(m))) return { canMatch: true, steps: 0, exhausted: false };
+  const meter: Meter = { left: budget };
+  const known = new Constants(constants, meter);
+  let exhausted = false;
+  const one = (value: Scalar): boolean => {
+    const compare = comparison(test.modifiers, value, known, meter);
+    for (let i = 0; i < constants.length; i++) {
+      if (meter.left < 0) return (exhausted = true);
+      meter.left -= 1;
+      const r = compare(i);
+      if (r === undefined && meter.left < 0) exhausted = true;
+      if (r !== false) return true;
+    }
+    return false;
+  };
+  const canMatch = test.modifiers.includes('all') ? test.values.every(one) : test.values.some(one);
+  return { canMatch, steps: budget - meter.left, exhausted };
+}
+
+const verdicts = new WeakMap<FieldTest, WeakMap<readonly Scalar[], boolean>>();
+const overBudget = new WeakMap<FieldTest, WeakSet<readonly Scalar[]>>();
+
+/**
+ * Whether the test can be true on a field whose value is always one of
+ * `constants` (for list fields: whose elements are among them). Judged once
+ * per test and list of constants; a judgement that ran out of budget is
+ * remembered for `budgetWarnings`.
  */
 export function testCanMatchConstants(test: FieldTest, constants: readonly Scalar[]): boolean {
-  if (constants.length === 0 || test.values.length === 0) return true;
-  if (test.modifiers.some((m) => UNDECIDABLE.has(m))) return true;
-  const one = (value: Scalar) => constants.some((c) => valueMatches(test, value, c) !== false);
-  return test.modifiers.includes('all') ? test.values.every(one) : test.values.some(one);
+  let byConstants = verdicts.get(test);
+  if (!byConstants) verdicts.set(test, (byConstants = new WeakMap()));
+  let known = byConstants.get(constants);
+  if (known === undefined) {
+    const j = judgeTest(test, constants);
+    known = j.canMatch;
+    byConstants.set(constants, known);
+    if (j.exhausted) {
+      let lists = overBudget.get(test);
+      if (!lists) overBudget.set(test, (lists = new WeakSet()));
+      lists.add(constants);
+    }
+  }
+  return known;
+}
+
+function* fieldTests(rule: Rule): Iterable<FieldTest> {
+  for (const identifier of rule.detection?.identifiers ?? []) {
+    for (const alternative of identifier.alternatives) if (alternative.kind === 'fields') yield* alternative.tests;
+  }
+}
+
+/**
+ * One warning per test of these rules whose judgement against the constants
+ * of one of these intakes ran out of budget (after matching: the tests that
+ * matching judged).
+ */
+export function budgetWarnings(rules: readonly Rule[], intakes: readonly Intake[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let lists: Set<readonly Scalar[]> | undefined;
+  for (const rule of rules) {
+    for (const test of fieldTests(rule)) {
+      const over = overBudget.get(test);
+      if (!over) continue;
+      lists ??= new Set(intakes.flatMap((intake) => [...intake.constants.values()]));
+      if (![...lists].some((l) => over.has(l))) continue;
+      const key = [test.field, ...test.modifiers].join('|');
+      out.push(
+        warning(
+          test.place,
+          'match-budget',
+          `Unexpected values of "${key}" too costly to compare with the constant values of intake fields (over ${STEP_BUDGET.toLocaleString('en')} steps), expected shorter values or patterns; the test counts as able to match`,
+        ),
+      );
+    }
+  }
+  return out;
 }

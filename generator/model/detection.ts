@@ -2,7 +2,8 @@
  * The `detection` section of a Sigma rule: search identifiers (maps of field
  * tests, lists of maps, keyword lists) and the condition that combines them.
  */
-import { error, type Diagnostic, type Place } from '../diagnostics.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
+import { regexFlags, sigmaRegex } from './sigma-regex.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
 import { parseCondition, resolveCondition, type Condition } from './condition.js';
 
@@ -64,10 +65,15 @@ function readFieldTests(doc: YamlDoc, map: Record<string, unknown>, path: YamlPa
     }
     const values = Array.isArray(raw) ? raw : [raw];
     const scalars: Scalar[] = [];
+    const regex = modifiers.includes('re') ? regexFlags(modifiers) : undefined;
     values.forEach((v, i) => {
-      if (isScalar(v)) scalars.push(v);
-      else {
-        const where = Array.isArray(raw) ? [...path, key, i] : [...path, key];
+      const where = Array.isArray(raw) ? [...path, key, i] : [...path, key];
+      if (isScalar(v)) {
+        scalars.push(v);
+        // A pattern RE2 cannot run is reported here, once per rule (matching then treats it as able to match).
+        const compiled = regex && v !== null ? sigmaRegex(String(v), regex) : undefined;
+        if (compiled && !compiled.ok) diagnostics.push(warning(doc.place(where), compiled.code, compiled.message));
+      } else {
         diagnostics.push(error(doc.place(where), 'detection-value', `Unexpected ${Array.isArray(v) ? 'list' : 'map'} as value of "${key}", expected a string, number, boolean or null`));
       }
     });

@@ -117,4 +117,25 @@ describe('workspace updates', () => {
     expect(report.full).toBe(true);
     expect(ws.good!.config.match).toBe('strict');
   });
+
+  it('answers after a live reload of rules that backtracking engines take exponential time on, warning of a test past the budget', async () => {
+    const okta = ws.good!.catalog.intakes.find((i) => i.name.startsWith('Okta System Log'))!;
+    edit(OKTA_PARSER, (s) => s.replace('          event.kind: "event"\n', `          event.kind: "event"\n          event.costly: "${'a'.repeat(200_000)}!"\n`));
+    const rule = (id: string, title: string, test: string) =>
+      `title: ${title}\nid: ${id}\ndescription: x\nlogsource:\n    product: okta\n    service: okta\ndetection:\n    sel:\n        ${test}\n    condition: sel\nlevel: high\n`;
+    writeFileSync(file('rules/identity/redos.yml'), rule('r-redos', 'Nested Quantifiers', "event.costly|re: '^(a+)+$'"));
+    writeFileSync(file('rules/identity/stars.yml'), rule('r-stars', 'Many Stars', `event.costly: '${'*a'.repeat(15)}*b'`));
+    writeFileSync(file('rules/identity/costly.yml'), rule('r-costly', 'Costly Contains', `event.costly|contains: '${'a'.repeat(1_000)}b'`));
+    await ws.update([file(OKTA_PARSER), file('rules/identity/redos.yml'), file('rules/identity/stars.yml'), file('rules/identity/costly.yml')]);
+    expect(ws.broken).toBe(false);
+    expect(ws.problems.filter((d) => d.code === 'match-budget')).toEqual([
+      expect.objectContaining({ file: 'rules/identity/costly.yml', line: 9, col: 9, severity: 'warning' }),
+    ]);
+    const onOkta = ws.good!.match.rulesByIntake.get(okta.uuid)!.map((r) => r.id);
+    expect(onOkta).toContain('r-costly');
+    expect(onOkta).not.toContain('r-redos');
+    expect(onOkta).not.toContain('r-stars');
+    expectFresh(ws, root);
+  });
 });
+
