@@ -41,7 +41,7 @@ describe('documentation settings', () => {
   it('rejects an unknown --layer-style', async () => {
     const r = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--layer-style', 'fancy'], tree());
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: option '--layer-style <style>' argument 'fancy' is invalid. Allowed choices are compat, rich, both.\n");
+    expect(r.stderr).toBe("rulecat generate: option '--layer-style <style>' argument 'fancy' is invalid. Allowed choices are compat, rich, both.\n");
   });
 
   it('validates tags against another ATT&CK table given with --attack', async () => {

@@ -75,7 +75,7 @@ describe('preview on the example catalog', () => {
     expect(bad.stderr).toContain('Unknown intake "Okta"; close matches:\n  Okta System Log [BETA]');
     const usage = await runCli(['preview'], REPO);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("error: required option '--intake <uuid-name-or-slug>' not specified");
+    expect(usage.stderr).toBe("rulecat preview: required option '--intake <uuid-name-or-slug>' not specified\n");
   });
 
   it('prints a standalone HTML document with --html: the page, the matrix, no script', async () => {

@@ -29,13 +29,18 @@ function program(io: IO, done: (code: number) => void): Command {
     .description('Detection-rule documentation: Sigma rules × intake parsers → MkDocs pages and ATT&CK Navigator layers.')
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help (also: rulecat <command> --help)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`rulecat: ${text.replace(/^error: /, '')}`) })
     .exitOverride()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .addHelpText('after', '\nWithout a command, rulecat runs generate. Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.\n');
   const add = (name: string, description: string, run: Run, configure: (c: Command) => Command, help: string[]) => {
-    const command = root.command(name).description(description).allowExcessArguments(false).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    const command = root
+      .command(name)
+      .description(description)
+      .allowExcessArguments(false)
+      .exitOverride()
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`rulecat ${name}: ${text.replace(/^error: /, '')}`) });
     configure(command).addHelpText('after', examples(help));
     command.action(async (options: OptionValues) => done(await run(options, io)));
     return command;
