@@ -20,7 +20,7 @@ import { resolveConfig, type Config, type ConfigOverrides } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { generate as generateRun, type GenerateOptions, type GenerateResult } from './generate.js';
 import type { CatalogGaps } from './match/gaps.js';
-import { explain, gapsOfCatalog, gapsOfIntake, type ExplainResult, type IntakeGapsResult } from './queries.js';
+import { explain, gapsOfCatalog, gapsOfIntake, type IntakeGapsResult } from './queries.js';
 
 export { build, type BuildResult } from './build.js';
 export type { Config, ConfigOverrides } from './config.js';

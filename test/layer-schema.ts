@@ -6,20 +6,21 @@
  * tactics of the technique, no technique and tactic twice.
  */
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { AttackIndex } from '../generator/model/attack.js';
 import { haveShared, shared } from './shared.js';
 
 export const haveLayerSchema = () => haveShared('data', 'attack-layer-4.5.schema.json');
 
-let validate: ((layer: unknown) => boolean) & { errors?: unknown } | undefined;
+type Validate = ((layer: unknown) => boolean) & { errors?: unknown };
+let validate: Validate | undefined;
 
 function schemaValidator() {
   if (!validate) {
     const schema = JSON.parse(readFileSync(shared('data', 'attack-layer-4.5.schema.json'), 'utf8'));
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addSchema(schema);
-    validate = ajv.compile({ $ref: `${schema.$id}#/$defs/strictLayerFile` }) as typeof validate;
+    validate = ajv.compile({ $ref: `${schema.$id}#/$defs/strictLayerFile` }) as Validate;
   }
   return validate!;
 }

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The committed example output in a real documentation site: Debian's
  * `mkdocs`, `mkdocs-material`, `python3-pymdownx` and

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { error, type Diagnostic } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
 import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
 import { readParserFacts, type ParserFacts } from '../model/parser.js';

@@ -84,7 +84,7 @@ const test = fc.record({
 });
 const alternative: fc.Arbitrary<Alternative> = fc.oneof(
   { weight: 5, arbitrary: fc.array(test, { minLength: 1, maxLength: 3 }).map((tests) => ({ kind: 'fields' as const, tests })) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'keywords' as const, values: ['kw'] }) },
+  { weight: 1, arbitrary: fc.constant<Alternative>({ kind: 'keywords', values: ['kw'] }) },
 );
 const NAMES = ['s1', 's2', 's3'];
 const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => ({

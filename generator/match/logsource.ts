@@ -4,7 +4,6 @@
  * values, produced fields) with the table in `generator/data/logsources.yaml`;
  * every decision keeps its evidence for explain.
  */
-import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { EvidenceItem, LogsourceTable } from '../model/logsource-table.js';
 import type { LogSource } from '../model/rule.js';

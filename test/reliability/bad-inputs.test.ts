@@ -8,7 +8,7 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INTAKE_MANIFEST, PARSER, runCli, writeTree } from '../tree.js';
+import { INTAKE_MANIFEST, runCli, writeTree } from '../tree.js';
 import { catalog, errorLines, GENERATE, RULE, snapshot, U1, U2 } from './helpers.js';
 
 interface Case {
@@ -310,7 +310,7 @@ const cases: Case[] = [
     name: 'template error',
     setup: (root) => writeTree({ 'templates/page.md.hbs': '---\neach: intake\noutput: "{{layerFile}}.md"\n---\n{{nothing.here}}\n' }, root),
     args: [...GENERATE, '--templates', 'templates'],
-    errors: (root) =>
+    errors: () =>
       [U1, U2].map(
         (u) => `templates/page.md.hbs: error: Rendering "attack_${u}_do_not_edit_manually.json.md" failed: "here" not defined in undefined - 1:2 [template-error]`,
       ),
