@@ -41,7 +41,7 @@ function tokenize(text: string): Token[] {
 export const MAX_CONDITION_DEPTH = 100;
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all', '1', 'any']);
-const IDENTIFIER = /^[A-Za-z0-9_*.\-]+$/;
+const IDENTIFIER = /^[A-Za-z0-9_*.-]+$/;
 
 class ParseError extends Error {
   constructor(
