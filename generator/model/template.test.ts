@@ -124,6 +124,17 @@ describe('computed values', () => {
     expect(read('{{ {"ip": ev.a} }}')).toEqual({ copies: [], reads: ['ev.a'] });
   });
 
+  it('a template written as a list literal around its expressions carries them as items', () => {
+    expect(read(`["{{ ev.a }}"]`)).toEqual({ copies: ['ev.a'], reads: [] });
+    expect(read(`['{{ ev.a.split(" ") | last }}', '{{ ev.b }}' ]`)).toEqual({ copies: ['ev.a', 'ev.b'], reads: [] });
+    expect(read(`["{{ ev.a if ev.c else ev.b }}"]`)).toEqual({ copies: ['ev.a', 'ev.b'], reads: ['ev.c'] });
+    // Not a list of the values: text in an item, or two expressions in one item.
+    expect(read(`["x{{ ev.a }}"]`).copies).toEqual([]);
+    expect(read(`["{{ ev.a }}{{ ev.b }}"]`).copies).toEqual([]);
+    expect(read(`["{{ ev.a }}" "{{ ev.b }}"]`).copies).toEqual([]);
+    expect(read(`[{{ ev.a }}`).copies).toEqual([]);
+  });
+
   it('a member chosen by a computed key is computed (translation tables)', () => {
     expect(read('{% set m = {"1": "A"} %}{{ m[ev.type] }}')).toEqual({ copies: [], reads: ['ev.type'] });
     expect(read('{{ ev.map[ev.key] }}')).toEqual({ copies: [], reads: ['ev.map', 'ev.key'] });

@@ -552,6 +552,30 @@ class Reader {
     }
   }
 
+  /**
+   * A template written as a list literal around its expressions
+   * (`'["{{ a.b }}"]'`, `"['{{ a }}', '{{ b }}']"`): the rendered text is read
+   * back as a list whose items are the expressions' values, as with `{{ [a.b] }}`.
+   */
+  listLiteral(root: JNode): Rendered | undefined {
+    const parts: JNode[] = [];
+    for (const output of root.children ?? []) {
+      if (output.typename !== 'Output') return undefined;
+      parts.push(...(output.children ?? []));
+    }
+    const text = (k: number) => (parts[k]?.typename === 'TemplateData' ? String(parts[k].value ?? '') : undefined);
+    const last = parts.length - 1;
+    if (last < 2 || last % 2 !== 0 || !/^\s*\[[\s"']*$/.test(text(0) ?? '') || !/^[\s"']*\]\s*$/.test(text(last) ?? '')) return undefined;
+    // Expressions and separators alternate: each separator is one comma between quotes and blanks.
+    for (let k = 1; k < last; k++) {
+      const t = text(k);
+      if (k % 2 === 1 ? t !== undefined : t === undefined || !/^[\s"']*,[\s"']*$/.test(t)) return undefined;
+    }
+    let copies: string[] = [];
+    for (const p of parts) if (p.typename !== 'TemplateData') copies = union(copies, this.expr(p).copies);
+    return { copies, pieces: 1 };
+  }
+
   result(r: Rendered): { copies: string[]; reads: string[] } {
     const copies = r.pieces === 1 ? r.copies.filter((c) => c.includes('.')) : [];
     if (r.pieces !== 1) for (const c of r.copies) this.mentioned.add(c);
@@ -595,7 +619,7 @@ export function readTemplateFully(source: string): TemplateReading {
   }
   try {
     const reader = new Reader();
-    return reader.result(reader.render(ast));
+    return reader.result(reader.listLiteral(ast) ?? reader.render(ast));
   } catch (e) {
     // Deeply nested input may exhaust the stack while walking: reported, never thrown.
     return { copies: [], reads: [], problem: { offset: 0, message: `Unexpected template structure, expected one rulecat can walk (${(e as Error).message})` } };
