@@ -25,7 +25,8 @@
  *  - a template whose output is one expression (text around it blank, at most one
  *    per branch of `if`) copies what that expression carries; literal text
  *    beside an expression, two expressions, or a `for` that outputs make a computed
- *    string;
+ *    string, except text that writes a list literal around the expressions
+ *    (`'["{{ a.b }}"]'`), which carries them as items (`listLiteral`);
  *  - `set` and `for` names stand for what they are bound to (a `for` name is an
  *    element of the iterable).
  */
@@ -79,6 +80,21 @@ const TRAILING_COMMA = /,\s*[)\]}]/y;
 const STAR_ARGUMENT = /\*{1,2}\s*[A-Za-z_(]/y;
 const STATEMENT_COLON = /:\s*-?%\}/y;
 
+/** What a rewrite other than of braces starts from (`.0`, a comma before a closer, `*`, `-1`, `is in`, `:%}`, raw blocks). */
+const NEEDS_REWRITE = /\.\d|,\s*[)\]}]|\*|-\d|\bis\s+(not\s+)?in\b|:\s*-?%\}|\{%-?\s*(raw|verbatim)\b/;
+
+const TAG_START = /\{[{%#]/g;
+
+/** A template with nothing to rewrite (most): no dict braces (a `{` beyond those of `{{`, `{%`, `{#`) and none of `NEEDS_REWRITE`. */
+function unchanged(source: string): boolean {
+  let braces = 0;
+  for (let i = source.indexOf('{'); i >= 0; i = source.indexOf('{', i + 1)) braces++;
+  let tags = 0;
+  TAG_START.lastIndex = 0;
+  while (TAG_START.exec(source)) tags++;
+  return braces === 2 * tags && !NEEDS_REWRITE.test(source);
+}
+
 /** The match of a sticky pattern at `at`, or undefined. */
 function matchAt(re: RegExp, text: string, at: number): string | undefined {
   re.lastIndex = at;
@@ -102,6 +118,7 @@ const isNameChar = (c: string | undefined) => c !== undefined && /\w/.test(c);
  * Linear in the length of the template.
  */
 export function prepareJinja(source: string): Prepared {
+  if (unchanged(source)) return { text: source, inserted: [] };
   const out: string[] = [];
   const inserted: number[] = [];
   let length = 0;
