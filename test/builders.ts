@@ -43,6 +43,7 @@ export function makeIntake(spec: IntakeSpec): Intake {
       fields: new Set(spec.fields),
       literals: new Map(Object.entries(spec.constants ?? {})),
       sources: new Map(Object.entries(spec.sources ?? {})),
+      reads: new Set(),
       externals: new Map(Object.entries(spec.externals ?? {})),
     },
     declaredFields: [],

@@ -47,7 +47,12 @@ interface RawName {
 interface IntakeFacts {
   /** Normalised segment suffix of a raw path (`protopayload.methodname`, `methodname`) → raw names. */
   bySuffix: Map<string, RawName[]>;
-  /** Raw paths that are a whole parsed event (`json.event`) copied into an ECS object (`action.properties`). */
+  /**
+   * Raw objects copied whole into a produced object: the parsed event
+   * (`json.event` → `action.properties`, `json_event.message` → `cloudflare`),
+   * or an object at any depth below it into `action.properties`
+   * (`json.event.winlog.event_data` → `action.properties`).
+   */
   roots: RawName[];
   /** Lower-cased produced field → produced field. */
   lowerFields: Map<string, string>;
@@ -72,17 +77,35 @@ export function rawSegments(raw: string, intake: Intake): string[] | undefined {
   return parts.length > 1 ? parts.slice(1).map(normaliseName) : undefined;
 }
 
+/**
+ * Where parsers put the vendor properties of an event (the Sekoia.io
+ * taxonomy's field for them). An object copied there from any depth of the
+ * raw event (`action.properties: "{{json.event.winlog.event_data}}"`) is the
+ * record rules describe: they name its keys directly (`TargetFilename`).
+ * An object below the event copied anywhere else (`json.event.host` →
+ * `sekoiaio.server`, `…geoLocation` → `source.geo.location`) is a named part
+ * of the event: rules reach its keys through its name (`userIdentity.arn`, the
+ * prefix level), not directly (auditd's `name` is not `sekoiaio.server.name`).
+ */
+const PROPERTIES = 'action.properties';
+
 function factsOf(intake: Intake): IntakeFacts {
   let facts = factsCache.get(intake);
   if (facts) return facts;
   const bySuffix = new Map<string, RawName[]>();
   const roots: RawName[] = [];
+  // Fields with produced fields below them hold objects.
+  const objects = new Set<string>();
+  for (const f of intake.fields.keys()) {
+    const lower = f.toLowerCase();
+    for (let dot = lower.indexOf('.'); dot > 0; dot = lower.indexOf('.', dot + 1)) objects.add(lower.slice(0, dot));
+  }
   for (const [target, raws] of intake.sources) {
     for (const raw of raws) {
       const segments = rawSegments(raw, intake);
       if (!segments) continue;
       const name: RawName = { raw, target, segments };
-      if (segments.length === 1) roots.push(name);
+      if (objects.has(target.toLowerCase()) && (segments.length === 1 || target === PROPERTIES)) roots.push(name);
       for (let k = 0; k < segments.length; k++) {
         const key = segments.slice(k).join('.');
         const list = bySuffix.get(key) ?? [];
@@ -98,7 +121,7 @@ function factsOf(intake: Intake): IntakeFacts {
   return facts;
 }
 
-/** Key of intakes that copy a whole parsed event into an ECS object. */
+/** Key of intakes that copy a raw object whole into a produced object. */
 const ROOT_KEY = '\u0000root';
 
 /** A last segment long enough to name one thing (`methodname`, `operationname`), not a generic word (`status`, `type`). */
@@ -111,9 +134,12 @@ const SPECIFIC = 8;
  *     the parser stage and its container: `eventName` ~ `json_event.message.eventName`)
  *     or a segment suffix of it (`methodName` ~ `…protoPayload.methodName`); for a prefix, the rest of
  *     the rule field must exist below the ECS field (`userIdentity.arn` →
- *     `action.properties.userIdentity.arn`); a whole parsed event copied into
- *     an ECS object (`action.properties: "{{json.event}}"`) maps every field
- *     that exists below it (`TicketOptions` → `action.properties.TicketOptions`);
+ *     `action.properties.userIdentity.arn`); a raw object copied whole into
+ *     a produced object, the parsed event (`action.properties: "{{json.event}}"`)
+ *     maps every field that exists below the target (`TicketOptions` →
+ *     `action.properties.TicketOptions`); so does an object at any depth
+ *     copied into `action.properties` (`action.properties:
+ *     "{{json.event.winlog.event_data}}"`, see `PROPERTIES`);
  *  2. name: the last segments are the same specific name (8+ characters),
  *     whatever the namespaces (`gcp.audit.method_name` ~ `protoPayload.methodName`).
  * Names are compared without case, `_` or `-`.

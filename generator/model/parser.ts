@@ -1,22 +1,34 @@
 /**
  * What an intake parser (`ingest/parser.yml`) tells about its events: the
  * fields its `set` and `translate` actions write, the literal values some
- * fields can only take, and the raw source paths templates read from.
+ * fields can only take, the raw source paths templates copy into fields, and
+ * the paths templates only read (filters, conditions, external inputs).
+ * Templates are read by `readTemplate` (a Jinja parser); one that cannot be
+ * parsed is a warning at its place in the YAML.
  */
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
+import { readTemplate } from './template.js';
 
 export interface ParserFacts {
   /** Fields written by `set` or `translate`. */
   fields: Set<string>;
   /** Fields whose every write is a literal: field → the literal values it can take. */
   literals: Map<string, Scalar[]>;
-  /** Field → raw source paths its `set` templates copy (`json_event.message.eventSource`); translations excluded. */
+  /**
+   * Field → raw source paths whose value its `set` templates copy, whole or
+   * transformed by methods and filters (`json_event.message.eventSource`,
+   * `….Operation` for `….Operation.rstrip('.')`); translations excluded.
+   */
   sources: Map<string, string[]>;
+  /** Paths templates read without copying them (filters, conditions, tests, computed values, external inputs). */
+  reads: Set<string>;
   /** Names of the pipeline's external stages and what each is (`json.parse-json`). */
   externals: Map<string, string>;
 }
+
+type Where = readonly (string | number)[];
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -26,19 +38,13 @@ function typeName(v: unknown): string {
   return v === null || v === undefined ? 'empty value' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
 }
 
-const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
-const DOTTED = /[A-Za-z_@][\w@-]*(?:\.[A-Za-z_@][\w@-]*|\[["'][^"']+["']\])+/g;
+function isTemplate(v: unknown): v is string {
+  return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));
+}
 
-/** Dotted paths a template expression reads, e.g. `json_event.message.eventSource`. */
+/** Dotted paths a template copies, e.g. `json_event.message.eventSource` (see `readTemplate`). */
 export function templateSources(value: string): string[] {
-  const out: string[] = [];
-  for (const m of value.matchAll(TEMPLATE)) {
-    for (const p of m[1].replace(/["'][^"']*["']/g, (s) => (/^\[/.test(s) ? s : '""')).matchAll(DOTTED)) {
-      const path = p[0].replace(/\[["']([^"']+)["']\]/g, '.$1');
-      if (!out.includes(path)) out.push(path);
-    }
-  }
-  return out;
+  return isTemplate(value) ? readTemplate(value).copies : [];
 }
 
 function literalValues(value: unknown): Scalar[] | undefined {
@@ -56,10 +62,30 @@ function literalValues(value: unknown): Scalar[] | undefined {
 }
 
 class FactsBuilder {
-  readonly facts: ParserFacts = { fields: new Set(), literals: new Map(), sources: new Map(), externals: new Map() };
+  readonly facts: ParserFacts = { fields: new Set(), literals: new Map(), sources: new Map(), reads: new Set(), externals: new Map() };
   private readonly computed = new Set<string>();
 
-  write(field: string, value: unknown): void {
+  constructor(
+    private readonly doc: YamlDoc,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  /** Read the template at `where`: its copies are returned, its reads recorded, a parse problem reported. */
+  template(where: Where, text: string): string[] {
+    const reading = readTemplate(text);
+    for (const r of reading.reads) this.facts.reads.add(r);
+    if (reading.problem) this.diagnostics.push(warning(this.doc.textPlace(where, reading.problem.offset), 'parser-template', reading.problem.message));
+    return reading.copies;
+  }
+
+  /** Every template at or below `where`, only read. */
+  readOnly(where: Where, value: unknown): void {
+    if (isTemplate(value)) for (const c of this.template(where, value)) this.facts.reads.add(c);
+    else if (Array.isArray(value)) value.forEach((v, i) => this.readOnly([...where, i], v));
+    else if (isMap(value)) for (const [k, v] of Object.entries(value)) this.readOnly([...where, k], v);
+  }
+
+  write(field: string, value: unknown, where: Where): void {
     this.facts.fields.add(field);
     const literal = literalValues(value);
     if (literal === undefined || this.computed.has(field)) {
@@ -70,9 +96,19 @@ class FactsBuilder {
       for (const v of literal) if (!known.includes(v)) known.push(v);
       this.facts.literals.set(field, known);
     }
-    if (typeof value === 'string') {
-      for (const source of templateSources(value)) this.source(field, source);
+    // The field holds the value of a template, or a list of them; templates deeper down are only read.
+    const items = Array.isArray(value) ? value.map((v, i) => [v, [...where, i]] as const) : [[value, where] as const];
+    for (const [v, at] of items) {
+      if (isTemplate(v)) for (const source of this.template(at, v)) this.source(field, source);
+      else this.readOnly(at, v);
     }
+  }
+
+  /** A field written with values that are not all literals (and are not copies). */
+  markComputed(field: string): void {
+    this.facts.fields.add(field);
+    this.computed.add(field);
+    this.facts.literals.delete(field);
   }
 
   source(field: string, source: string): void {
@@ -88,6 +124,7 @@ function readActions(doc: YamlDoc, stage: string, raw: unknown, facts: FactsBuil
     diagnostics.push(error(doc.place(path), 'parser-stage', `Unexpected ${typeName(raw)} for stage "${stage}", expected a map with "actions"`));
     return;
   }
+  facts.readOnly([...path, 'filter'], raw.filter);
   const actions = raw.actions;
   if (actions === undefined || actions === null) return;
   if (!Array.isArray(actions)) {
@@ -104,9 +141,10 @@ function readActions(doc: YamlDoc, stage: string, raw: unknown, facts: FactsBuil
       if (!isMap(action.set)) {
         diagnostics.push(error(doc.place([...where, 'set']), 'parser-action', `Unexpected ${typeName(action.set)} for "set", expected a map of field: value`));
       } else {
-        for (const [field, value] of Object.entries(action.set)) facts.write(field, value);
+        for (const [field, value] of Object.entries(action.set)) facts.write(field, value, [...where, 'set', field]);
       }
     }
+    facts.readOnly([...where, 'filter'], action.filter);
     if ('translate' in action || 'mapping' in action) {
       readTranslate(doc, action, where, facts, diagnostics);
     }
@@ -124,21 +162,24 @@ function readTranslate(doc: YamlDoc, action: Record<string, unknown>, where: (st
   }
   const dictionary = isMap(body.dictionary) ? body.dictionary : {};
   const produced: unknown[] = Object.values(dictionary);
-  const fallback = body.fallback ?? body.default;
+  const fallbackKey = body.fallback !== undefined ? 'fallback' : 'default';
+  const fallback = body[fallbackKey];
   if (fallback !== undefined) produced.push(fallback);
+  facts.readOnly(body === action ? [...where, fallbackKey] : [...where, 'translate', fallbackKey], fallback);
   for (const [source, target] of Object.entries(mapping)) {
     if (typeof target !== 'string') continue;
     // The target holds translated values, not the source's: it is not recorded as a source of the target.
     facts.facts.fields.add(target);
     void source;
     const allLiteral = produced.every((v) => literalValues(v) !== undefined);
-    for (const v of allLiteral ? produced : ['{{computed}}']) facts.write(target, v);
+    if (allLiteral) for (const v of produced) facts.write(target, v, where);
+    else facts.markComputed(target);
   }
 }
 
 /** Analyse a parser document. `stages` must be a map and `pipeline` a list. */
 export function readParserFacts(doc: YamlDoc, diagnostics: Diagnostic[]): ParserFacts {
-  const facts = new FactsBuilder();
+  const facts = new FactsBuilder(doc, diagnostics);
   const root = doc.value;
   if (!isMap(root)) {
     diagnostics.push(error(doc.place([]), 'parser-type', `Unexpected ${typeName(root)} at top level, expected a map with pipeline and stages`));
@@ -159,8 +200,14 @@ export function readParserFacts(doc: YamlDoc, diagnostics: Diagnostic[]): Parser
       diagnostics.push(error(doc.place(['pipeline', i]), 'parser-pipeline', 'Unexpected pipeline entry, expected a map with a "name"'));
       return;
     }
+    facts.readOnly(['pipeline', i, 'filter'], entry.filter);
     if (isMap(entry.external)) {
       facts.facts.externals.set(entry.name, typeof entry.external.name === 'string' ? entry.external.name : '');
+      facts.readOnly(['pipeline', i, 'external', 'filter'], entry.external.filter);
+      // Direct string properties (`input_field`, `pattern_key`…) are templates; nested ones are not (grok `custom_patterns`).
+      if (isMap(entry.external.properties)) {
+        for (const [k, v] of Object.entries(entry.external.properties)) if (typeof v === 'string') facts.readOnly(['pipeline', i, 'external', 'properties', k], v);
+      }
       return;
     }
     if (!(entry.name in stages)) {
