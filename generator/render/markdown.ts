@@ -183,8 +183,14 @@ function inlineEdits(text: string, edits: Edits, replaced: Set<number>, options:
 /** Characters Python-Markdown drops from its input (its placeholder markers): dropped here first, so they cannot join pieces. */
 const PLACEHOLDER_MARKS = /[\u0002\u0003]/g;
 
+/**
+ * On one line; a backslash ending the text is escaped (Python-Markdown
+ * would otherwise take it with what the template writes next: a heading
+ * ending with one is no heading).
+ */
 function oneLine(text: string): string {
-  return text.replace(PLACEHOLDER_MARKS, '').replace(/\r\n?|\n/g, ' ');
+  const line = text.replace(PLACEHOLDER_MARKS, '').replace(/\r\n?|\n/g, ' ');
+  return line.endsWith('\\') && !isEscaped(line, line.length - 1) ? line + '\\' : line;
 }
 
 function inline(text: string, extra?: (t: string, edits: Edits, replaced: Set<number>) => void): string {
