@@ -128,6 +128,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
   let pages: Record<string, string> = {};
   let html: Record<string, string> = {};
   let included = false;
+  let errors: Record<string, string> = {};
 
   beforeAll(async () => {
     ({ root, rules } = writeHostileCatalog());
@@ -139,8 +140,9 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     pages = Object.fromEntries(names.map((n) => [n, readFileSync(path.join(docs, n), 'utf8')]));
     const rendered = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify({ docs, base: path.join(root, 'base'), pages: names }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     expect(rendered.status, rendered.stderr).toBe(0);
-    const answer = JSON.parse(rendered.stdout) as { include: boolean; html: Record<string, string> };
+    const answer = JSON.parse(rendered.stdout) as { include: boolean; html: Record<string, string>; errors: Record<string, string> };
     html = answer.html;
+    errors = answer.errors;
     included = answer.include;
   }, 120_000);
 
@@ -149,6 +151,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
   const everyHtml = () => Object.entries(html);
 
   it('renders every page, on its own and (with markdown_include) included by a host page', () => {
+    expect(errors).toEqual({});
     expect(Object.keys(pages)).toEqual(expect.arrayContaining(['built_in_rules_do_not_edit_manually.md', 'rules_changelog.md', 'navigator_links_do_not_edit_manually.md', ...HOSTILE_INTAKES.map((i) => intakePage(i.uuid))]));
     expect(Object.keys(html).length).toBe(Object.keys(pages).length * (included ? 2 : 1));
     if (!included) console.warn('mkdocs-render.test.ts: markdown_include not installed; include lines are checked in the markdown only');

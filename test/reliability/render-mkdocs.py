@@ -6,7 +6,8 @@ stdin: JSON {"docs": folder of the generated pages, "base": folder the
 snippets and include extensions read from (it holds a secret file),
 "pages": [names of pages in "docs"]}.
 stdout: JSON {"missing": [modules not installed]} when an extension is
-absent, else {"include": true|false, "html": {name: html}}.
+absent, else {"include": true|false, "html": {name: html}, "errors":
+{name: what stopped the rendering}}.
 
 Each page is rendered twice over: on its own, and included by a host page
 with a `{!path!}` line, as the Sekoia site includes it (when
@@ -55,15 +56,24 @@ def converter():
 
 
 html = {}
+errors = {}
+
+
+def render(key, text):
+    # Extensions print warnings (a missing include): keep stdout for the answer.
+    # A page that stops the site's build (a snippet naming a folder) is a failure of its own.
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            html[key] = converter().convert(text)
+        except Exception as e:  # noqa: BLE001
+            errors[key] = "%s: %s" % (type(e).__name__, e)
+
+
 for name in request["pages"]:
     with open(os.path.join(docs, name), encoding="utf-8-sig") as f:  # as MkDocs reads pages
-        text = f.read()
-    # Extensions print warnings (a missing include): keep stdout for the answer.
-    with contextlib.redirect_stdout(sys.stderr):
-        html[name] = converter().convert(text)
-        if have_include:
-            # The host page includes the generated page by a path relative to the include base.
-            host = "## Detection section\n\n{!" + os.path.relpath(os.path.join(docs, name), base) + "!}\n"
-            html[name + " (included)"] = converter().convert(host)
+        render(name, f.read())
+    if have_include:
+        # The host page includes the generated page by a path relative to the include base.
+        render(name + " (included)", "## Detection section\n\n{!" + os.path.relpath(os.path.join(docs, name), base) + "!}\n")
 
-json.dump({"include": have_include, "html": html}, sys.stdout)
+json.dump({"include": have_include, "html": html, "errors": errors}, sys.stdout)
