@@ -95,17 +95,23 @@ export function linkTarget(url: string): string {
   );
 }
 
+/** How far a link target is read to judge its scheme; a longer one without `/`, `?` or `#` is refused. */
+const MAX_TARGET_HEAD = 2_048;
+
 /** The target of the inline link whose `(` is at `open`, as far as it matters for its scheme. */
 function inlineTarget(text: string, open: number): string {
   let depth = 0;
   let end = open + 1;
-  for (; end < text.length; end++) {
+  const limit = Math.min(text.length, open + 1 + MAX_TARGET_HEAD);
+  for (; end < limit; end++) {
     const c = text[end];
     if (c === '\\') end++;
     else if (c === '(') depth++;
     else if (c === ')' && depth-- === 0) break;
   }
-  return text.slice(open + 1, end).replace(/^\s*</, '');
+  const target = text.slice(open + 1, end).replace(/^\s*</, '');
+  // Cut short before its scheme was settled: judged as a script URL.
+  return end >= limit && limit < text.length && !/[/?#]/.test(target) ? 'javascript:' : target;
 }
 
 // ---------------------------------------------------------------------------
@@ -133,9 +139,6 @@ function isEscaped(text: string, i: number): boolean {
   return n % 2 === 1;
 }
 
-/** `{`, something, `}` on one line: what attr_list (and superfences) could read as attributes. */
-const ATTR_LIST = /\{[^}\n]*\}/y;
-
 /** Web and mail autolinks, which both parsers turn into http(s) or mailto links. */
 const AUTOLINK = /<(?:https?:\/\/[^<>\s]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)>/y;
 
@@ -154,15 +157,24 @@ interface InlineOptions {
 function inlineEdits(text: string, edits: Edits, replaced: Set<number>, options: InlineOptions): void {
   const spared = options.spared ?? new Set<number>();
   const lastGt = text.lastIndexOf('>');
-  for (let i = text.search(/[<{\]]/); i >= 0 && i < text.length; i++) {
+  // Linear in the length of the text, whatever it holds: the next `}` and line end are found once per stretch.
+  let lineStart = true;
+  let nextClose = -1;
+  let nextNewline = -1;
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      continue;
+    }
+    const atLineStart = lineStart;
+    if (c !== ' ' && c !== '\t') lineStart = false;
     if (c === '<') {
       if (spared.has(i)) continue;
       let open = options.allLt === true;
       if (!open && /[A-Za-z/!?]/.test(text[i + 1] ?? '')) {
         AUTOLINK.lastIndex = i;
-        const lineStart = /^[ \t]*$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i));
-        open = (i < lastGt || lineStart) && !AUTOLINK.test(text);
+        open = (i < lastGt || atLineStart) && !AUTOLINK.test(text);
       }
       if (open) {
         edits.set(i, '&lt;');
@@ -172,8 +184,10 @@ function inlineEdits(text: string, edits: Edits, replaced: Set<number>, options:
       // An include directive is read before anything else, code spans included.
       if (text[i + 1] === '!') edits.set(i + 1, '\\');
       if (spared.has(i) || isEscaped(text, i)) continue;
-      ATTR_LIST.lastIndex = i;
-      if (ATTR_LIST.test(text)) edits.set(i, '\\');
+      if (nextClose < i) nextClose = text.indexOf('}', i);
+      if (nextNewline < i) nextNewline = text.indexOf('\n', i);
+      // `{`, something, `}` on one line: what attr_list (and superfences) could read as attributes.
+      if (nextClose >= 0 && (nextNewline < 0 || nextClose < nextNewline)) edits.set(i, '\\');
     } else if (c === ']' && text[i + 1] === '(' && !spared.has(i)) {
       if (!isSafeUrl(inlineTarget(text, i + 1))) edits.set(i + 1, '\\');
     }

@@ -52,6 +52,9 @@ export const INLINE_ATTACKS: string[] = [
   'carriage\rreturn',
   '&#123;: onclick=alert(10)}',
   '`` `<img src=x onerror=alert(11)>` ``',
+  // Python-Markdown drops these two control characters first: they must not join the pieces of a tag.
+  '<\u0002img src=x onerror=alert(12)>',
+  '<\u0003script>alert(12)<\u0003/script>',
 ];
 
 /** Attacks as a block of text (descriptions, authors, changelog texts, notice). */
