@@ -61,10 +61,11 @@ const ALLOWED_SCHEMES = new Set(['http', 'https', 'mailto']);
 /**
  * Whether a link target is one a browser opens rather than runs: http,
  * https, mailto or relative. Judged the way a browser reads the attribute
- * after Python-Markdown wrote it: character references decoded, tabs, line
- * breaks, controls and spaces dropped (backslashes too, Python-Markdown may
- * drop them as escapes). An undecoded `&` before the first `/`, `?` or `#`
- * is refused (it may hide a `:`).
+ * after Python-Markdown wrote it: numeric character references decoded,
+ * tabs, line breaks, controls and spaces dropped (backslashes too,
+ * Python-Markdown may drop them as escapes). Any other `&` before the first
+ * `/`, `?` or `#` is refused (a named reference such as `&colon;` may hide
+ * a `:`).
  */
 export function isSafeUrl(url: string): boolean {
   const strip = (s: string) => s.replace(/[\u0000-\u0020\u007f-\u009f\\]/g, '');
@@ -73,9 +74,7 @@ export function isSafeUrl(url: string): boolean {
       .replace(/&#x([0-9a-f]+);?|&#(\d+);?/gi, (_, hex: string | undefined, dec: string | undefined) => {
         const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
         return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-      })
-      .replace(/&colon;?/gi, ':')
-      .replace(/&(?:tab|newline);?/gi, ''),
+      }),
   );
   const head = decoded.split(/[/?#]/, 1)[0];
   if (head.includes('&')) return false;
