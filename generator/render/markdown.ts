@@ -401,18 +401,23 @@ function pythonMarkdownCode(text: string, candidates: readonly number[]): number
  * definition, a setext underline. The escape replaces or precedes the first
  * significant character.
  */
+/** Blanks, quote markers and list markers before a line's content. */
+const CONTAINER = /^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+))*[ \t]*/;
+
 function lineEdits(text: string, edits: Edits, replaced: Set<number>): void {
   const hasDefinition = text.includes(']:');
   let start = 0;
   let previous: string | undefined;
   for (const line of text.split('\n')) {
-    const lead = /^[ \t]*/.exec(line)![0].length;
+    const blank = /^[ \t]*/.exec(line)![0].length;
+    // Openers count inside quotes and list items too (`> !!! note`, `- # x`, `1. ??? x`).
+    const lead = CONTAINER.exec(line)![0].length;
     const at = start + lead;
     const rest = line.slice(lead);
-    const snippet = /^;*-+8</.exec(rest);
+    const snippet = /^;*-+8</.exec(line.slice(blank));
     if (snippet) {
-      edits.set(at + snippet[0].length - 1, '&lt;');
-      replaced.add(at + snippet[0].length - 1);
+      edits.set(start + blank + snippet[0].length - 1, '&lt;');
+      replaced.add(start + blank + snippet[0].length - 1);
     } else if (/^(?:#|!!!)/.test(rest) || (hasDefinition && /^\*?\[/.test(rest))) {
       if (!isEscaped(text, at)) edits.set(at, '\\');
     } else if (rest.startsWith('???')) {

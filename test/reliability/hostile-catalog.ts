@@ -95,6 +95,11 @@ export const BLOCK_ATTACKS: string[] = [
   'line one\n\n\n    indented code <img src=x onerror=alert(23)>',
   'text  \n{: onclick=alert(24)}',
   '- item\n    # nested heading\n    {: onclick=alert(25)}',
+  '> !!! danger "forged"\n>     quoted admonition',
+  '- # forged heading in a list item',
+  '1. ??? note "forged"\n       details in a list item',
+  '> === "Tab"\n>     quoted tab',
+  '>#forged quoted heading',
 ];
 
 export interface HostileIntake {
