@@ -89,7 +89,7 @@ export function isSafeUrl(url: string): boolean {
  */
 export function linkTarget(url: string): string {
   if (!isSafeUrl(url)) throw new Error(`refused link target ${JSON.stringify(url)}: only http, https, mailto or relative addresses`);
-  return url.replace(/[\u0000-\u0020\u007f-\u009f"()<>\\`{}|]/g, (c) =>
+  return url.replace(/[\u0000-\u0020\u007f-\u009f\u2028\u2029"()<>\\`{}|]/g, (c) =>
     [...Buffer.from(c, 'utf8')].map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join(''),
   );
 }
@@ -168,7 +168,10 @@ function inlineEdits(text: string, edits: Edits, replaced: Set<number>, options:
     }
     const atLineStart = lineStart;
     if (c !== ' ' && c !== '\t') lineStart = false;
-    if (c === '<') {
+    if (SPLITLINES_BREAKS.test(c)) {
+      edits.set(i, `&#${c.charCodeAt(0)};`);
+      replaced.add(i);
+    } else if (c === '<') {
       if (spared.has(i)) continue;
       let open = options.allLt === true;
       if (!open && /[A-Za-z/!?]/.test(text[i + 1] ?? '')) {
@@ -192,6 +195,14 @@ function inlineEdits(text: string, edits: Edits, replaced: Set<number>, options:
     }
   }
 }
+
+/**
+ * Characters Python's `str.splitlines()` breaks lines at, besides `\r` and
+ * `\n`: markdown_include splits an included page with it, so each would
+ * start a new line of the page (a snippet line, the end of a rule's block).
+ * Written as character references.
+ */
+const SPLITLINES_BREAKS = /[\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/;
 
 /** Characters Python-Markdown drops from its input (its placeholder markers): dropped here first, so they cannot join pieces. */
 const PLACEHOLDER_MARKS = /[\u0002\u0003]/g;
@@ -288,12 +299,12 @@ export function tableCell(text: string): string {
 /**
  * A code span `` `TEXT` `` (backticks included): a fence longer than any
  * run of backticks inside. Text that no code span can hold safely (an
- * include directive, which is read inside code too) is written as an
- * escaped name instead.
+ * include directive, which is read inside code too; a character Python
+ * reads as a line break) is written as an escaped name instead.
  */
 export function codeSpan(text: string): string {
   const line = oneLine(text);
-  if (line.includes('{!') || line.trim() === '') return inlineName(line);
+  if (line.includes('{!') || line.trim() === '' || /[\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/.test(line)) return inlineName(line);
   const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';

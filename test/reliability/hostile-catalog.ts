@@ -4,8 +4,10 @@
  * pymdownx.snippets, markdown_include, details, tabbed, superfences): rule
  * titles, descriptions, authors, references, changelog texts, detection
  * field names, rule file names, intake and module names, the license notice.
- * Every rule applies to every intake. `SECRET` is the content of a file the
- * snippet and include lines name: it must never reach a page.
+ * Every rule applies to every intake but the first three, which each need
+ * one field no intake has (they are listed as near misses). `SECRET` is the
+ * content of a file the snippet and include lines name: it must never reach
+ * a page.
  */
 import { stringify } from 'yaml';
 import { writeTree } from '../tree.js';
@@ -55,6 +57,9 @@ export const INLINE_ATTACKS: string[] = [
   // Python-Markdown drops these two control characters first: they must not join the pieces of a tag.
   '<\u0002img src=x onerror=alert(12)>',
   '<\u0003script>alert(12)<\u0003/script>',
+  // Python's splitlines() (markdown_include splits an included page with it) breaks lines at these.
+  `a\u2028--8<-- "${SECRET_FILE}"`,
+  'b\u0085\u000b\u000c\u001c\u001d\u001e\u2029??? note "forged"',
 ];
 
 /** Attacks as a block of text (descriptions, authors, changelog texts, notice). */
@@ -136,7 +141,8 @@ const NOTICE = `License {: onclick=alert(50)} [l](javascript:alert(51))\n--8<-- 
  * links and notice, near misses, both layer styles, a fixed date) under a
  * new folder; the secret file sits in its `base/` folder.
  */
-export function writeHostileCatalog(): { root: string; rules: HostileRule[] } {
+export function writeHostileCatalog(options: { intakes?: HostileIntake[]; texts?: { title: string; description: string }[] } = {}): { root: string; rules: HostileRule[] } {
+  const intakes = options.intakes ?? HOSTILE_INTAKES;
   const files: Record<string, string> = {
     [`base/${SECRET_FILE}`]: `${SECRET}\n`,
     'rulecat.config.yaml': stringify({
@@ -150,7 +156,7 @@ export function writeHostileCatalog(): { root: string; rules: HostileRule[] } {
     }),
   };
   const modules = new Map<string, string>();
-  HOSTILE_INTAKES.forEach((intake, i) => {
+  intakes.forEach((intake, i) => {
     const folder = `M${i}`;
     modules.set(folder, intake.module);
     files[`intakes/${folder}/_meta/manifest.yml`] = stringify({ name: intake.module, slug: `m${i}` });
@@ -161,11 +167,12 @@ export function writeHostileCatalog(): { root: string; rules: HostileRule[] } {
     );
   });
   const rules: HostileRule[] = [];
-  const count = Math.max(INLINE_ATTACKS.length, BLOCK_ATTACKS.length);
+  const texts = options.texts;
+  const count = texts ? texts.length : BLOCK_ATTACKS.length;
   for (let i = 0; i < count; i++) {
     const marker = `R${String(i).padStart(2, '0')}`;
-    const inlineAttack = INLINE_ATTACKS[i % INLINE_ATTACKS.length];
-    const blockAttack = BLOCK_ATTACKS[i];
+    const inlineAttack = texts ? texts[i].title : INLINE_ATTACKS[i % INLINE_ATTACKS.length];
+    const blockAttack = texts ? texts[i].description : BLOCK_ATTACKS[i];
     const nearMissField = i < HOSTILE_FIELDS.length ? HOSTILE_FIELDS[i] : undefined;
     const detection: Record<string, unknown> = { sel: { 'process.executable': 'x.exe' }, condition: 'sel' };
     if (nearMissField !== undefined) detection.sel = { 'process.executable': 'x.exe', [nearMissField]: 'y' };

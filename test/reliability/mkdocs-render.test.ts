@@ -15,10 +15,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../shared.js';
 import { runCli } from '../tree.js';
-import { HOSTILE_FIELDS, HOSTILE_INTAKES, SECRET, SECRET_FILE, writeHostileCatalog, type HostileRule } from './hostile-catalog.js';
+import { FUZZ_TIMEOUT, fuzzRuns } from './helpers.js';
+import { BLOCK_ATTACKS, HOSTILE_FIELDS, HOSTILE_INTAKES, SECRET, SECRET_FILE, writeHostileCatalog, type HostileIntake, type HostileRule } from './hostile-catalog.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SCRIPT = path.join(REPO, 'test', 'reliability', 'render-mkdocs.py');
@@ -120,9 +122,79 @@ function detailsBlocks(html: string): string[] {
 
 // ---------------------------------------------------------------------------
 
+interface Rendered {
+  root: string;
+  rules: HostileRule[];
+  /** Generated markdown pages by name. */
+  pages: Record<string, string>;
+  /** HTML by page name; `NAME (included)` for the page included by a host page. */
+  html: Record<string, string>;
+  included: boolean;
+  errors: Record<string, string>;
+}
+
+/** Generate a hostile catalog and render its pages with render-mkdocs.py. */
+async function generateAndRender(written: { root: string; rules: HostileRule[] }): Promise<Rendered> {
+  const { root, rules } = written;
+  const result = await runCli(['generate'], root);
+  expect(result.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([]);
+  expect(result.code).toBe(0);
+  const docs = path.join(root, 'base', 'docs');
+  const names = readdirSync(docs).filter((f) => f.endsWith('.md')).sort();
+  const pages = Object.fromEntries(names.map((n) => [n, readFileSync(path.join(docs, n), 'utf8')]));
+  const rendered = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify({ docs, base: path.join(root, 'base'), pages: names }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  expect(rendered.status, rendered.stderr).toBe(0);
+  const answer = JSON.parse(rendered.stdout) as { include: boolean; html: Record<string, string>; errors: Record<string, string> };
+  return { root, rules, pages, html: answer.html, included: answer.include, errors: answer.errors };
+}
+
+const intakePage = (uuid: string) => `suggested_rules_${uuid}_do_not_edit_manually.md`;
+const navigatorLink = (uuid: string) =>
+  `https://mitre-attack.github.io/attack-navigator/#layerURL=${encodeURIComponent(`https://raw.githubusercontent.com/SEKOIA-IO/documentation/main/_shared_content/operations_center/detection/generated/attack_${uuid}_do_not_edit_manually.json`)}`;
+
+/** The paragraph of an intake page's Navigator button (exactly one). */
+function buttonOf(page: string, key: string): string {
+  const button = [...page.matchAll(/<p>((?:(?!<\/p>)[^])*class="md-button"(?:(?!<\/p>)[^])*)<\/p>/g)];
+  expect(button.length, key).toBe(1);
+  return button[0][1];
+}
+
+/** What must hold for any catalog: no active content, no secret, every page keeps its shape. */
+function checkStructure(r: Rendered, intakes: readonly HostileIntake[]): void {
+  expect(r.errors).toEqual({});
+  for (const [name, page] of Object.entries(r.html)) {
+    expect(attributeProblems(page), name).toEqual([]);
+    expect(page.includes(SECRET), name).toBe(false);
+  }
+  const applying = r.rules.filter((_, i) => i >= HOSTILE_FIELDS.length).map((x) => x.marker).sort();
+  for (const intake of intakes) {
+    for (const key of [intakePage(intake.uuid), ...(r.included ? [`${intakePage(intake.uuid)} (included)`] : [])]) {
+      const button = buttonOf(r.html[key], key);
+      const links = tags(button).filter((t) => t.name === 'a');
+      expect(links.length, key).toBe(1);
+      expect(Object.fromEntries(links[0].attrs)).toEqual({ class: 'md-button', href: navigatorLink(intake.uuid) });
+      expect(button.replace(/^<a [^>]*>[^]*<\/a>$/, ''), key).toBe('');
+      const blocks = detailsBlocks(r.html[key]);
+      expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "")).sort(), key).toEqual(applying);
+      for (const b of blocks) {
+        expect(b.match(/<details/g)!.length, b).toBe(1);
+        expect(b, b).not.toMatch(/<h[1-6]/);
+        expect(b.match(/<strong>Effort:<\/strong>/g)?.length, b).toBe(1);
+      }
+    }
+  }
+  const headings = [...r.html['rules_changelog.md'].matchAll(/<h3([^>]*)>([^]*?)<\/h3>/g)];
+  for (const h of headings) expect(h[1]).toMatch(/^ id="[^"]*"$/);
+  expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, "")).sort()).toEqual(r.rules.map((x) => x.marker).sort());
+  const rows = [...r.html['navigator_links_do_not_edit_manually.md'].matchAll(/<tr>([^]*?)<\/tr>/g)].map((m) => m[1]);
+  expect(rows.length).toBe(2 + intakes.length);
+  for (const row of rows) expect(row.match(/<t[dh][\s>]/g)!.length, row).toBe(4);
+}
+
 const run = missing === undefined ? describe : describe.skip;
 
 run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions', () => {
+  let r: Rendered;
   let root = '';
   let rules: HostileRule[] = [];
   let pages: Record<string, string> = {};
@@ -131,22 +203,10 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
   let errors: Record<string, string> = {};
 
   beforeAll(async () => {
-    ({ root, rules } = writeHostileCatalog());
-    const result = await runCli(['generate'], root);
-    expect(result.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([]);
-    expect(result.code).toBe(0);
-    const docs = path.join(root, 'base', 'docs');
-    const names = readdirSync(docs).filter((f) => f.endsWith('.md')).sort();
-    pages = Object.fromEntries(names.map((n) => [n, readFileSync(path.join(docs, n), 'utf8')]));
-    const rendered = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify({ docs, base: path.join(root, 'base'), pages: names }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    expect(rendered.status, rendered.stderr).toBe(0);
-    const answer = JSON.parse(rendered.stdout) as { include: boolean; html: Record<string, string>; errors: Record<string, string> };
-    html = answer.html;
-    errors = answer.errors;
-    included = answer.include;
+    r = await generateAndRender(writeHostileCatalog());
+    ({ root, rules, pages, html, included, errors } = r);
   }, 120_000);
 
-  const intakePage = (uuid: string) => `suggested_rules_${uuid}_do_not_edit_manually.md`;
   const applying = () => rules.filter((_, i) => i >= HOSTILE_FIELDS.length);
   const everyHtml = () => Object.entries(html);
 
@@ -182,18 +242,14 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
   it('gives each intake page one Navigator button: one link, to its layer, with the whole name as text', () => {
     for (const intake of HOSTILE_INTAKES) {
       for (const key of [intakePage(intake.uuid), ...(included ? [`${intakePage(intake.uuid)} (included)`] : [])]) {
-        const page = html[key];
-        const button = [...page.matchAll(/<p>((?:(?!<\/p>)[^])*md-button(?:(?!<\/p>)[^])*)<\/p>/g)];
-        expect(button.length, key).toBe(1);
-        const links = tags(button[0][1]).filter((t) => t.name === 'a');
+        const button = buttonOf(html[key], key);
+        const links = tags(button).filter((t) => t.name === 'a');
         expect(links.length, key).toBe(1);
-        const attrs = Object.fromEntries(links[0].attrs);
-        expect(attrs.class).toBe('md-button');
-        expect(attrs.href).toBe(`https://mitre-attack.github.io/attack-navigator/#layerURL=${encodeURIComponent(`https://raw.githubusercontent.com/SEKOIA-IO/documentation/main/_shared_content/operations_center/detection/generated/attack_${intake.uuid}_do_not_edit_manually.json`)}`);
+        expect(Object.fromEntries(links[0].attrs)).toEqual({ class: 'md-button', href: navigatorLink(intake.uuid) });
         // Nothing outside the link, and the name is in it (markdown emphasis aside).
-        expect(button[0][1].replace(/^<a [^>]*>[^]*<\/a>$/, '')).toBe('');
+        expect(button.replace(/^<a [^>]*>[^]*<\/a>$/, '')).toBe('');
         const words = intake.name.replace(/\\(?=[|\\])/g, '').replace(/\*\*/g, '').split(/\s+/);
-        const text = textOf(button[0][1]);
+        const text = textOf(button);
         for (const word of words) expect(text, key).toContain(word);
       }
     }
@@ -210,7 +266,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
         expect(b.match(/<summary>/g)!.length, b).toBe(1);
         expect(b, b).not.toMatch(/<h[1-6]/);
         expect(b.match(/<strong>Effort:<\/strong>/g)?.length, b).toBe(1);
-        return textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).slice(0, 3);
+        return textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "");
       });
       expect(markers.sort()).toEqual(expected.map((r) => r.marker).sort());
       // Outside the blocks: the heading, the sentence, the button, the near misses.
@@ -224,7 +280,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     const blocks = detailsBlocks(catalog);
     // Each rule under Execution / Command and Scripting Interpreter (T1059.001's tactic and parent).
     expect(blocks.length).toBe(rules.length);
-    expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).slice(0, 3)).sort()).toEqual(rules.map((r) => r.marker).sort());
+    expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "")).sort()).toEqual(rules.map((r) => r.marker).sort());
     for (const b of blocks) expect(b.match(/<strong>Changelog:<\/strong>/g)?.length, b).toBe(1);
     const nearMiss = html[intakePage(HOSTILE_INTAKES[0].uuid)];
     for (const field of HOSTILE_FIELDS.filter((f) => !f.includes('{!'))) expect(textOf(nearMiss)).toContain(field.replace(/\n/g, ' ').trim());
@@ -235,7 +291,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     const headings = [...changelog.matchAll(/<h3([^>]*)>([^]*?)<\/h3>/g)];
     expect(headings.length).toBe(rules.length);
     for (const h of headings) expect(h[1]).toMatch(/^ id="[^"]*"$/);
-    expect(headings.map((h) => textOf(h[2]).slice(0, 3)).sort()).toEqual(rules.map((r) => r.marker).sort());
+    expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, "")).sort()).toEqual(rules.map((r) => r.marker).sort());
     expect(detailsBlocks(changelog)).toEqual([]);
   });
 
@@ -253,6 +309,10 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     }
   });
 
+  it('passes the checks any catalog must pass', () => {
+    checkStructure(r, HOSTILE_INTAKES);
+  });
+
   it('writes layers as JSON only: intake names verbatim', () => {
     const docs = path.join(root, 'base', 'docs');
     for (const intake of HOSTILE_INTAKES) {
@@ -261,4 +321,34 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
       for (const r of applying()) expect(layer.techniques[0].comment).toContain(r.title);
     }
   });
+});
+
+/** Pieces of attacks and of markdown syntax, for random combinations. */
+const PIECES = [
+  ...BLOCK_ATTACKS,
+  '[', ']', '(', ')', '{', '}', '{:', '!', '<', '>', '`', '``', '```', '\\', '|', '#', '*', '**', '_', '-', '8<', '--8<--', ';', ':', '"', "'", '=', '===', '?', '???', '!!!', '///',
+  '\n', '\n\n', '\r', '    ', '\t', '> ', '- ', '1. ', 'javascript:', 'JAVASCRIPT&colon;', '&#106;', '&#x61;', 'data:', 'https://example.com', 'onclick=alert(1)', ' onmouseover="alert(1)"',
+  'img src=x onerror=alert(1)', 'script', 'secret.txt', '\u0002', '\u0003', '\u001b', '\u2028', '\u0085', '\u000b', 'é',
+  '&', '@', 'mailto:', '<https://', '~', '^', '$', '%', '+', '.md-button',
+];
+
+const piece = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+const hostileText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
+
+run('random combinations of attack pieces rendered by Python-Markdown', () => {
+  it('keep every page inert and in shape', async () => {
+    const seed = Number(process.env.FUZZ_SEED ?? 20240501);
+    const count = fuzzRuns(60);
+    const texts = fc.sample(fc.record({ title: hostileText.filter((t) => t.trim() !== ''), description: hostileText }), { seed, numRuns: count });
+    const names = fc.sample(hostileText.filter((t) => t.trim() !== ''), { seed: seed + 1, numRuns: 4 });
+    const intakes = names.map((name, i) => ({ uuid: `b${i}${i}${i}${i}${i}${i}${i}-1111-4111-8111-111111111111`, name, module: name }));
+    const r = await generateAndRender(writeHostileCatalog({ intakes, texts }));
+    try {
+      checkStructure(r, intakes);
+    } catch (e) {
+      console.error(`FUZZ_SEED=${seed}: catalog kept in ${r.root}`);
+      if (process.env.KEEP) require("node:fs").cpSync(r.root, process.env.KEEP, { recursive: true });
+      throw e;
+    }
+  }, FUZZ_TIMEOUT ?? 120_000);
 });
