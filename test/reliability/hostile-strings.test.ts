@@ -85,10 +85,11 @@ function tagLike(text: string): number[] {
     const s = node.position?.start.offset;
     const e = node.position?.end.offset;
     if (node.type === 'inlineCode' && s !== undefined && e !== undefined && !text.slice(s, e).includes('\n')) for (let i = s; i < e; i++) inCode.add(i);
-    if (node.type === 'link' && s !== undefined && e !== undefined && /^<(?:(?:https?|ftp):\/\/[^<>\s]*|[^<> !]+@[^@<> ]+)>$/i.test(text.slice(s, e))) inCode.add(s);
     if ('children' in node) for (const child of node.children) visit(child as Nodes);
   };
   visit(parse(text));
+  // A web or mail autolink is a link or, in code, text: never HTML for either parser.
+  for (const m of text.matchAll(/<(?:https?:\/\/[^<>\s]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)>/g)) inCode.add(m.index);
   const last = text.lastIndexOf('>');
   return [...text.matchAll(/<[A-Za-z/!?]/g)].map((m) => m.index!).filter((i) => i < last && !inCode.has(i));
 }
@@ -174,11 +175,11 @@ describe('hostile titles and descriptions', () => {
   it('only ever escapes: dropping the escapes gives the description back (property)', async () => {
     await prepareMarkdown(['`<']);
     const text = hostile.filter((t) => !t.includes('&') && !t.includes('\\'));
-    const entities: Record<string, string> = { '&lt;': '<', '&#63;': '?', '&#61;': '=', '&#47;': '/' };
     fc.assert(
       fc.property(text, (t) => {
         const normal = t.replace(/[\u0002\u0003]/g, '').replace(/\r\n?/g, '\n');
-        expect(neutralizeBlock(t).replace(/&lt;|&#63;|&#61;|&#47;/g, (e) => entities[e]).replace(/\\/g, '')).toBe(normal);
+        const decoded = neutralizeBlock(t).replace(/&lt;|&#(\d+);/g, (e, code: string | undefined) => (code === undefined ? '<' : String.fromCharCode(Number(code))));
+        expect(decoded.replace(/\\/g, '')).toBe(normal);
       }),
       { numRuns: fuzzRuns(300) },
     );
