@@ -41,7 +41,7 @@ function maySpareInCode(text: string): boolean {
 export async function prepareMarkdown(texts: Iterable<string>): Promise<void> {
   if (parser) return;
   for (const t of texts) {
-    if (maySpareInCode(t)) {
+    if (maySpareInCode(t.replace(PLACEHOLDER_MARKS, ''))) {
       const [{ unified }, { default: remarkParse }] = await Promise.all([import('unified'), import('remark-parse')]);
       const processor = unified().use(remarkParse).freeze();
       parser = (text) => processor.parse(text) as Root;
