@@ -178,7 +178,7 @@ describe('hostile titles and descriptions', () => {
     fc.assert(
       fc.property(text, (t) => {
         const normal = t.replace(/[\u0002\u0003]/g, '').replace(/\r\n?/g, '\n');
-        const decoded = neutralizeBlock(t).replace(/&lt;|&#(\d+);/g, (e, code: string | undefined) => (code === undefined ? '<' : String.fromCharCode(Number(code))));
+        const decoded = neutralizeBlock(t).replace(/&lt;|&#(\d+);/g, (_, code: string | undefined) => (code === undefined ? '<' : String.fromCharCode(Number(code))));
         expect(decoded.replace(/\\/g, '')).toBe(normal);
       }),
       { numRuns: fuzzRuns(300) },

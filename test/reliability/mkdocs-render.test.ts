@@ -13,7 +13,7 @@
  * when they are absent, failed in CI (.ci/run installs them).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -347,7 +347,7 @@ run('random combinations of attack pieces rendered by Python-Markdown', () => {
       checkStructure(r, intakes);
     } catch (e) {
       console.error(`FUZZ_SEED=${seed}: catalog kept in ${r.root}`);
-      if (process.env.KEEP) require("node:fs").cpSync(r.root, process.env.KEEP, { recursive: true });
+      if (process.env.KEEP) cpSync(r.root, process.env.KEEP, { recursive: true });
       throw e;
     }
   }, FUZZ_TIMEOUT ?? 120_000);
