@@ -58,8 +58,30 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');
 }
 
-/** `file:line:col: severity: message [code]` — the form editors and CI annotate. */
+/** What must not reach a terminal or a line-based reader raw: controls (C0, DEL, C1), line and paragraph separators, bidirectional overrides. */
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text with its control characters written as escapes (`\n`, `\t`,
+ * `\x1b`, `\u2028`): one line that cannot move the cursor, colour the
+ * terminal or forge another line. With `keepNewlines`, `\n` stays (text
+ * that is several lines by design).
+ */
+export function escapeControls(text: string, keepNewlines = false): string {
+  return text.replace(CONTROLS, (c) => {
+    if (keepNewlines && c === '\n') return c;
+    const code = c.charCodeAt(0);
+    return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/**
+ * `file:line:col: severity: message [code]` — the form editors and CI
+ * annotate. Always one line: whatever a value quoted in the message or the
+ * file name holds (a title, a tag, a YAML value), its controls are escaped.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return `${where}: ${d.severity}: ${d.message} [${d.code}]`;
+  return escapeControls(`${where}: ${d.severity}: ${d.message} [${d.code}]`);
 }

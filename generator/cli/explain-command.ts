@@ -1,6 +1,7 @@
 /**
  * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
  */
+import { escapeControls } from '../diagnostics.js';
 import type { Explanation } from '../match/explain.js';
 import { describeUnresolved } from '../model/resolve-names.js';
 import { configFromOptions, type OptionValues } from './input-options.js';
@@ -54,6 +55,6 @@ export async function runExplain(options: OptionValues, io: IO): Promise<number>
     return 2;
   }
   const e = result.explanation!;
-  io.stdout(options.json ? JSON.stringify(e, null, 2) + '\n' : formatExplanation(e));
+  io.stdout(options.json ? JSON.stringify(e, null, 2) + '\n' : escapeControls(formatExplanation(e), true));
   return 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Handlebars helpers: the only ways templates put data into outputs, each
- * escaping for its destination (markdown title, markdown block, JSON, URL).
+ * escaping for its destination (see markdown.ts for the markdown ones; JSON
+ * outputs get JSON escaping only).
  */
-import { admonitionTitle, indentedBlock, inlineName } from './markdown.js';
+import { admonitionTitle, codeSpan, headingText, indentedBlock, inlineName, linkTarget, linkText, tableCell } from './markdown.js';
 import { pyJson } from './py-json.js';
 
 type HelperOptions = { hash?: Record<string, unknown> };
@@ -14,15 +15,23 @@ function text(v: unknown, name: string): string {
 }
 
 export const helpers: Record<string, (...args: unknown[]) => unknown> = {
-  /** `??? abstract "{{mdTitle name}}"` — one line, `"` and `<` as entities. */
+  /** `??? abstract "{{mdTitle name}}"` — one line, `"` and `<` as entities, inline syntax neutralised. */
   mdTitle: (v: unknown) => admonitionTitle(text(v, 'mdTitle')),
+  /** `### {{mdHeading name}}` — as mdTitle, and trailing `#`s escaped. */
+  mdHeading: (v: unknown) => headingText(text(v, 'mdHeading')),
   /** Multi-line text inside an indented block: `    {{mdBlock description}}`. Optional `indent=8`. */
   mdBlock: (v: unknown, options?: unknown) => {
     const width = (options as HelperOptions | undefined)?.hash?.indent;
     return indentedBlock(text(v, 'mdBlock'), ' '.repeat(typeof width === 'number' ? width : 4));
   },
-  /** A name inside a sentence or link text: verbatim but on one line, no raw HTML, no include. */
+  /** A name inside a sentence (`**{{mdName name}}**`): verbatim but on one line, inline syntax neutralised. */
   mdName: (v: unknown) => inlineName(text(v, 'mdName')),
+  /** The text of a link (`[{{mdLinkText name}}](…)`): as mdName, brackets escaped when they could end the link. */
+  mdLinkText: (v: unknown) => linkText(text(v, 'mdLinkText')),
+  /** The target of a link (`(…)`): http, https, mailto or relative only, else a template error. */
+  mdUrl: (v: unknown) => linkTarget(text(v, 'mdUrl')),
+  /** A code span, backticks included: `{{mdCode field}}`. */
+  mdCode: (v: unknown) => codeSpan(text(v, 'mdCode')),
   /** JSON as Python's json.dumps writes it. */
   pyjson: (v: unknown) => pyJson(v),
   /** Pretty JSON (2 spaces), for outputs read by people and programs. */
@@ -35,7 +44,7 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
     if (!m) throw new Error(`dmy: expected YYYY-MM-DD, got ${String(v)}`);
     return `${m[3]}/${m[2]}/${m[1]}`;
   },
-  /** Text in a markdown table cell: one line, `|` escaped, no raw HTML. */
-  mdCell: (v: unknown) => admonitionTitle(text(v, 'mdCell')).replace(/\|/g, '\\|'),
+  /** Text in a markdown table cell: one line, `|` escaped (also after backslashes), inline syntax neutralised. */
+  mdCell: (v: unknown) => tableCell(text(v, 'mdCell')),
   eq: (a: unknown, b: unknown) => a === b,
 };
