@@ -58,6 +58,7 @@ function intake(spec: Spec): Intake {
       literals: new Map(Object.entries(constants)),
       sources: new Map(Object.entries(spec.sources ?? {})),
       externals: new Map(Object.entries(spec.externals ?? { json_event: 'json.parse-json' })),
+      reads: new Set(),
     },
     declaredFields: [],
     observed: new Map(),

@@ -50,6 +50,7 @@ function intake(spec: Spec): Intake {
       literals: new Map(Object.entries(constants)),
       sources: new Map(),
       externals: new Map(),
+      reads: new Set(),
     },
     declaredFields: [],
     observed: new Map(Object.entries(spec.observed ?? {})),
