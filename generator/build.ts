@@ -30,21 +30,45 @@ export interface BuildResult {
 }
 
 /** Render every output of `state`. Nothing is rendered when its inputs have errors. */
-export async function buildOutputs(state: PipelineState, timings?: Timings, keepBytes = Infinity): Promise<BuildResult> {
+export async function buildOutputs(
+  state: PipelineState,
+  timings?: Timings,
+  keepBytes = Infinity,
+): Promise<BuildResult> {
   const { config, catalog, match, attack } = state;
   const diagnostics = [...state.diagnostics];
   const base = { catalog, matchInputs: state.matchInputs, state };
   if (!match || hasErrors(diagnostics)) return { files: [], diagnostics, ...base };
   const options = matchOptions(config, state.matchInputs);
   const near =
-    config.nearMiss && !config.rulesIndex ? timed(timings, 'match', () => new Map(catalog.intakes.map((i) => [i.uuid, nearMisses(i, catalog, match, options)]))) : undefined;
+    config.nearMiss && !config.rulesIndex
+      ? timed(
+          timings,
+          'match',
+          () => new Map(catalog.intakes.map((i) => [i.uuid, nearMisses(i, catalog, match, options)])),
+        )
+      : undefined;
   const views = timed(timings, 'plan', () =>
-    buildViews(catalog, match, config, attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)), near),
+    buildViews(
+      catalog,
+      match,
+      config,
+      attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)),
+      near,
+    ),
   );
   const planned = timed(timings, 'plan', () => planOutputs(state.templates.templates, views, diagnostics));
   await timedAsync(timings, 'render', () => prepareMarkdown(markdownTexts(catalog.rules, config.attribution?.notice)));
-  const files = hasErrors(diagnostics) ? [] : timed(timings, 'render', () => renderFiles(planned, state.templates.partials, diagnostics, keepBytes));
-  return { files: hasErrors(diagnostics) ? [] : files, diagnostics: sortDiagnostics(diagnostics), ...base, match, views };
+  const files = hasErrors(diagnostics)
+    ? []
+    : timed(timings, 'render', () => renderFiles(planned, state.templates.partials, diagnostics, keepBytes));
+  return {
+    files: hasErrors(diagnostics) ? [] : files,
+    diagnostics: sortDiagnostics(diagnostics),
+    ...base,
+    match,
+    views,
+  };
 }
 
 /** Run the pipeline on `config` and render every output in memory. */

@@ -43,10 +43,17 @@ export function defaultAttribution(root: string): AttributionConfig {
 }
 
 /** The documentation settings of a config document (only the keys present). */
-export function readDocsConfig(doc: YamlDoc, root: Record<string, unknown>, base: string, diagnostics: Diagnostic[]): Partial<DocsConfig> {
+export function readDocsConfig(
+  doc: YamlDoc,
+  root: Record<string, unknown>,
+  base: string,
+  diagnostics: Diagnostic[],
+): Partial<DocsConfig> {
   const out: Partial<DocsConfig> = {};
   const bad = (key: (string | number)[], expected: string) =>
-    diagnostics.push(error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`));
+    diagnostics.push(
+      error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`),
+    );
   for (const key of ['attack', 'rulesIndex'] as const) {
     const v = root[key];
     if (v === undefined) continue;
@@ -73,8 +80,16 @@ export function readDocsConfig(doc: YamlDoc, root: Record<string, unknown>, base
       else attribution[key] = key === 'sourceRoot' ? path.resolve(base, a[key] as string) : (a[key] as string);
     }
     const unknown = Object.keys(a).filter((k) => !['notice', 'sourceUrl', 'sourceRoot'].includes(k));
-    for (const k of unknown) diagnostics.push(error(doc.place(['attribution', k], 'key'), 'config-unknown', `Unknown setting "attribution.${k}", expected one of: notice, sourceUrl, sourceRoot`));
+    for (const k of unknown)
+      diagnostics.push(
+        error(
+          doc.place(['attribution', k], 'key'),
+          'config-unknown',
+          `Unknown setting "attribution.${k}", expected one of: notice, sourceUrl, sourceRoot`,
+        ),
+      );
     out.attribution = attribution;
-  } else if (a !== undefined && a !== false && a !== null) bad(['attribution'], 'true, or a map with notice, sourceUrl, sourceRoot');
+  } else if (a !== undefined && a !== false && a !== null)
+    bad(['attribution'], 'true, or a map with notice, sourceUrl, sourceRoot');
   return out;
 }

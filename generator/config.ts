@@ -65,7 +65,8 @@ export const DEFAULT_CONFIG: Config = {
   ],
   effortByLevel: DEFAULT_EFFORT_BY_LEVEL,
   layer: {
-    baseUrl: 'https://raw.githubusercontent.com/SEKOIA-IO/documentation/main/_shared_content/operations_center/detection/generated/',
+    baseUrl:
+      'https://raw.githubusercontent.com/SEKOIA-IO/documentation/main/_shared_content/operations_center/detection/generated/',
     navigatorUrl: 'https://mitre-attack.github.io/attack-navigator/#layerURL=',
     versions: { attack: '13', layer: '4.4', navigator: '4.8.2' },
   },
@@ -78,7 +79,24 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 /** Values given on the command line (already relative to the working directory). */
-export type ConfigOverrides = Partial<Pick<Config, 'rules' | 'intakes' | 'out' | 'match' | 'templates' | 'logsources' | 'attack' | 'rulesIndex' | 'date' | 'layerStyle' | 'cache' | 'nearMiss' | 'pipelines'>> & {
+export type ConfigOverrides = Partial<
+  Pick<
+    Config,
+    | 'rules'
+    | 'intakes'
+    | 'out'
+    | 'match'
+    | 'templates'
+    | 'logsources'
+    | 'attack'
+    | 'rulesIndex'
+    | 'date'
+    | 'layerStyle'
+    | 'cache'
+    | 'nearMiss'
+    | 'pipelines'
+  >
+> & {
   /** Mapping files, or `none` (no mapping at all: the shipped ones off). */
   fieldMapping?: string | string[] | 'none';
 };
@@ -90,7 +108,23 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const KNOWN_KEYS = new Set(['rules', 'intakes', 'out', 'match', 'templates', 'platformFields', 'effortByLevel', 'layer', 'fieldMapping', 'pipelines', 'logsources', 'lockTimeout', 'cache', 'nearMiss', ...DOCS_KEYS]);
+const KNOWN_KEYS = new Set([
+  'rules',
+  'intakes',
+  'out',
+  'match',
+  'templates',
+  'platformFields',
+  'effortByLevel',
+  'layer',
+  'fieldMapping',
+  'pipelines',
+  'logsources',
+  'lockTimeout',
+  'cache',
+  'nearMiss',
+  ...DOCS_KEYS,
+]);
 
 function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): Partial<Config> {
   const root = doc.value ?? {};
@@ -100,16 +134,26 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
   }
   const out: Partial<Config> = {};
   const bad = (key: (string | number)[], expected: string) =>
-    diagnostics.push(error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`));
+    diagnostics.push(
+      error(doc.place(key), 'config-value', `Unexpected value for "${key.join('.')}", expected ${expected}`),
+    );
   const paths = (key: 'rules' | 'intakes') => {
     const v = root[key];
     if (v === undefined) return;
     const list = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) return bad([key], 'a folder or a list of folders');
+    if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+      return bad([key], 'a folder or a list of folders');
     out[key] = list.map((p) => path.resolve(base, p));
   };
   for (const key of Object.keys(root)) {
-    if (!KNOWN_KEYS.has(key)) diagnostics.push(error(doc.place([key], 'key'), 'config-unknown', `Unknown setting "${key}", expected one of: ${[...KNOWN_KEYS].join(', ')}`));
+    if (!KNOWN_KEYS.has(key))
+      diagnostics.push(
+        error(
+          doc.place([key], 'key'),
+          'config-unknown',
+          `Unknown setting "${key}", expected one of: ${[...KNOWN_KEYS].join(', ')}`,
+        ),
+      );
   }
   paths('rules');
   paths('intakes');
@@ -122,7 +166,8 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     else bad(['templates'], 'a folder');
   }
   if (root.logsources !== undefined) {
-    if (typeof root.logsources === 'string' && root.logsources !== '') out.logsources = path.resolve(base, root.logsources);
+    if (typeof root.logsources === 'string' && root.logsources !== '')
+      out.logsources = path.resolve(base, root.logsources);
     else bad(['logsources'], 'a file path');
   }
   if (root.fieldMapping !== undefined) {
@@ -137,7 +182,8 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
   if (root.pipelines !== undefined) {
     const v = root.pipelines;
     const list = typeof v === 'string' ? [v] : v;
-    if (Array.isArray(list) && list.every((x) => typeof x === 'string' && x !== '')) out.pipelines = list.map((p: string) => path.resolve(base, p));
+    if (Array.isArray(list) && list.every((x) => typeof x === 'string' && x !== ''))
+      out.pipelines = list.map((p: string) => path.resolve(base, p));
     else bad(['pipelines'], 'a pySigma pipeline file or a list of them');
   }
   if (root.nearMiss !== undefined) {
@@ -150,7 +196,8 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     else bad(['cache'], 'a folder, or false for no cache');
   }
   if (root.lockTimeout !== undefined) {
-    if (typeof root.lockTimeout === 'number' && root.lockTimeout >= 0 && Number.isFinite(root.lockTimeout)) out.lockTimeout = root.lockTimeout;
+    if (typeof root.lockTimeout === 'number' && root.lockTimeout >= 0 && Number.isFinite(root.lockTimeout))
+      out.lockTimeout = root.lockTimeout;
     else bad(['lockTimeout'], 'a number of seconds');
   }
   if (root.match !== undefined) {
@@ -164,7 +211,8 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
   }
   if (root.effortByLevel !== undefined) {
     const v = root.effortByLevel;
-    if (isMap(v) && Object.values(v).every((x) => (EFFORTS as readonly unknown[]).includes(x))) out.effortByLevel = v as Record<string, Effort>;
+    if (isMap(v) && Object.values(v).every((x) => (EFFORTS as readonly unknown[]).includes(x)))
+      out.effortByLevel = v as Record<string, Effort>;
     else bad(['effortByLevel'], `a map of level: ${EFFORTS.join('|')}`);
   }
   if (root.layer !== undefined) {
@@ -178,7 +226,8 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
         else bad(['layer', key], 'a URL');
       }
       if (v.versions !== undefined) {
-        if (isMap(v.versions) && Object.values(v.versions).every((x) => typeof x === 'string')) Object.assign(layer.versions, v.versions);
+        if (isMap(v.versions) && Object.values(v.versions).every((x) => typeof x === 'string'))
+          Object.assign(layer.versions, v.versions);
         else bad(['layer', 'versions'], 'a map of attack, layer, navigator version strings');
       }
       out.layer = layer;
@@ -192,7 +241,11 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
  * Resolve the configuration. `configPath` is read when given (it must exist);
  * otherwise `rulecat.config.yaml` in `cwd` is read when present.
  */
-export function resolveConfig(cwd: string, configPath: string | undefined, overrides: ConfigOverrides): { config: Config; diagnostics: Diagnostic[] } {
+export function resolveConfig(
+  cwd: string,
+  configPath: string | undefined,
+  overrides: ConfigOverrides,
+): { config: Config; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   let fromFile: Partial<Config> = {};
   const file = configPath ? path.resolve(cwd, configPath) : path.join(cwd, CONFIG_FILE);
@@ -209,7 +262,9 @@ export function resolveConfig(cwd: string, configPath: string | undefined, overr
     diagnostics.push(error(wholeFile(display), 'config-missing', 'Configuration file does not exist'));
   }
   const { fieldMapping, ...rest } = overrides;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  const defined = Object.fromEntries(
+    Object.entries(rest).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  );
   const config: Config = { ...DEFAULT_CONFIG, ...fromFile, ...defined, cwd };
   if (fieldMapping !== undefined) {
     const list = typeof fieldMapping === 'string' ? [fieldMapping] : fieldMapping;

@@ -72,7 +72,10 @@ export function escapeControls(text: string, keepNewlines = false): string {
   return text.replace(CONTROLS, (c) => {
     if (keepNewlines && c === '\n') return c;
     const code = c.charCodeAt(0);
-    return NAMED[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      NAMED[c] ??
+      (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
 }
 

@@ -14,7 +14,15 @@ import { timed, type Timings } from './timing.js';
 import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
-import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunInputs, type RunMemo, type RunSummary } from './write/run-memo.js';
+import {
+  outputsIntact,
+  readRunMemo,
+  runKey,
+  writeRunMemo,
+  type RunInputs,
+  type RunMemo,
+  type RunSummary,
+} from './write/run-memo.js';
 
 /** Characters of output kept in memory between rendering and writing (beyond: rendered again). */
 export const OUTPUT_MEMORY = 128 * 1024 * 1024;
@@ -36,7 +44,16 @@ function unchangedRun(config: Config, memo: RunMemo): GenerateResult {
     diagnostics: memo.diagnostics,
     summary: memo.summary,
     unchangedRun: true,
-    diff: { outDir: config.out, added: [], changed: [], unchanged, removed: [], kept: [], previous: { files: memo.outputs }, notes: [] },
+    diff: {
+      outDir: config.out,
+      added: [],
+      changed: [],
+      unchanged,
+      removed: [],
+      kept: [],
+      previous: { files: memo.outputs },
+      notes: [],
+    },
     applied: { written: [], removed: [] },
   };
 }
@@ -60,7 +77,8 @@ export function runSummary(result: BuildResult): RunSummary {
 
 function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
   try {
-    if (!statSync(outDir).isDirectory()) return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
+    if (!statSync(outDir).isDirectory())
+      return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
   } catch {
     // does not exist yet: created on write
   }
@@ -75,7 +93,14 @@ function runInputs(config: Config): RunInputs {
     ruleFolders: config.rules,
     intakeFolders: config.intakes,
     templates: config.templates,
-    files: [...config.fieldMapping, ...config.pipelines, config.logsources, config.attack, config.rulesIndex, SHIPPED_LOGSOURCES],
+    files: [
+      ...config.fieldMapping,
+      ...config.pipelines,
+      config.logsources,
+      config.attack,
+      config.rulesIndex,
+      SHIPPED_LOGSOURCES,
+    ],
     cwd: config.cwd,
   };
 }
@@ -101,7 +126,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
   if (key) {
     const memo = readRunMemo(cacheDir!, config.out);
-    if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) return unchangedRun(config, memo);
+    if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo)))
+      return unchangedRun(config, memo);
   }
   const { build } = await import('./build.js');
   // Contents are kept up to OUTPUT_MEMORY characters; beyond, files are rendered again when compared or written.
@@ -121,7 +147,10 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     return result;
   }
   const fail = (place: string, code: string, message: string) => {
-    result.diagnostics = sortDiagnostics([...result.diagnostics, error(wholeFile(displayPath(place, config.cwd)), code, message)]);
+    result.diagnostics = sortDiagnostics([
+      ...result.diagnostics,
+      error(wholeFile(displayPath(place, config.cwd)), code, message),
+    ]);
   };
   try {
     const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;

@@ -60,7 +60,13 @@ export function check(config: Config, options: Partial<Omit<GenerateOptions, 'ch
 
 /** Missing fields that would make more rules apply: to one intake (`{intake}`), or to every intake (`{all: true}`). */
 export function gaps(config: Config, what: { intake: string; limit?: number }): Promise<IntakeGapsResult>;
-export function gaps(config: Config, what: { all: true; limit?: number }): Promise<{ report?: CatalogGaps; diagnostics: Diagnostic[] }>;
-export function gaps(config: Config, what: { intake: string; limit?: number } | { all: true; limit?: number }): Promise<IntakeGapsResult | { report?: CatalogGaps; diagnostics: Diagnostic[] }> {
+export function gaps(
+  config: Config,
+  what: { all: true; limit?: number },
+): Promise<{ report?: CatalogGaps; diagnostics: Diagnostic[] }>;
+export function gaps(
+  config: Config,
+  what: { intake: string; limit?: number } | { all: true; limit?: number },
+): Promise<IntakeGapsResult | { report?: CatalogGaps; diagnostics: Diagnostic[] }> {
   return 'intake' in what ? gapsOfIntake(config, what.intake, what.limit) : gapsOfCatalog(config, what.limit);
 }

@@ -108,18 +108,40 @@ export function sourceOptions(config: Config): SourceOptions {
 
 /** Files whose change means reading everything again. */
 function wholeFiles(config: Config): Set<string> {
-  return new Set([...config.fieldMapping, ...config.pipelines, config.logsources, config.attack, config.rulesIndex].filter((p): p is string => !!p).map(realPath));
+  return new Set(
+    [...config.fieldMapping, ...config.pipelines, config.logsources, config.attack, config.rulesIndex]
+      .filter((p): p is string => !!p)
+      .map(realPath),
+  );
 }
 
 /** Files and folders a long-running process should watch to stay up to date. */
 export function watchedPaths(config: Config): string[] {
-  return [...new Set([...config.rules, ...config.intakes, config.templates, ...wholeFiles(config)].map((p) => path.resolve(p)))];
+  return [
+    ...new Set(
+      [...config.rules, ...config.intakes, config.templates, ...wholeFiles(config)].map((p) => path.resolve(p)),
+    ),
+  ];
 }
 
 function configurationProblems(config: Config): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (config.rules.length === 0 && !config.rulesIndex) out.push(error(wholeFile('(configuration)'), 'no-rules', 'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml'));
-  if (config.intakes.length === 0) out.push(error(wholeFile('(configuration)'), 'no-intakes', 'No intake folder given, expected --intakes DIR or "intakes:" in rulecat.config.yaml'));
+  if (config.rules.length === 0 && !config.rulesIndex)
+    out.push(
+      error(
+        wholeFile('(configuration)'),
+        'no-rules',
+        'No rule folder given, expected --rules DIR or "rules:" in rulecat.config.yaml',
+      ),
+    );
+  if (config.intakes.length === 0)
+    out.push(
+      error(
+        wholeFile('(configuration)'),
+        'no-intakes',
+        'No intake folder given, expected --intakes DIR or "intakes:" in rulecat.config.yaml',
+      ),
+    );
   return out;
 }
 
@@ -127,7 +149,10 @@ function readTables(config: Config): Tables {
   const mappingProblems: Diagnostic[] = [];
   const matchInputs = readMatchInputs(config, mappingProblems);
   const attack = readAttack(config.attack, displayPath(config.attack, config.cwd));
-  return { matchInputs: { value: matchInputs, diagnostics: mappingProblems }, attack: { value: attack.attack, diagnostics: attack.diagnostics } };
+  return {
+    matchInputs: { value: matchInputs, diagnostics: mappingProblems },
+    attack: { value: attack.attack, diagnostics: attack.diagnostics },
+  };
 }
 
 function readTemplateFolder(config: Config): LoadedTemplates {
@@ -147,7 +172,10 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
   const { timings } = request;
   const changed = new Set([...(request.changed ?? [])].map(realPath));
   const whole = wholeFiles(config);
-  const base = request.previous && request.previous.config === config && ![...changed].some((p) => whole.has(p)) ? request.previous : undefined;
+  const base =
+    request.previous && request.previous.config === config && ![...changed].some((p) => whole.has(p))
+      ? request.previous
+      : undefined;
 
   let sources: Sources;
   let reread: Reread = { rules: [], intakes: [] };
@@ -160,13 +188,25 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
   }
   const tables = base ? base.tables : timed(timings, 'load tables', () => readTables(config));
   const templateRoot = realPath(config.templates);
-  const templatesChanged = !base || [...changed].some((p) => p === templateRoot || p.startsWith(templateRoot + path.sep));
-  const templates = templatesChanged ? timed(timings, 'load templates', () => readTemplateFolder(config)) : base.templates;
+  const templatesChanged =
+    !base || [...changed].some((p) => p === templateRoot || p.startsWith(templateRoot + path.sep));
+  const templates = templatesChanged
+    ? timed(timings, 'load templates', () => readTemplateFolder(config))
+    : base.templates;
 
-  const diagnostics = [...configurationProblems(config), ...sources.diagnostics(), ...tables.matchInputs.diagnostics, ...tables.attack.diagnostics, ...templates.diagnostics];
+  const diagnostics = [
+    ...configurationProblems(config),
+    ...sources.diagnostics(),
+    ...tables.matchInputs.diagnostics,
+    ...tables.attack.diagnostics,
+    ...templates.diagnostics,
+  ];
   const catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics));
   const attack = tables.attack.value;
-  if (attack) timed(timings, 'model', () => diagnostics.push(...checkAttack(catalog.rules, attack, { imported: config.rulesIndex !== undefined })));
+  if (attack)
+    timed(timings, 'model', () =>
+      diagnostics.push(...checkAttack(catalog.rules, attack, { imported: config.rulesIndex !== undefined })),
+    );
 
   const state: PipelineState = {
     config,
@@ -182,13 +222,21 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
     tables,
     matched: base?.matched,
   };
-  if (request.noMatch || hasErrors(diagnostics) || sources.unresolved || (request.intake !== undefined && !sources.chosen)) return state;
+  if (
+    request.noMatch ||
+    hasErrors(diagnostics) ||
+    sources.unresolved ||
+    (request.intake !== undefined && !sources.chosen)
+  )
+    return state;
 
   const options = matchOptions(config, state.matchInputs);
   const run = (c: Catalog) => (config.rulesIndex ? matchExplicit(c) : matchCatalog(c, options));
   timed(timings, 'match', () => {
     if (sources.chosen) {
-      state.match = run(oneIntakeCatalog(catalog, sources.chosen, config.rulesIndex ? undefined : state.matchInputs.table));
+      state.match = run(
+        oneIntakeCatalog(catalog, sources.chosen, config.rulesIndex ? undefined : state.matchInputs.table),
+      );
       state.work.rematched = { rules: state.match.intakesByRule.size, intakes: 1 };
     } else {
       const { match, redone } = rematch(base?.matched, catalog, run);

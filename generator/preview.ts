@@ -45,9 +45,29 @@ export async function previewIntake(config: Config, query: string, timings?: Tim
   if (!intake || !match) return { intake, catalog, attack, diagnostics: state.diagnostics };
   const applying = match.rulesByIntake.get(intake.uuid) ?? [];
   const viewOf = ruleViewer(config);
-  const near = timed(timings, 'match', () => pageNearMisses(!!config.nearMiss && !config.rulesIndex, intake, catalog, match, matchOptions(config, state.matchInputs)));
+  const near = timed(timings, 'match', () =>
+    pageNearMisses(
+      !!config.nearMiss && !config.rulesIndex,
+      intake,
+      catalog,
+      match,
+      matchOptions(config, state.matchInputs),
+    ),
+  );
   const view = pageView(intake, applying, config, attack, viewOf, near);
-  const page = await timedAsync(timings, 'render', () => renderPage(view, applying, state.templates, config.attribution?.notice));
+  const page = await timedAsync(timings, 'render', () =>
+    renderPage(view, applying, state.templates, config.attribution?.notice),
+  );
   const diagnostics = sortDiagnostics([...state.diagnostics, ...page.diagnostics]);
-  return { markdown: hasErrors(diagnostics) ? undefined : page.markdown, path: page.path, intake, view, rules: applying, ruleViews: applying.map(viewOf), catalog, attack, diagnostics };
+  return {
+    markdown: hasErrors(diagnostics) ? undefined : page.markdown,
+    path: page.path,
+    intake,
+    view,
+    rules: applying,
+    ruleViews: applying.map(viewOf),
+    catalog,
+    attack,
+    diagnostics,
+  };
 }

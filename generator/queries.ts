@@ -26,9 +26,18 @@ export async function explain(config: Config, ruleQuery: string, intakeQuery: st
   const rule = resolveRule(ruleQuery, state.catalog.rules);
   const intake = resolveIntake(intakeQuery, state.catalog.intakes);
   if (rule.found === undefined || intake.found === undefined) {
-    return { unresolved: { rule: rule.found === undefined ? rule : undefined, intake: intake.found === undefined ? intake : undefined }, diagnostics };
+    return {
+      unresolved: {
+        rule: rule.found === undefined ? rule : undefined,
+        intake: intake.found === undefined ? intake : undefined,
+      },
+      diagnostics,
+    };
   }
-  return { explanation: explainPair(rule.found, intake.found, state.catalog, matchOptions(config, state.matchInputs)), diagnostics };
+  return {
+    explanation: explainPair(rule.found, intake.found, state.catalog, matchOptions(config, state.matchInputs)),
+    diagnostics,
+  };
 }
 
 export interface IntakeGapsResult {
@@ -52,8 +61,14 @@ export async function gapsOfIntake(config: Config, intakeQuery: string, limit = 
 }
 
 /** Gaps of every intake (at most `limit` each), and the fields that would help most across intakes. */
-export async function gapsOfCatalog(config: Config, limit = 5): Promise<{ report?: CatalogGaps; diagnostics: Diagnostic[] }> {
+export async function gapsOfCatalog(
+  config: Config,
+  limit = 5,
+): Promise<{ report?: CatalogGaps; diagnostics: Diagnostic[] }> {
   const state = await runPipeline(config);
   if (!state.match) return { diagnostics: state.diagnostics };
-  return { report: catalogGaps(state.catalog, state.match, matchOptions(config, state.matchInputs), limit), diagnostics: state.diagnostics };
+  return {
+    report: catalogGaps(state.catalog, state.match, matchOptions(config, state.matchInputs), limit),
+    diagnostics: state.diagnostics,
+  };
 }

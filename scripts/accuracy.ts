@@ -71,15 +71,26 @@ async function main(argv: string[]): Promise<void> {
   const loadedFiles = sources.ruleFileCount;
   const byFile = new Map(catalog.rules.map((r) => [path.relative(sigma, path.resolve(repo, r.file)), r]));
   const missing = labels.filter((l) => !byFile.has(l.rule) || !catalog.intakes.some((i) => i.uuid === l.intake));
-  if (missing.length > 0) throw new Error(`labels name unknown rules or intakes: ${missing.map((l) => `${l.rule} × ${l.intake}`).join('; ')}`);
+  if (missing.length > 0)
+    throw new Error(
+      `labels name unknown rules or intakes: ${missing.map((l) => `${l.rule} × ${l.intake}`).join('; ')}`,
+    );
   const lines: string[] = [];
   const results: { name: string; match: CatalogMatch }[] = [];
-  for (const stage of STAGES) results.push({ name: stage.name, match: matchCatalog(catalog, { mode: 'default', ...matchInputs, features: stage.features }) });
-  const appliesIn = (m: CatalogMatch) => (l: Label) => m.intakesByRule.get(byFile.get(l.rule)!)!.some((i) => i.uuid === l.intake);
+  for (const stage of STAGES)
+    results.push({
+      name: stage.name,
+      match: matchCatalog(catalog, { mode: 'default', ...matchInputs, features: stage.features }),
+    });
+  const appliesIn = (m: CatalogMatch) => (l: Label) =>
+    m.intakesByRule.get(byFile.get(l.rule)!)!.some((i) => i.uuid === l.intake);
 
   const table = (title: string, subset: readonly Label[]) => {
     const relevant = subset.filter((l) => l.relevant).length;
-    lines.push(`${title}: ${subset.length} pairs (${relevant} relevant, ${subset.length - relevant} not), ${new Set(subset.map((l) => l.family)).size} families.`, '');
+    lines.push(
+      `${title}: ${subset.length} pairs (${relevant} relevant, ${subset.length - relevant} not), ${new Set(subset.map((l) => l.family)).size} families.`,
+      '',
+    );
     lines.push('| stage | TP | FP | FN | TN | precision | recall |', '|---|---:|---:|---:|---:|---:|---:|');
     for (const { name, match } of results) {
       const s = score(subset, appliesIn(match));
@@ -87,9 +98,17 @@ async function main(argv: string[]): Promise<void> {
     }
     lines.push('');
   };
-  table('Clear-cut pairs (judgement calls left out)', labels.filter((l) => !l.ambiguous));
+  table(
+    'Clear-cut pairs (judgement calls left out)',
+    labels.filter((l) => !l.ambiguous),
+  );
   table('All labelled pairs', labels);
-  lines.push('Per family, all stages on, all pairs:', '', '| family | pairs | precision | recall |', '|---|---:|---:|---:|');
+  lines.push(
+    'Per family, all stages on, all pairs:',
+    '',
+    '| family | pairs | precision | recall |',
+    '|---|---:|---:|---:|',
+  );
   const final = results[results.length - 1].match;
   for (const family of [...new Set(labels.map((l) => l.family))].sort(byCodePoint)) {
     const subset = labels.filter((l) => l.family === family);
@@ -100,11 +119,18 @@ async function main(argv: string[]): Promise<void> {
   lines.push('', `Disagreements with the labels, all stages on (${wrong.length}):`, '');
   for (const l of wrong) {
     const intake = catalog.intakes.find((i) => i.uuid === l.intake)!;
-    lines.push(`- ${l.relevant ? 'missed' : 'extra'}: ${byFile.get(l.rule)!.title} × ${intake.name} (${l.family}${l.ambiguous ? ', judgement call' : ''})`);
+    lines.push(
+      `- ${l.relevant ? 'missed' : 'extra'}: ${byFile.get(l.rule)!.title} × ${intake.name} (${l.family}${l.ambiguous ? ', judgement call' : ''})`,
+    );
   }
 
   const rules = catalog.rules.filter((r) => r.kind !== 'filter');
-  lines.push('', 'Full corpus:', '', `- rules loaded: ${rules.length} (of ${loadedFiles} files); intakes: ${catalog.intakes.length}`);
+  lines.push(
+    '',
+    'Full corpus:',
+    '',
+    `- rules loaded: ${rules.length} (of ${loadedFiles} files); intakes: ${catalog.intakes.length}`,
+  );
   lines.push('', '| stage | rules applying to at least one intake | rule–intake pairs |', '|---|---:|---:|');
   for (const { name, match } of results) {
     const applying = rules.filter((r) => match.intakesByRule.get(r)!.length > 0).length;
@@ -117,8 +143,13 @@ async function main(argv: string[]): Promise<void> {
     const m = /^no intake .*? produces (.*)$/.exec(u.reason);
     if (m) for (const f of m[1].split(', ')) counts.set(f, (counts.get(f) ?? 0) + 1);
   }
-  lines.push('', 'Fields most often missing (rules applying nowhere, by the field, as the rule writes it, that no intake its log source fits produces under any reading):', '');
-  for (const [field, n] of [...counts].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0])).slice(0, 20)) lines.push(`- \`${field}\`: ${n} rules`);
+  lines.push(
+    '',
+    'Fields most often missing (rules applying nowhere, by the field, as the rule writes it, that no intake its log source fits produces under any reading):',
+    '',
+  );
+  for (const [field, n] of [...counts].sort((a, b) => b[1] - a[1] || byCodePoint(a[0], b[0])).slice(0, 20))
+    lines.push(`- \`${field}\`: ${n} rules`);
   lines.push('', `(computed in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
 
   const out = lines.join('\n') + '\n';

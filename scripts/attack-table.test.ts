@@ -55,13 +55,67 @@ function makeCompactInput(): CompactInput {
       { id: 'TA0002', shortname: 'execution', name: 'Execution', order: 1 },
     ],
     techniques: [
-      { id: 'T1071', name: 'Application Layer Protocol', tactics: ['command-and-control'], parent: null, deprecated: false, revoked: false, revoked_by: null, revoked_by_final: null },
-      { id: 'T1059.001', name: 'PowerShell', tactics: ['execution'], parent: 'T1059', deprecated: false, revoked: false, revoked_by: null, revoked_by_final: null },
-      { id: 'T1059', name: 'Command and Scripting Interpreter', tactics: ['execution'], parent: null, deprecated: false, revoked: false, revoked_by: null, revoked_by_final: null },
-      { id: 'T1086', name: 'PowerShell', tactics: ['execution'], parent: null, deprecated: false, revoked: true, revoked_by: 'T1059.001', revoked_by_final: 'T1059.001' },
+      {
+        id: 'T1071',
+        name: 'Application Layer Protocol',
+        tactics: ['command-and-control'],
+        parent: null,
+        deprecated: false,
+        revoked: false,
+        revoked_by: null,
+        revoked_by_final: null,
+      },
+      {
+        id: 'T1059.001',
+        name: 'PowerShell',
+        tactics: ['execution'],
+        parent: 'T1059',
+        deprecated: false,
+        revoked: false,
+        revoked_by: null,
+        revoked_by_final: null,
+      },
+      {
+        id: 'T1059',
+        name: 'Command and Scripting Interpreter',
+        tactics: ['execution'],
+        parent: null,
+        deprecated: false,
+        revoked: false,
+        revoked_by: null,
+        revoked_by_final: null,
+      },
+      {
+        id: 'T1086',
+        name: 'PowerShell',
+        tactics: ['execution'],
+        parent: null,
+        deprecated: false,
+        revoked: true,
+        revoked_by: 'T1059.001',
+        revoked_by_final: 'T1059.001',
+      },
       // revoked_by_final deliberately absent: the converter must follow revoked_by itself.
-      { id: 'T1043', name: 'Commonly Used Port', tactics: ['command-and-control', 'execution'], parent: null, deprecated: false, revoked: true, revoked_by: 'T1086' },
-      { id: 'T1064', name: 'Scripting', tactics: ['defense-evasion', 'execution'], parent: null, deprecated: true, revoked: false, revoked_by: null, revoked_by_final: null, platforms: ['Windows'] },
+      {
+        id: 'T1043',
+        name: 'Commonly Used Port',
+        tactics: ['command-and-control', 'execution'],
+        parent: null,
+        deprecated: false,
+        revoked: true,
+        revoked_by: 'T1086',
+      },
+      {
+        id: 'T1064',
+        name: 'Scripting',
+        tactics: ['defense-evasion', 'execution'],
+        parent: null,
+        deprecated: true,
+        revoked: false,
+        revoked_by: null,
+        revoked_by_final: null,
+        platforms: ['Windows'],
+      },
     ],
   };
 }
@@ -98,20 +152,29 @@ describe('convertAttack: STIX bundle', () => {
 
   it('uses --version when the bundle has no collection, and fails without one', () => {
     const bundle = readJson(stixFixture) as { objects: { type: string }[] };
-    const withoutCollection = { ...bundle, objects: bundle.objects.filter((object) => object.type !== 'x-mitre-collection') };
+    const withoutCollection = {
+      ...bundle,
+      objects: bundle.objects.filter((object) => object.type !== 'x-mitre-collection'),
+    };
     expect(convertCleanly(withoutCollection, { version: '19.0' }).version).toBe('19.0');
     expect(convertAttack(withoutCollection).errors.join('\n')).toMatch(/no ATT&CK version.*--version/);
   });
 
   it('rejects a bundle without a matrix', () => {
     const bundle = readJson(stixFixture) as { objects: { type: string }[] };
-    const result = convertAttack({ ...bundle, objects: bundle.objects.filter((object) => object.type !== 'x-mitre-matrix') });
+    const result = convertAttack({
+      ...bundle,
+      objects: bundle.objects.filter((object) => object.type !== 'x-mitre-matrix'),
+    });
     expect(result.errors.join('\n')).toMatch(/no \(live\) x-mitre-matrix/);
   });
 
   it('reports a duplicate ATT&CK ID', () => {
     const bundle = readJson(stixFixture) as { objects: Record<string, unknown>[] };
-    const copy = { ...bundle.objects.find((object) => object.name === 'PowerShell'), id: 'attack-pattern--00000000-0000-4000-8000-000000000001' };
+    const copy = {
+      ...bundle.objects.find((object) => object.name === 'PowerShell'),
+      id: 'attack-pattern--00000000-0000-4000-8000-000000000001',
+    };
     const result = convertAttack({ ...bundle, objects: [...bundle.objects, copy] });
     expect(result.errors).toContain('duplicate technique ID T1059.001 (2 entries)');
   });
@@ -137,12 +200,54 @@ describe('convertAttack: compact form', () => {
         { id: 'TA0011', shortname: 'command-and-control', name: 'Command and Control' },
       ],
       techniques: [
-        { id: 'T1043', name: 'Commonly Used Port', tactics: ['execution', 'command-and-control'], parent: null, status: 'revoked', replacedBy: 'T1059.001' },
-        { id: 'T1059', name: 'Command and Scripting Interpreter', tactics: ['execution'], parent: null, status: 'active', replacedBy: null },
-        { id: 'T1059.001', name: 'PowerShell', tactics: ['execution'], parent: 'T1059', status: 'active', replacedBy: null },
-        { id: 'T1064', name: 'Scripting', tactics: ['execution', 'defense-evasion'], parent: null, status: 'deprecated', replacedBy: null },
-        { id: 'T1071', name: 'Application Layer Protocol', tactics: ['command-and-control'], parent: null, status: 'active', replacedBy: null },
-        { id: 'T1086', name: 'PowerShell', tactics: ['execution'], parent: null, status: 'revoked', replacedBy: 'T1059.001' },
+        {
+          id: 'T1043',
+          name: 'Commonly Used Port',
+          tactics: ['execution', 'command-and-control'],
+          parent: null,
+          status: 'revoked',
+          replacedBy: 'T1059.001',
+        },
+        {
+          id: 'T1059',
+          name: 'Command and Scripting Interpreter',
+          tactics: ['execution'],
+          parent: null,
+          status: 'active',
+          replacedBy: null,
+        },
+        {
+          id: 'T1059.001',
+          name: 'PowerShell',
+          tactics: ['execution'],
+          parent: 'T1059',
+          status: 'active',
+          replacedBy: null,
+        },
+        {
+          id: 'T1064',
+          name: 'Scripting',
+          tactics: ['execution', 'defense-evasion'],
+          parent: null,
+          status: 'deprecated',
+          replacedBy: null,
+        },
+        {
+          id: 'T1071',
+          name: 'Application Layer Protocol',
+          tactics: ['command-and-control'],
+          parent: null,
+          status: 'active',
+          replacedBy: null,
+        },
+        {
+          id: 'T1086',
+          name: 'PowerShell',
+          tactics: ['execution'],
+          parent: null,
+          status: 'revoked',
+          replacedBy: 'T1059.001',
+        },
       ],
     });
   });
@@ -185,7 +290,9 @@ describe('convertAttack: compact form', () => {
   it('rejects an active technique using a tactic outside the matrix', () => {
     const input = makeCompactInput();
     input.techniques[0] = { ...input.techniques[0], tactics: ['defense-evasion'] };
-    expect(convertAttack(input).errors).toContain('T1071 is active but uses tactics not in the matrix: defense-evasion');
+    expect(convertAttack(input).errors).toContain(
+      'T1071 is active but uses tactics not in the matrix: defense-evasion',
+    );
   });
 
   it('reports a revoked-by loop and a replacement that does not exist', () => {
@@ -200,7 +307,10 @@ describe('convertAttack: compact form', () => {
 
   it('rejects a malformed technique ID and ill-typed fields', () => {
     const input = makeCompactInput();
-    input.techniques.push({ id: 'X12', name: 'Bad', tactics: ['execution'] }, { id: 'T1200', name: 'Typed', tactics: 'execution' });
+    input.techniques.push(
+      { id: 'X12', name: 'Bad', tactics: ['execution'] },
+      { id: 'T1200', name: 'Typed', tactics: 'execution' },
+    );
     const errors = convertAttack(input).errors.join('\n');
     expect(errors).toMatch(/malformed technique ID "X12"/);
     expect(errors).toMatch(/T1200: tactics must be a list of strings/);
@@ -246,7 +356,10 @@ describe('build-attack-table CLI', () => {
       kind: 'run',
       args: { input: 'in.json', out: 'x.json', version: '19.1' },
     });
-    expect(parseCliArgs(['in.json'])).toMatchObject({ kind: 'run', args: { out: path.join('generator', 'data', 'attack-enterprise.json') } });
+    expect(parseCliArgs(['in.json'])).toMatchObject({
+      kind: 'run',
+      args: { out: path.join('generator', 'data', 'attack-enterprise.json') },
+    });
     expect(parseCliArgs([])).toEqual({ kind: 'error', message: 'missing input file' });
     expect(parseCliArgs(['in.json', '--bogus'])).toEqual({ kind: 'error', message: 'unknown option --bogus' });
     expect(parseCliArgs(['in.json', '--out'])).toEqual({ kind: 'error', message: '--out needs a value' });
@@ -259,7 +372,9 @@ describe('build-attack-table CLI', () => {
       'ATT&CK enterprise-attack v19.1: 4 tactics, 9 techniques (6 active, 1 deprecated, 2 revoked) -> data/table.json',
     ]);
     expect(lines.stderr[0]).toMatch(/^warning: .*defense-evasion/);
-    expect(await readFile(path.join(workDir, 'data', 'table.json'), 'utf8')).toBe(readFileSync(expectedFixture, 'utf8'));
+    expect(await readFile(path.join(workDir, 'data', 'table.json'), 'utf8')).toBe(
+      readFileSync(expectedFixture, 'utf8'),
+    );
     expect(await readdir(path.join(workDir, 'data'))).toEqual(['table.json']);
   });
 
@@ -291,8 +406,15 @@ describe.skipIf(!hasSharedData)(
       expect(table.version).toBe('19.1');
       expect(table.tactics).toHaveLength(15);
       expect(table.techniques).toHaveLength(858);
-      expect(table.tactics.slice(0, 3).map((tactic) => tactic.shortname)).toEqual(['reconnaissance', 'resource-development', 'initial-access']);
-      expect(table.techniques.find((technique) => technique.id === 'T1562')).toMatchObject({ status: 'revoked', replacedBy: 'T1685' });
+      expect(table.tactics.slice(0, 3).map((tactic) => tactic.shortname)).toEqual([
+        'reconnaissance',
+        'resource-development',
+        'initial-access',
+      ]);
+      expect(table.techniques.find((technique) => technique.id === 'T1562')).toMatchObject({
+        status: 'revoked',
+        replacedBy: 'T1685',
+      });
     });
 
     it('matches the shipped generator/data/attack-enterprise.json byte for byte', () => {

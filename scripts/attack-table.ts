@@ -9,7 +9,13 @@
  * by shared code so the two forms cannot drift apart in their rules.
  */
 
-import { ATTACK_TABLE_FORMAT, type AttackTable, type AttackTactic, type AttackTechnique, type TechniqueStatus } from '../generator/model/attack.js';
+import {
+  ATTACK_TABLE_FORMAT,
+  type AttackTable,
+  type AttackTactic,
+  type AttackTechnique,
+  type TechniqueStatus,
+} from '../generator/model/attack.js';
 
 export { ATTACK_TABLE_FORMAT };
 export type { AttackTable, AttackTactic, AttackTechnique, TechniqueStatus };
@@ -119,7 +125,9 @@ function readInput(input: unknown, diag: Diagnostics): ParsedAttack | undefined 
     return readStixBundle(input.objects, diag);
   }
   if (isRecord(input) && input.format === ATTACK_TABLE_FORMAT) {
-    diag.errors.push(`input is already a ${ATTACK_TABLE_FORMAT} table; give the STIX bundle or the compact ATT&CK table it was built from`);
+    diag.errors.push(
+      `input is already a ${ATTACK_TABLE_FORMAT} table; give the STIX bundle or the compact ATT&CK table it was built from`,
+    );
     return undefined;
   }
   if (isRecord(input) && Array.isArray(input.tactics) && Array.isArray(input.techniques)) {
@@ -146,7 +154,9 @@ function resolveVersion(declared: string | undefined, requested: string | undefi
   }
   const version = declared ?? requested;
   if (version === undefined) {
-    diag.errors.push('no ATT&CK version: the input declares none (x-mitre-collection x_mitre_version / attack_version); pass --version');
+    diag.errors.push(
+      'no ATT&CK version: the input declares none (x-mitre-collection x_mitre_version / attack_version); pass --version',
+    );
     return '';
   }
   if (!VERSION.test(version)) {
@@ -282,7 +292,9 @@ function readRelationshipTargets(
     if (source === undefined) continue;
     const target = attackIds.get(object.target_ref);
     if (target === undefined) {
-      diag.errors.push(`${source}: ${relationshipType} relationship points to ${object.target_ref}, which is not an attack-pattern in the bundle`);
+      diag.errors.push(
+        `${source}: ${relationshipType} relationship points to ${object.target_ref}, which is not an attack-pattern in the bundle`,
+      );
       continue;
     }
     const previous = targets.get(source);
@@ -379,7 +391,12 @@ function readCompactTable(input: JsonRecord, diag: Diagnostics): ParsedAttack {
 function readCompactTactics(entries: unknown[], diag: Diagnostics): AttackTactic[] {
   const ranked: { tactic: AttackTactic; order: number }[] = [];
   entries.forEach((entry, index) => {
-    if (!isRecord(entry) || typeof entry.id !== 'string' || typeof entry.shortname !== 'string' || typeof entry.name !== 'string') {
+    if (
+      !isRecord(entry) ||
+      typeof entry.id !== 'string' ||
+      typeof entry.shortname !== 'string' ||
+      typeof entry.name !== 'string'
+    ) {
       diag.errors.push(`compact table: tactics[${index}] needs string id, shortname and name`);
       return;
     }
@@ -437,16 +454,30 @@ function readOptionalBoolean(value: unknown, field: string, problems: string[]):
 
 function validateTactics(tactics: AttackTactic[], diag: Diagnostics): void {
   if (tactics.length === 0) diag.errors.push('no tactics found');
-  reportDuplicates(tactics.map((tactic) => tactic.id), 'tactic ID', diag);
-  reportDuplicates(tactics.map((tactic) => tactic.shortname), 'tactic shortname', diag);
+  reportDuplicates(
+    tactics.map((tactic) => tactic.id),
+    'tactic ID',
+    diag,
+  );
+  reportDuplicates(
+    tactics.map((tactic) => tactic.shortname),
+    'tactic shortname',
+    diag,
+  );
   for (const tactic of tactics) {
-    if (!TACTIC_ID.test(tactic.id)) diag.errors.push(`tactic ${tactic.shortname}: malformed ID ${JSON.stringify(tactic.id)}`);
-    if (!SHORTNAME.test(tactic.shortname)) diag.errors.push(`tactic ${tactic.id}: malformed shortname ${JSON.stringify(tactic.shortname)}`);
+    if (!TACTIC_ID.test(tactic.id))
+      diag.errors.push(`tactic ${tactic.shortname}: malformed ID ${JSON.stringify(tactic.id)}`);
+    if (!SHORTNAME.test(tactic.shortname))
+      diag.errors.push(`tactic ${tactic.id}: malformed shortname ${JSON.stringify(tactic.shortname)}`);
   }
 }
 
 function assembleTechniques(parsed: ParsedTechnique[], tactics: AttackTactic[], diag: Diagnostics): AttackTechnique[] {
-  reportDuplicates(parsed.map((technique) => technique.id), 'technique ID', diag);
+  reportDuplicates(
+    parsed.map((technique) => technique.id),
+    'technique ID',
+    diag,
+  );
   const byId = new Map<string, ParsedTechnique>();
   for (const technique of parsed) {
     if (!byId.has(technique.id)) byId.set(technique.id, technique);
@@ -478,7 +509,8 @@ function checkTechniqueTactics(
 ): void {
   const unknown = [...new Set(technique.tactics.filter((shortname) => !rank.has(shortname)))];
   if (technique.status === 'active') {
-    if (unknown.length > 0) diag.errors.push(`${technique.id} is active but uses tactics not in the matrix: ${unknown.join(', ')}`);
+    if (unknown.length > 0)
+      diag.errors.push(`${technique.id} is active but uses tactics not in the matrix: ${unknown.join(', ')}`);
     if (technique.tactics.length === 0) diag.warnings.push(`${technique.id} is active but has no tactic`);
     return;
   }
@@ -511,7 +543,11 @@ function deriveParentId(id: string): string | null {
   return dot < 0 ? null : id.slice(0, dot);
 }
 
-function resolveParent(technique: ParsedTechnique, byId: Map<string, ParsedTechnique>, diag: Diagnostics): string | null {
+function resolveParent(
+  technique: ParsedTechnique,
+  byId: Map<string, ParsedTechnique>,
+  diag: Diagnostics,
+): string | null {
   const parent = deriveParentId(technique.id);
   if (technique.declaredParent !== undefined && technique.declaredParent !== parent) {
     diag.errors.push(
@@ -524,7 +560,11 @@ function resolveParent(technique: ParsedTechnique, byId: Map<string, ParsedTechn
   return parent;
 }
 
-function resolveReplacement(technique: ParsedTechnique, byId: Map<string, ParsedTechnique>, diag: Diagnostics): string | null {
+function resolveReplacement(
+  technique: ParsedTechnique,
+  byId: Map<string, ParsedTechnique>,
+  diag: Diagnostics,
+): string | null {
   if (technique.status !== 'revoked') {
     if (technique.revokedBy !== null || technique.revokedByFinal !== null) {
       diag.warnings.push(`${technique.id} has a revoked-by replacement but is not revoked; replacement ignored`);
@@ -540,7 +580,12 @@ function resolveReplacement(technique: ParsedTechnique, byId: Map<string, Parsed
 }
 
 /** Walks revoked-by links until a technique that is not itself revoked (the final replacement). */
-function followRevokedChain(origin: string, start: string, byId: Map<string, ParsedTechnique>, diag: Diagnostics): string | null {
+function followRevokedChain(
+  origin: string,
+  start: string,
+  byId: Map<string, ParsedTechnique>,
+  diag: Diagnostics,
+): string | null {
   const visited = new Set([origin]);
   let current = start;
   for (;;) {

@@ -22,7 +22,12 @@ const reportFile = process.env.RULECAT_BENCH_REPORT;
 process.on('exit', (code) => {
   if (!reportFile) return;
   const usage = process.resourceUsage();
-  const report: ChildReport = { code, maxRssKiB: usage.maxRSS, userMs: usage.userCPUTime / 1000, systemMs: usage.systemCPUTime / 1000 };
+  const report: ChildReport = {
+    code,
+    maxRssKiB: usage.maxRSS,
+    userMs: usage.userCPUTime / 1000,
+    systemMs: usage.systemCPUTime / 1000,
+  };
   writeFileSync(reportFile, JSON.stringify(report) + '\n');
 });
 

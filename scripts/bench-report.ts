@@ -56,10 +56,24 @@ export interface Results {
 }
 
 const missing = (x: number | null | undefined): x is null | undefined => typeof x !== 'number' || Number.isNaN(x);
-export const fmtMs = (ms: number | null | undefined) => (missing(ms) ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-export const fmtMiB = (kib: number | null | undefined) => (missing(kib) ? '–' : kib < 1024 * 1024 ? `${Math.round(kib / 1024)} MiB` : `${(kib / 1024 / 1024).toFixed(2)} GiB`);
-const fmtBytes = (b: number | undefined) => (missing(b) ? '–' : b < 1e6 ? `${(b / 1e3).toFixed(0)} kB` : b < 1e9 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e9).toFixed(2)} GB`);
-export const fmtCount = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toFixed(n % 1e6 ? 2 : 0)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(n % 1e3 ? 1 : 0)}k` : String(n));
+export const fmtMs = (ms: number | null | undefined) =>
+  missing(ms) ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+export const fmtMiB = (kib: number | null | undefined) =>
+  missing(kib) ? '–' : kib < 1024 * 1024 ? `${Math.round(kib / 1024)} MiB` : `${(kib / 1024 / 1024).toFixed(2)} GiB`;
+const fmtBytes = (b: number | undefined) =>
+  missing(b)
+    ? '–'
+    : b < 1e6
+      ? `${(b / 1e3).toFixed(0)} kB`
+      : b < 1e9
+        ? `${(b / 1e6).toFixed(1)} MB`
+        : `${(b / 1e9).toFixed(2)} GB`;
+export const fmtCount = (n: number) =>
+  n >= 1e6
+    ? `${+(n / 1e6).toFixed(n % 1e6 ? 2 : 0)}M`
+    : n >= 1e3
+      ? `${+(n / 1e3).toFixed(n % 1e3 ? 1 : 0)}k`
+      : String(n);
 const pointName = (p: { rules: number; intakes: number }) => `${fmtCount(p.rules)} × ${fmtCount(p.intakes)}`;
 const pointKey = (p: { rules: number; intakes: number }) => `${p.rules}x${p.intakes}`;
 
@@ -80,7 +94,11 @@ function status(m: Measurement): string | undefined {
 }
 
 const table = (header: string[], rows: string[][]) =>
-  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 /** The runs cell: the count, and which bench run measured it when the tables mix runs. */
 function runsCell(r: Results, n: number, run: string | undefined): string {
@@ -107,7 +125,15 @@ export function realTable(r: Results): string {
     const s = status(m);
     const label = what + (m.note ? ` (${m.note})` : '');
     if (s) return [label, runsCell(r, m.runs, run), s, '', fmtMiB(m.maxRssKiB), target?.text ?? '', verdict(m, target)];
-    return [label, runsCell(r, m.runs, run), fmtMs(m.wallMs), fmtMs(m.cpuMs), fmtMiB(m.maxRssKiB), target?.text ?? '', verdict(m, target)];
+    return [
+      label,
+      runsCell(r, m.runs, run),
+      fmtMs(m.wallMs),
+      fmtMs(m.cpuMs),
+      fmtMiB(m.maxRssKiB),
+      target?.text ?? '',
+      verdict(m, target),
+    ];
   });
   return table(['real corpora', 'runs', 'wall (median)', 'CPU (median)', 'peak RSS (max)', 'target', ''], rows);
 }
@@ -131,7 +157,21 @@ export function scaleTable(r: Results): string {
       verdict(p.cold, p.target),
     ];
   });
-  return table(['rules × intakes', 'matched pairs', 'output', 'runs', 'cold wall', 'cold peak RSS', 'warm wall', 'warm peak RSS', 'target (cold)', ''], rows);
+  return table(
+    [
+      'rules × intakes',
+      'matched pairs',
+      'output',
+      'runs',
+      'cold wall',
+      'cold peak RSS',
+      'warm wall',
+      'warm peak RSS',
+      'target (cold)',
+      '',
+    ],
+    rows,
+  );
 }
 
 /** Cost factors between points ten times apart in rules, intakes or both, per phase, from the cold runs. */
@@ -161,11 +201,23 @@ export function growthTable(r: Results): string {
 export function phaseTable(r: Results): string {
   const entries: [string, Measurement][] = [
     ...r.real.map((row): [string, Measurement] => [`real: ${row.what}`, row.m]),
-    ...r.scale.flatMap((p): [string, Measurement][] => (p.skipped ? [] : [[`${pointName(p)} cold`, p.cold], [`${pointName(p)} warm`, p.warm]])),
+    ...r.scale.flatMap((p): [string, Measurement][] =>
+      p.skipped
+        ? []
+        : [
+            [`${pointName(p)} cold`, p.cold],
+            [`${pointName(p)} warm`, p.warm],
+          ],
+    ),
   ].filter(([, m]) => !m.skipped && m.runs > 0 && Object.keys(m.phases).length > 0);
   if (entries.length === 0) return 'No per-phase times (no run printed `--timings`).';
   const names = [...new Set(entries.flatMap(([, m]) => Object.keys(m.phases)))].filter((n) => n !== 'total');
-  const rows = entries.map(([label, m]) => [label, ...names.map((n) => (m.phases[n] === undefined ? '–' : String(Math.round(m.phases[n])))), String(Math.round(m.phases.total ?? 0)), fmtMs(m.wallMs)]);
+  const rows = entries.map(([label, m]) => [
+    label,
+    ...names.map((n) => (m.phases[n] === undefined ? '–' : String(Math.round(m.phases[n])))),
+    String(Math.round(m.phases.total ?? 0)),
+    fmtMs(m.wallMs),
+  ]);
   return `Milliseconds per phase (median of the runs), as printed by \`--timings\`; "in-process" is their sum, "wall" the whole process with start-up:\n\n${table(['run', ...names, 'in-process', 'wall'], rows)}`;
 }
 
@@ -197,7 +249,9 @@ export function toJson(r: Results): string {
  * `previous` stay, with the run that measured them.
  */
 export function mergeResults(previous: Results, current: Results): Results {
-  const id = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').find((l) => !previous.runs.some((run) => run.id === l)) ?? `R${previous.runs.length + 1}`;
+  const id =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').find((l) => !previous.runs.some((run) => run.id === l)) ??
+    `R${previous.runs.length + 1}`;
   const mine = <T extends { run?: string }>(row: T): T => ({ ...row, run: id });
   const real = previous.real.map((row) => {
     const fresh = current.real.find((c) => c.what === row.what && !c.m.skipped);
@@ -212,5 +266,11 @@ export function mergeResults(previous: Results, current: Results): Results {
   scale.sort((a, b) => a.rules * a.intakes - b.rules * b.intakes || a.rules - b.rules);
   const used = new Set([...real.map((row) => row.run), ...scale.map((p) => p.run)]);
   const runs = [...previous.runs.filter((run) => used.has(run.id)), { ...current.runs[0], id }];
-  return { runs, real, realSkipped: real.length ? undefined : current.realSkipped, scale, scaleSkipped: scale.length ? undefined : current.scaleSkipped };
+  return {
+    runs,
+    real,
+    realSkipped: real.length ? undefined : current.realSkipped,
+    scale,
+    scaleSkipped: scale.length ? undefined : current.scaleSkipped,
+  };
 }

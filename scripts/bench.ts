@@ -14,12 +14,44 @@
  * the rows it measured and keeping the others (marked with their run).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmtCount, fmtMs, mergeResults, phaseTable, replaceBlock, resultsBlock, toJson, type RealRow, type Results, type RunInfo, type ScalePoint } from './bench-report.js';
-import { machine, measure, runOnce, running, skipped, tail, type Measurement, type MeasureOptions } from './bench-run.js';
+import {
+  fmtCount,
+  fmtMs,
+  mergeResults,
+  phaseTable,
+  replaceBlock,
+  resultsBlock,
+  toJson,
+  type RealRow,
+  type Results,
+  type RunInfo,
+  type ScalePoint,
+} from './bench-report.js';
+import {
+  machine,
+  measure,
+  runOnce,
+  running,
+  skipped,
+  tail,
+  type Measurement,
+  type MeasureOptions,
+} from './bench-run.js';
 import { parseCount, writeSyntheticCatalog } from './synthetic-catalog.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,7 +104,19 @@ const USAGE = `Usage: npm run bench [-- options]
   --keep            keep the temporary folders (printed)`;
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { runs: 5, scaleRuns: 3, bigRuns: 1, quick: false, points: [], custom: false, data: path.resolve(REPO, '..', 'shared', 'data'), timeoutMs: 1_800_000, build: true, keep: false, seed: 1 };
+  const o: Options = {
+    runs: 5,
+    scaleRuns: 3,
+    bigRuns: 1,
+    quick: false,
+    points: [],
+    custom: false,
+    data: path.resolve(REPO, '..', 'shared', 'data'),
+    timeoutMs: 1_800_000,
+    build: true,
+    keep: false,
+    seed: 1,
+  };
   let points = POINTS.join(',');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -163,7 +207,8 @@ function runOptions(cwd: string, o: Options, expect?: number[]): MeasureOptions 
     cwd,
     timeoutMs: o.timeoutMs,
     expect,
-    progress: (label, i, n, run) => log(`${label} ${i}/${n}: ${fmtMs(run.wallMs)}${run.code ? ` (exit ${run.code})` : ''}`),
+    progress: (label, i, n, run) =>
+      log(`${label} ${i}/${n}: ${fmtMs(run.wallMs)}${run.code ? ` (exit ${run.code})` : ''}`),
   };
 }
 
@@ -209,9 +254,22 @@ async function realCorpus(o: Options): Promise<{ rows: RealRow[]; skipped?: stri
   const intakes = path.join(o.data, 'intake-formats');
   const mapping = path.join(o.data, 'sigma-ecs-mapping.yaml');
   const missing = [...ruleDirs, intakes, mapping].filter((p) => !existsSync(p));
-  if (missing.length) return { rows: [], skipped: `${o.data} not found or incomplete: missing ${missing.map((p) => path.relative(o.data, p)).join(', ')}` };
+  if (missing.length)
+    return {
+      rows: [],
+      skipped: `${o.data} not found or incomplete: missing ${missing.map((p) => path.relative(o.data, p)).join(', ')}`,
+    };
   const ws = workspace('rulecat-bench-real-');
-  const inputs = (rules: string[]) => ['--config', ws.config, '--rules', ...rules, '--intakes', intakes, '--field-mapping', mapping];
+  const inputs = (rules: string[]) => [
+    '--config',
+    ws.config,
+    '--rules',
+    ...rules,
+    '--intakes',
+    intakes,
+    '--field-mapping',
+    mapping,
+  ];
   const out = path.join(ws.dir, 'out');
   const cache = path.join(ws.dir, 'cache');
   const opts = runOptions(ws.dir, o);
@@ -220,7 +278,15 @@ async function realCorpus(o: Options): Promise<{ rows: RealRow[]; skipped?: stri
   const cold = await measure(
     '`generate`, cold',
     o.runs,
-    (i) => ['generate', ...inputs(ruleDirs), '--out', path.join(ws.dir, `cold-${i}`, 'out'), '--cache', path.join(ws.dir, `cold-${i}`, 'cache'), '--timings'],
+    (i) => [
+      'generate',
+      ...inputs(ruleDirs),
+      '--out',
+      path.join(ws.dir, `cold-${i}`, 'out'),
+      '--cache',
+      path.join(ws.dir, `cold-${i}`, 'cache'),
+      '--timings',
+    ],
     opts,
     (i) => rmSync(path.join(ws.dir, `cold-${i}`), { recursive: true, force: true }),
   );
@@ -229,12 +295,22 @@ async function realCorpus(o: Options): Promise<{ rows: RealRow[]; skipped?: stri
   const warmArgs = ['generate', ...inputs(ruleDirs), '--out', out, '--cache', cache, '--timings'];
   const primed = await prime('`generate`, warm', warmArgs, opts);
   const warm = primed ? skipped('warm', primed) : await measure('`generate`, warm', o.runs, () => warmArgs, opts);
-  rows.push({ what: '`generate`, warm (unchanged inputs, filled cache and output)', m: warm, target: TARGETS.generate });
+  rows.push({
+    what: '`generate`, warm (unchanged inputs, filled cache and output)',
+    m: warm,
+    target: TARGETS.generate,
+  });
 
-  const check = primed ? skipped('check', primed) : await measure('`generate --check`', o.runs, () => [...warmArgs, '--check'], opts);
+  const check = primed
+    ? skipped('check', primed)
+    : await measure('`generate --check`', o.runs, () => [...warmArgs, '--check'], opts);
   rows.push({ what: '`generate --check`, unchanged output, warm', m: check, target: TARGETS.check });
 
-  rows.push({ what: '`preview --intake "AWS CloudTrail"`, warm', m: await preview(o, inputs(ruleDirs), cache, opts), target: TARGETS.preview });
+  rows.push({
+    what: '`preview --intake "AWS CloudTrail"`, warm',
+    m: await preview(o, inputs(ruleDirs), cache, opts),
+    target: TARGETS.preview,
+  });
   rows.push({ what: 'one rule edited, `generate` warm', m: await editOne(o, ws, ruleDirs, inputs, cache, opts) });
 
   if (o.keep) log(`kept ${ws.dir}`);
@@ -245,7 +321,8 @@ async function realCorpus(o: Options): Promise<{ rows: RealRow[]; skipped?: stri
 async function preview(o: Options, inputs: string[], cache: string, opts: MeasureOptions): Promise<Measurement> {
   let args = ['preview', '--intake', 'AWS CloudTrail', ...inputs, '--cache', cache, '--timings'];
   let probe = await runOnce(args, opts);
-  if (probe.code !== 0 && /unknown command/i.test(probe.stderr)) return skipped('preview', '`rulecat preview` does not exist yet (unknown command)');
+  if (probe.code !== 0 && /unknown command/i.test(probe.stderr))
+    return skipped('preview', '`rulecat preview` does not exist yet (unknown command)');
   if (probe.code !== 0 && /timings/.test(probe.stderr)) {
     args = args.filter((a) => a !== '--timings'); // an older preview without --timings
     probe = await runOnce(args, opts);
@@ -254,7 +331,14 @@ async function preview(o: Options, inputs: string[], cache: string, opts: Measur
   return measure('`preview`', o.runs, () => args, opts);
 }
 
-async function editOne(o: Options, ws: { dir: string }, ruleDirs: string[], inputs: (rules: string[]) => string[], cache: string, opts: MeasureOptions): Promise<Measurement> {
+async function editOne(
+  o: Options,
+  ws: { dir: string },
+  ruleDirs: string[],
+  inputs: (rules: string[]) => string[],
+  cache: string,
+  opts: MeasureOptions,
+): Promise<Measurement> {
   const copies = ruleDirs.map((d) => path.join(ws.dir, 'rules-copy', path.basename(d)));
   ruleDirs.forEach((d, i) => cpSync(d, copies[i], { recursive: true }));
   const file = ruleToEdit(copies[0]);
@@ -263,10 +347,15 @@ async function editOne(o: Options, ws: { dir: string }, ruleDirs: string[], inpu
   const args = ['generate', ...inputs(copies), '--out', path.join(ws.dir, 'out-edit'), '--cache', cache, '--timings'];
   const primed = await prime('one rule edited', args, opts);
   if (primed) return skipped('edit', primed);
-  const m = await measure('one rule edited', o.runs, (i) => {
-    writeFileSync(file, original.replace(/^(description: [^|>\n].*)$/m, `$1 Benchmark edit ${i + 1}.`));
-    return args;
-  }, opts);
+  const m = await measure(
+    'one rule edited',
+    o.runs,
+    (i) => {
+      writeFileSync(file, original.replace(/^(description: [^|>\n].*)$/m, `$1 Benchmark edit ${i + 1}.`));
+      return args;
+    },
+    opts,
+  );
   const written = (m.raw ?? []).map((r) => /(\d+) written/.exec(r.stdout)?.[1]).filter(Boolean);
   m.note = `${path.relative(path.join(ws.dir, 'rules-copy'), file)}; ${written[0] ?? '?'} files rewritten`;
   return m;
@@ -302,11 +391,21 @@ const diskNeed = (rules: number, intakes: number) => 3 * (rules * 6e3 + intakes 
 
 async function scalePoint(o: Options, rules: number, intakes: number): Promise<ScalePoint> {
   const name = `${fmtCount(rules)} × ${fmtCount(intakes)}`;
-  const base: ScalePoint = { rules, intakes, cold: skipped(name, ''), warm: skipped(name, ''), target: rules * intakes >= 1e9 ? TARGETS.scale : undefined };
+  const base: ScalePoint = {
+    rules,
+    intakes,
+    cold: skipped(name, ''),
+    warm: skipped(name, ''),
+    target: rules * intakes >= 1e9 ? TARGETS.scale : undefined,
+  };
   if (o.quick && rules * intakes > QUICK_LIMIT) return { ...base, skipped: '--quick' };
   const need = diskNeed(rules, intakes);
   const free = freeBytes(os.tmpdir());
-  if (free < need) return { ...base, skipped: `${(free / 1e9).toFixed(1)} GB free in ${os.tmpdir()}, ~${(need / 1e9).toFixed(1)} GB needed` };
+  if (free < need)
+    return {
+      ...base,
+      skipped: `${(free / 1e9).toFixed(1)} GB free in ${os.tmpdir()}, ~${(need / 1e9).toFixed(1)} GB needed`,
+    };
   const ws = workspace('rulecat-bench-synthetic-');
   try {
     const start = performance.now();
@@ -319,7 +418,15 @@ async function scalePoint(o: Options, rules: number, intakes: number): Promise<S
     const cold = await measure(
       `${name} cold`,
       runs,
-      (i) => ['generate', ...inputs, '--out', path.join(ws.dir, `cold-${i}`, 'out'), '--cache', path.join(ws.dir, `cold-${i}`, 'cache'), '--timings'],
+      (i) => [
+        'generate',
+        ...inputs,
+        '--out',
+        path.join(ws.dir, `cold-${i}`, 'out'),
+        '--cache',
+        path.join(ws.dir, `cold-${i}`, 'cache'),
+        '--timings',
+      ],
       opts,
       (i) => rmSync(path.join(ws.dir, `cold-${i}`), { recursive: true, force: true }),
     );
@@ -328,7 +435,16 @@ async function scalePoint(o: Options, rules: number, intakes: number): Promise<S
     const primed = cold.failure ? 'the cold run failed' : await prime(`${name} warm`, warmArgs, opts);
     const warm = primed ? skipped(name, primed) : await measure(`${name} warm`, runs, () => warmArgs, opts);
     const size = primed ? undefined : outputSize(out);
-    return { ...base, cold, warm, pairs: size?.pairs, outputBytes: size?.bytes, outputFiles: size?.files, catalogMs, catalogBytes: catalog.bytes };
+    return {
+      ...base,
+      cold,
+      warm,
+      pairs: size?.pairs,
+      outputBytes: size?.bytes,
+      outputFiles: size?.files,
+      catalogMs,
+      catalogBytes: catalog.bytes,
+    };
   } finally {
     if (o.keep) log(`kept ${ws.dir}`);
     else removeTemp(ws.dir);
@@ -392,13 +508,25 @@ async function benchmark(o: Options, argv: string[]): Promise<number> {
   process.stdout.write(`${resultsBlock(results)}\n\n## Where the time goes\n\n${phaseTable(results)}\n`);
   const complete = !o.quick && !o.only && !o.custom;
   if (!(o.write ?? complete)) {
-    log(`${path.relative(REPO, DOC)} not updated (${o.write === false ? '--no-write' : 'partial run; --write merges these rows into it'})`);
+    log(
+      `${path.relative(REPO, DOC)} not updated (${o.write === false ? '--no-write' : 'partial run; --write merges these rows into it'})`,
+    );
     return 0;
   }
   // A complete run replaces the stored results; a partial one replaces only the rows it measured.
-  const stored = complete || !existsSync(RESULTS) ? results : mergeResults(JSON.parse(readFileSync(RESULTS, 'utf8')) as Results, results);
+  const stored =
+    complete || !existsSync(RESULTS)
+      ? results
+      : mergeResults(JSON.parse(readFileSync(RESULTS, 'utf8')) as Results, results);
   writeFileSync(RESULTS, toJson(stored));
-  writeFileSync(DOC, replaceBlock(replaceBlock(readFileSync(DOC, 'utf8'), 'results', resultsBlock(stored)), 'phases', phaseTable(stored)));
+  writeFileSync(
+    DOC,
+    replaceBlock(
+      replaceBlock(readFileSync(DOC, 'utf8'), 'results', resultsBlock(stored)),
+      'phases',
+      phaseTable(stored),
+    ),
+  );
   log(`wrote ${path.relative(REPO, DOC)} and ${path.relative(REPO, RESULTS)}`);
   return 0;
 }

@@ -53,9 +53,15 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     flags.set(name, value);
   }
   if (positional.length !== 1) {
-    return { kind: 'error', message: positional.length === 0 ? 'missing input file' : `expected one input file, got ${positional.length}` };
+    return {
+      kind: 'error',
+      message: positional.length === 0 ? 'missing input file' : `expected one input file, got ${positional.length}`,
+    };
   }
-  return { kind: 'run', args: { input: positional[0], out: flags.get('--out') ?? DEFAULT_OUT, version: flags.get('--version') } };
+  return {
+    kind: 'run',
+    args: { input: positional[0], out: flags.get('--out') ?? DEFAULT_OUT, version: flags.get('--version') },
+  };
 }
 
 function splitFlag(arg: string): [string, string | undefined] {

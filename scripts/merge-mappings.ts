@@ -12,7 +12,13 @@ import YAML from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** generator/data/mappings from the source tree or from dist/scripts. */
-export const SHIPPED_MAPPINGS = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..', 'generator', 'data', 'mappings');
+export const SHIPPED_MAPPINGS = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+  'generator',
+  'data',
+  'mappings',
+);
 
 export function mappingFiles(dir = SHIPPED_MAPPINGS): string[] {
   return readdirSync(dir)

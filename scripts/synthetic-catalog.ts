@@ -28,7 +28,15 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildVocabulary, domainSamplers, DOMAINS, innerNames, makeRandom, Sampler, type Domain } from './synthetic-vocabulary.js';
+import {
+  buildVocabulary,
+  domainSamplers,
+  DOMAINS,
+  innerNames,
+  makeRandom,
+  Sampler,
+  type Domain,
+} from './synthetic-vocabulary.js';
 
 export interface SyntheticOptions {
   rules: number;
@@ -50,13 +58,41 @@ export interface SyntheticSummary {
 type Random = () => number;
 
 /** Share of intakes and of rules per domain. */
-const INTAKE_SHARE: Record<Domain, number> = { endpoint: 0.2, network: 0.2, proxy: 0.08, dns: 0.06, identity: 0.12, cloud: 0.14, email: 0.06, web: 0.1, container: 0.04 };
-const RULE_SHARE: Record<Domain, number> = { endpoint: 0.5, network: 0.08, proxy: 0.06, dns: 0.03, identity: 0.08, cloud: 0.14, email: 0.03, web: 0.06, container: 0.02 };
+const INTAKE_SHARE: Record<Domain, number> = {
+  endpoint: 0.2,
+  network: 0.2,
+  proxy: 0.08,
+  dns: 0.06,
+  identity: 0.12,
+  cloud: 0.14,
+  email: 0.06,
+  web: 0.1,
+  container: 0.04,
+};
+const RULE_SHARE: Record<Domain, number> = {
+  endpoint: 0.5,
+  network: 0.08,
+  proxy: 0.06,
+  dns: 0.03,
+  identity: 0.08,
+  cloud: 0.14,
+  email: 0.03,
+  web: 0.06,
+  container: 0.02,
+};
 const GENERIC_RULES = 0.01;
 /** Share of a vendor rule's fields taken from what the vendor's intakes produce (the rest from its domain). */
 const VENDOR_FIELDS = 0.85;
 /** Fields rules seldom test (bookkeeping, raw text). */
-const RULES_AVOID = new Set(['@timestamp', 'message', 'event.original', 'event.created', 'event.ingested', 'event.id', 'event.hash']);
+const RULES_AVOID = new Set([
+  '@timestamp',
+  'message',
+  'event.original',
+  'event.created',
+  'event.ingested',
+  'event.id',
+  'event.hash',
+]);
 
 const KINDS: Record<Domain, string[]> = {
   endpoint: ['EDR', 'Endpoint Agent', 'Sensor Telemetry', 'Host Audit', 'Antivirus'],
@@ -94,22 +130,114 @@ const DATA_SOURCES: Record<Domain, string[]> = {
 };
 
 const WORDS = [
-  'alpha', 'bravo', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'indigo', 'juniper', 'kestrel', 'lumen', 'maple',
-  'nimbus', 'onyx', 'pioneer', 'quartz', 'raven', 'sierra', 'tundra', 'umber', 'vertex', 'willow', 'xenon', 'yonder', 'zephyr',
+  'alpha',
+  'bravo',
+  'cedar',
+  'delta',
+  'ember',
+  'falcon',
+  'garnet',
+  'harbor',
+  'indigo',
+  'juniper',
+  'kestrel',
+  'lumen',
+  'maple',
+  'nimbus',
+  'onyx',
+  'pioneer',
+  'quartz',
+  'raven',
+  'sierra',
+  'tundra',
+  'umber',
+  'vertex',
+  'willow',
+  'xenon',
+  'yonder',
+  'zephyr',
 ];
-const VERBS = ['Suspicious', 'Unusual', 'Rare', 'Remote', 'Hidden', 'Encoded', 'Privileged', 'Anomalous', 'Renamed', 'Unsigned', 'Bulk', 'Failed', 'New', 'Disabled', 'Modified', 'Deleted', 'Scheduled', 'Elevated', 'External', 'Repeated'];
+const VERBS = [
+  'Suspicious',
+  'Unusual',
+  'Rare',
+  'Remote',
+  'Hidden',
+  'Encoded',
+  'Privileged',
+  'Anomalous',
+  'Renamed',
+  'Unsigned',
+  'Bulk',
+  'Failed',
+  'New',
+  'Disabled',
+  'Modified',
+  'Deleted',
+  'Scheduled',
+  'Elevated',
+  'External',
+  'Repeated',
+];
 const OBJECTS = [
-  'Process Execution', 'Service Creation', 'Registry Run Key', 'Scheduled Task', 'Login Attempt', 'Token Usage', 'API Call',
-  'File Download', 'Archive Creation', 'DNS Query', 'TLS Session', 'Mailbox Rule', 'Role Assignment', 'Bucket Policy', 'Driver Load',
-  'Library Load', 'Network Connection', 'Port Scan', 'Password Reset', 'MFA Enrollment', 'Container Start', 'Pod Exec', 'Proxy Request',
-  'Email Attachment', 'Share Access', 'Credential Dump', 'Shell Spawn', 'Script Execution', 'Firewall Change', 'Audit Policy Change',
+  'Process Execution',
+  'Service Creation',
+  'Registry Run Key',
+  'Scheduled Task',
+  'Login Attempt',
+  'Token Usage',
+  'API Call',
+  'File Download',
+  'Archive Creation',
+  'DNS Query',
+  'TLS Session',
+  'Mailbox Rule',
+  'Role Assignment',
+  'Bucket Policy',
+  'Driver Load',
+  'Library Load',
+  'Network Connection',
+  'Port Scan',
+  'Password Reset',
+  'MFA Enrollment',
+  'Container Start',
+  'Pod Exec',
+  'Proxy Request',
+  'Email Attachment',
+  'Share Access',
+  'Credential Dump',
+  'Shell Spawn',
+  'Script Execution',
+  'Firewall Change',
+  'Audit Policy Change',
 ];
 const CONTEXTS = [
-  'From a Temporary Folder', 'By an Office Application', 'Outside Business Hours', 'From a New Country', 'With a Known Tool', 'Via Command Line',
-  'To a Rare Domain', 'On a Domain Controller', 'By a Service Account', 'With an Unusual Parent', 'Through a Proxy', 'From a Public Address',
-  'With Base64 Arguments', 'In a System Folder', 'By a Guest Account', 'Over an Uncommon Port', 'From a Script Host', 'After Hours in Bulk',
+  'From a Temporary Folder',
+  'By an Office Application',
+  'Outside Business Hours',
+  'From a New Country',
+  'With a Known Tool',
+  'Via Command Line',
+  'To a Rare Domain',
+  'On a Domain Controller',
+  'By a Service Account',
+  'With an Unusual Parent',
+  'Through a Proxy',
+  'From a Public Address',
+  'With Base64 Arguments',
+  'In a System Folder',
+  'By a Guest Account',
+  'Over an Uncommon Port',
+  'From a Script Host',
+  'After Hours in Bulk',
 ];
-const LEVELS: [string, number][] = [['informational', 0.05], ['low', 0.15], ['medium', 0.45], ['high', 0.3], ['critical', 0.05]];
+const LEVELS: [string, number][] = [
+  ['informational', 0.05],
+  ['low', 0.15],
+  ['medium', 0.45],
+  ['high', 0.3],
+  ['critical', 0.05],
+];
 const STATUSES = ['stable', 'test', 'experimental'];
 const EFFORTS = ['elementary', 'intermediate', 'advanced', 'master'];
 
@@ -135,8 +263,16 @@ function uuid(random: Random): string {
 
 const q = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar
 const key = (s: string) => (/^[A-Za-z_][\w.-]*$/.test(s) ? s : q(s));
-const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-const camel = (field: string) => field.split(/[._]/).map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join('');
+const slugify = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+const camel = (field: string) =>
+  field
+    .split(/[._]/)
+    .map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1)))
+    .join('');
 
 /** Made-up vendor names (consonant–vowel syllables), none a word used elsewhere. */
 function vendorNames(random: Random, n: number, reserved: Set<string>): string[] {
@@ -158,17 +294,30 @@ function vendorNames(random: Random, n: number, reserved: Set<string>): string[]
 /** A plausible value for a field, from its last name part. */
 function valueFor(random: Random, field: string): string | number | boolean {
   const leaf = field.slice(field.lastIndexOf('.') + 1);
-  if (/(^|_)ip$|address$|forwarded_ip|resolved_ip/.test(leaf)) return `10.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}`;
+  if (/(^|_)ip$|address$|forwarded_ip|resolved_ip/.test(leaf))
+    return `10.${int(random, 0, 255)}.${int(random, 0, 255)}.${int(random, 1, 254)}`;
   if (/port$/.test(leaf)) return int(random, 1, 65535);
-  if (/bytes$|packets$|size$|count$|pid$|ppid$|number$|code$|ttl$|score$|uptime$|duration$|sequence$/.test(leaf)) return int(random, 0, 100000);
+  if (/bytes$|packets$|size$|count$|pid$|ppid$|number$|code$|ttl$|score$|uptime$|duration$|sequence$/.test(leaf))
+    return int(random, 0, 100000);
   if (/^(trusted|valid|interactive|established|resumed|installed|privileged)$/.test(leaf)) return random() < 0.5;
-  if (/^(start|end|created|mtime|ctime|accessed|ingested|first_seen|last_seen)$|timestamp$|not_after|not_before/.test(leaf)) return `2025-0${int(random, 1, 9)}-1${int(random, 0, 9)}T0${int(random, 0, 9)}:${int(random, 10, 59)}:00Z`;
+  if (
+    /^(start|end|created|mtime|ctime|accessed|ingested|first_seen|last_seen)$|timestamp$|not_after|not_before/.test(
+      leaf,
+    )
+  )
+    return `2025-0${int(random, 1, 9)}-1${int(random, 0, 9)}T0${int(random, 0, 9)}:${int(random, 10, 59)}:00Z`;
   if (/md5$/.test(leaf)) return Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
   if (/sha1$/.test(leaf)) return Array.from({ length: 40 }, () => Math.floor(random() * 16).toString(16)).join('');
-  if (/sha256$|imphash$|ja3s?$|ja4$/.test(leaf)) return Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join('');
-  if (/executable$|path$|directory$/.test(leaf)) return random() < 0.6 ? `C:\\Program Files\\${pick(random, WORDS)}\\${pick(random, WORDS)}.exe` : `/opt/${pick(random, WORDS)}/bin/${pick(random, WORDS)}`;
-  if (/command_line$|args$/.test(leaf)) return `${pick(random, WORDS)}.exe --${pick(random, WORDS)} ${pick(random, WORDS)}`;
-  if (/domain$|name$|hostname$|full$|original$/.test(leaf) && /url|dns|domain|host/.test(field)) return `${pick(random, WORDS)}.${pick(random, WORDS)}.example`;
+  if (/sha256$|imphash$|ja3s?$|ja4$/.test(leaf))
+    return Array.from({ length: 64 }, () => Math.floor(random() * 16).toString(16)).join('');
+  if (/executable$|path$|directory$/.test(leaf))
+    return random() < 0.6
+      ? `C:\\Program Files\\${pick(random, WORDS)}\\${pick(random, WORDS)}.exe`
+      : `/opt/${pick(random, WORDS)}/bin/${pick(random, WORDS)}`;
+  if (/command_line$|args$/.test(leaf))
+    return `${pick(random, WORDS)}.exe --${pick(random, WORDS)} ${pick(random, WORDS)}`;
+  if (/domain$|name$|hostname$|full$|original$/.test(leaf) && /url|dns|domain|host/.test(field))
+    return `${pick(random, WORDS)}.${pick(random, WORDS)}.example`;
   return `${pick(random, WORDS)}-${pick(random, WORDS)}`;
 }
 
@@ -203,13 +352,51 @@ interface IntakeSpec {
   category: string;
 }
 
-const VENDOR_GROUPS = ['event', 'alert', 'session', 'policy', 'device', 'detection', 'audit', 'client', 'request', 'threat', 'rule', 'tenant', 'connection', 'asset', 'verdict'];
-const VENDOR_LEAVES = ['id', 'name', 'type', 'status', 'severity', 'score', 'reason', 'category', 'action', 'uuid', 'label', 'count', 'origin', 'source', 'target', 'mode', 'level', 'hash', 'tags', 'version'];
+const VENDOR_GROUPS = [
+  'event',
+  'alert',
+  'session',
+  'policy',
+  'device',
+  'detection',
+  'audit',
+  'client',
+  'request',
+  'threat',
+  'rule',
+  'tenant',
+  'connection',
+  'asset',
+  'verdict',
+];
+const VENDOR_LEAVES = [
+  'id',
+  'name',
+  'type',
+  'status',
+  'severity',
+  'score',
+  'reason',
+  'category',
+  'action',
+  'uuid',
+  'label',
+  'count',
+  'origin',
+  'source',
+  'target',
+  'mode',
+  'level',
+  'hash',
+  'tags',
+  'version',
+];
 
 function ownFields(random: Random, slug: string): string[] {
   const n = int(random, 40, 120);
   const set = new Set<string>();
-  for (let tries = 0; set.size < n && tries < n * 10; tries++) set.add(`${slug}.${pick(random, VENDOR_GROUPS)}.${pick(random, VENDOR_LEAVES)}`);
+  for (let tries = 0; set.size < n && tries < n * 10; tries++)
+    set.add(`${slug}.${pick(random, VENDOR_GROUPS)}.${pick(random, VENDOR_LEAVES)}`);
   return [...set];
 }
 
@@ -226,14 +413,28 @@ function fieldCount(random: Random): number {
  */
 function producedSampler(vendor: Vendor, popularity: Map<string, number>): Sampler {
   const count = new Map<string, number>();
-  for (const intake of vendor.intakes) for (const f of intake.fields) if (!RULES_AVOID.has(f)) count.set(f, (count.get(f) ?? 0) + 1);
+  for (const intake of vendor.intakes)
+    for (const f of intake.fields) if (!RULES_AVOID.has(f)) count.set(f, (count.get(f) ?? 0) + 1);
   const ownRank = new Map(vendor.own.map((f, i) => [f, i]));
   const names = [...count.keys()].sort();
-  return new Sampler(names, names.map((f) => count.get(f)! * Math.pow(popularity.get(f) ?? 1 / ((ownRank.get(f) ?? 100) + 20), 1.3)));
+  return new Sampler(
+    names,
+    names.map((f) => count.get(f)! * Math.pow(popularity.get(f) ?? 1 / ((ownRank.get(f) ?? 100) + 20), 1.3)),
+  );
 }
 
-function planVendors(random: Random, intakeCount: number, samplers: Record<Domain, Sampler>, popularity: Map<string, number>): Vendor[] {
-  const reserved = new Set(Object.values(KINDS).flat().concat(SUFFIXES).flatMap((k) => k.toLowerCase().split(/\W+/)));
+function planVendors(
+  random: Random,
+  intakeCount: number,
+  samplers: Record<Domain, Sampler>,
+  popularity: Map<string, number>,
+): Vendor[] {
+  const reserved = new Set(
+    Object.values(KINDS)
+      .flat()
+      .concat(SUFFIXES)
+      .flatMap((k) => k.toLowerCase().split(/\W+/)),
+  );
   const names = vendorNames(random, Math.ceil(intakeCount / 1.5) + 10, reserved);
   const vendors: Vendor[] = [];
   let made = 0;
@@ -246,7 +447,10 @@ function planVendors(random: Random, intakeCount: number, samplers: Record<Domai
       slug,
       domain: pickWeighted(random, INTAKE_SHARE),
       own,
-      ownForIntakes: new Sampler(own, own.map((_, i) => 1 / Math.pow(i + 1, 0.8))),
+      ownForIntakes: new Sampler(
+        own,
+        own.map((_, i) => 1 / Math.pow(i + 1, 0.8)),
+      ),
       intakes: [],
     };
     const count = Math.min(intakeCount - made, int(random, 1, 5));
@@ -254,7 +458,8 @@ function planVendors(random: Random, intakeCount: number, samplers: Record<Domai
     for (let k = 0; k < count; k++) {
       const domain = random() < 0.75 ? vendor.domain : pickWeighted(random, INTAKE_SHARE);
       let title = `${name} ${pick(random, KINDS[domain])}`;
-      for (let s = 0; used.has(title); s++) title = `${name} ${pick(random, KINDS[domain])} ${s < SUFFIXES.length ? SUFFIXES[s] : s}`;
+      for (let s = 0; used.has(title); s++)
+        title = `${name} ${pick(random, KINDS[domain])} ${s < SUFFIXES.length ? SUFFIXES[s] : s}`;
       used.add(title);
       const n = fieldCount(random);
       const shared = samplers[domain].drawDistinct(random, Math.round(n * 0.75));
@@ -339,7 +544,13 @@ function parserYaml(random: Random, intake: IntakeSpec, parserFields: string[]):
     if (i < ecs.length) {
       const guard = camel(ecs[i]);
       lines.push('', '      - set:');
-      if (random() < 0.5) lines.splice(lines.length - 1, 1, `      - filter: '{{json_event.message.get("${guard}") != None}}'`, '        set:');
+      if (random() < 0.5)
+        lines.splice(
+          lines.length - 1,
+          1,
+          `      - filter: '{{json_event.message.get("${guard}") != None}}'`,
+          '        set:',
+        );
     }
   }
   if (own.length) {
@@ -350,7 +561,12 @@ function parserYaml(random: Random, intake: IntakeSpec, parserFields: string[]):
 }
 
 function fieldsYaml(random: Random, fields: string[]): string {
-  return fields.map((f) => `${key(f)}:\n  description: The ${f.split('.').slice(1).join(' ').replace(/_/g, ' ')} reported by the vendor\n  name: ${f}\n  type: ${fieldType(random, f)}\n`).join('\n');
+  return fields
+    .map(
+      (f) =>
+        `${key(f)}:\n  description: The ${f.split('.').slice(1).join(' ').replace(/_/g, ' ')} reported by the vendor\n  name: ${f}\n  type: ${fieldType(random, f)}\n`,
+    )
+    .join('\n');
 }
 
 /** Nest dotted fields into an object; a name that is also a prefix of another is left out. */
@@ -382,14 +598,20 @@ function testEvent(random: Random, intake: IntakeSpec, fields: string[]): string
 function writeIntakes(random: Random, writer: Writer, root: string, vendors: Vendor[]): void {
   for (const vendor of vendors) {
     const moduleDir = path.join(root, vendor.name);
-    writer.write(path.join(moduleDir, '_meta', 'manifest.yml'), `uuid: ${uuid(random)}\nname: ${vendor.name}\nslug: ${vendor.slug}\ndescription: >-\n  ${vendor.name} makes security products.\n`);
+    writer.write(
+      path.join(moduleDir, '_meta', 'manifest.yml'),
+      `uuid: ${uuid(random)}\nname: ${vendor.name}\nslug: ${vendor.slug}\ndescription: >-\n  ${vendor.name} makes security products.\n`,
+    );
     for (const intake of vendor.intakes) {
       const dir = path.join(moduleDir, intake.slug);
       const sources = DATA_SOURCES[intake.domain];
       writer.write(
         path.join(dir, '_meta', 'manifest.yml'),
         `uuid: ${intake.uuid}\nname: ${intake.name}\nslug: ${intake.slug}\ndescription: >-\n  ${intake.name} events collected by Sekoia.io.\ndata_sources:\n` +
-          sources.slice(0, int(random, 1, sources.length)).map((s) => `  ${s}: ${intake.name} records it\n`).join(''),
+          sources
+            .slice(0, int(random, 1, sources.length))
+            .map((s) => `  ${s}: ${intake.name} records it\n`)
+            .join(''),
       );
       const own = intake.fields.filter((f) => f.startsWith(`${vendor.slug}.`));
       // Most fields are written by the parser; a few of the vendor's are only declared.
@@ -416,8 +638,12 @@ function readTechniques(): Technique[] {
   // From dist/scripts or scripts/ (vitest): the shipped table under generator/data.
   for (const up of ['..', path.join('..', '..')]) {
     try {
-      const table = JSON.parse(readFileSync(path.join(here, up, 'generator', 'data', 'attack-enterprise.json'), 'utf8')) as { techniques: { id: string; tactics: string[]; status: string }[] };
-      return table.techniques.filter((t) => t.status === 'active' && t.tactics.length > 0).map((t) => ({ id: t.id, tactics: t.tactics }));
+      const table = JSON.parse(
+        readFileSync(path.join(here, up, 'generator', 'data', 'attack-enterprise.json'), 'utf8'),
+      ) as { techniques: { id: string; tactics: string[]; status: string }[] };
+      return table.techniques
+        .filter((t) => t.status === 'active' && t.tactics.length > 0)
+        .map((t) => ({ id: t.id, tactics: t.tactics }));
     } catch {
       // try the next place
     }
@@ -439,24 +665,51 @@ function fieldTest(random: Random, field: string, category: string): FieldTest {
     const r = random();
     if (r < 0.3) return { field, text: `        ${field}|gt: ${sample}` };
     const values = Array.from({ length: int(random, 1, 4) }, () => valueFor(random, field));
-    return { field, text: values.length === 1 ? `        ${field}: ${values[0]}` : `        ${field}:\n${values.map((v) => `            - ${v}`).join('\n')}` };
+    return {
+      field,
+      text:
+        values.length === 1
+          ? `        ${field}: ${values[0]}`
+          : `        ${field}:\n${values.map((v) => `            - ${v}`).join('\n')}`,
+    };
   }
-  if (/^10\.\d/.test(sample) && random() < 0.5) return { field, text: `        ${field}|cidr: ${q(sample.replace(/\.\d+\.\d+$/, '.0.0/16'))}` };
+  if (/^10\.\d/.test(sample) && random() < 0.5)
+    return { field, text: `        ${field}|cidr: ${q(sample.replace(/\.\d+\.\d+$/, '.0.0/16'))}` };
   const r = random();
-  const modifier = r < 0.35 ? '' : r < 0.6 ? '|contains' : r < 0.72 ? '|endswith' : r < 0.84 ? '|startswith' : r < 0.9 ? '|contains|all' : r < 0.95 ? '|re' : '|exists';
+  const modifier =
+    r < 0.35
+      ? ''
+      : r < 0.6
+        ? '|contains'
+        : r < 0.72
+          ? '|endswith'
+          : r < 0.84
+            ? '|startswith'
+            : r < 0.9
+              ? '|contains|all'
+              : r < 0.95
+                ? '|re'
+                : '|exists';
   if (modifier === '|exists') return { field, text: `        ${field}|exists: true` };
   const values = Array.from({ length: int(random, 1, modifier === '|contains|all' ? 3 : 5) }, () => {
     const v = String(valueFor(random, field));
     if (modifier === '|re') return `^${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
     return modifier === '' ? v : v.slice(0, Math.max(3, Math.floor(v.length / 2)));
   });
-  return { field, text: values.length === 1 ? `        ${field}${modifier}: ${q(values[0])}` : `        ${field}${modifier}:\n${values.map((v) => `            - ${q(v)}`).join('\n')}` };
+  return {
+    field,
+    text:
+      values.length === 1
+        ? `        ${field}${modifier}: ${q(values[0])}`
+        : `        ${field}${modifier}:\n${values.map((v) => `            - ${q(v)}`).join('\n')}`,
+  };
 }
 
 function condition(random: Random, names: string[]): string {
   const sel = names.filter((n) => n.startsWith('selection'));
   const filters = names.filter((n) => n.startsWith('filter'));
-  const notFilters = filters.length === 0 ? '' : filters.length === 1 ? ` and not ${filters[0]}` : ' and not 1 of filter_*';
+  const notFilters =
+    filters.length === 0 ? '' : filters.length === 1 ? ` and not ${filters[0]}` : ' and not 1 of filter_*';
   if (sel.length === 1) return `${sel[0]}${notFilters}`;
   const r = random();
   if (r < 0.4) return `1 of selection_*${notFilters}`;
@@ -489,7 +742,9 @@ function ruleYaml(
     const fields = new Set<string>();
     if (s === 0 && random() < 0.12) fields.add('event.category');
     for (let t = 0; fields.size < tests && t < tests * 5; t++) {
-      fields.add(vendor?.produced && random() < VENDOR_FIELDS ? vendor.produced.draw(random) : ruleSamplers[domain].draw(random));
+      fields.add(
+        vendor?.produced && random() < VENDOR_FIELDS ? vendor.produced.draw(random) : ruleSamplers[domain].draw(random),
+      );
     }
     names.push(name);
     blocks.push(`    ${name}:\n${[...fields].map((f) => fieldTest(random, f, category).text).join('\n')}`);
@@ -500,7 +755,9 @@ function ruleYaml(
     for (const [l, w] of LEVELS) if ((r -= w) < 0) return l;
     return 'medium';
   })();
-  const logsource = vendor ? `    product: ${vendor.slug}\n${random() < 0.3 ? `    category: syn_${domain}\n` : ''}` : `    category: syn_${domain}\n`;
+  const logsource = vendor
+    ? `    product: ${vendor.slug}\n${random() < 0.3 ? `    category: syn_${domain}\n` : ''}`
+    : `    category: syn_${domain}\n`;
   const lines = [
     `title: ${q(title)}`,
     `id: ${uuid(random)}`,
@@ -522,18 +779,39 @@ function ruleYaml(
     `level: ${level}`,
   ];
   if (random() < 0.3) lines.push(`effort: ${pick(random, EFFORTS)}`);
-  if (random() < 0.05) lines.push('changelog:', `    - date: 2025-${String(int(random, 1, 12)).padStart(2, '0')}-${String(int(random, 10, 28))}`, '      type: minor', `      description: ${q(`Tune the ${pick(random, WORDS)} selection.`)}`);
+  if (random() < 0.05)
+    lines.push(
+      'changelog:',
+      `    - date: 2025-${String(int(random, 1, 12)).padStart(2, '0')}-${String(int(random, 10, 28))}`,
+      '      type: minor',
+      `      description: ${q(`Tune the ${pick(random, WORDS)} selection.`)}`,
+    );
   return lines.join('\n') + '\n';
 }
 
-function writeRules(random: Random, writer: Writer, root: string, count: number, vendors: Vendor[], ruleSamplers: Record<Domain, Sampler>): void {
+function writeRules(
+  random: Random,
+  writer: Writer,
+  root: string,
+  count: number,
+  vendors: Vendor[],
+  ruleSamplers: Record<Domain, Sampler>,
+): void {
   const techniques = readTechniques();
   const byDomain = new Map<Domain, Vendor[]>(DOMAINS.map((d) => [d, vendors.filter((v) => v.domain === d)]));
   // Popular vendors get more rules (Zipf over each domain's vendor list).
   const vendorSamplers = new Map<Domain, Sampler | undefined>(
     DOMAINS.map((d) => {
       const list = byDomain.get(d)!;
-      return [d, list.length ? new Sampler(list.map((v) => v.slug), list.map((_, i) => 1 / Math.pow(i + 1, 0.9))) : undefined];
+      return [
+        d,
+        list.length
+          ? new Sampler(
+              list.map((v) => v.slug),
+              list.map((_, i) => 1 / Math.pow(i + 1, 0.9)),
+            )
+          : undefined,
+      ];
     }),
   );
   const bySlug = new Map(vendors.map((v) => [v.slug, v]));
@@ -547,7 +825,10 @@ function writeRules(random: Random, writer: Writer, root: string, count: number,
     if (titles.has(title)) title = `${title} (${i})`;
     titles.add(title);
     const folder = path.join(root, domain, vendor ? vendor.slug : 'generic');
-    writer.write(path.join(folder, `${slugify(title)}.yml`), ruleYaml(random, i, title, domain, vendor, ruleSamplers, techniques));
+    writer.write(
+      path.join(folder, `${slugify(title)}.yml`),
+      ruleYaml(random, i, title, domain, vendor, ruleSamplers, techniques),
+    );
   }
 }
 
@@ -567,7 +848,15 @@ export function writeSyntheticCatalog(options: SyntheticOptions): SyntheticSumma
   const vendors = planVendors(random, options.intakes, intakeSamplers, popularity);
   writeIntakes(random, writer, intakesDir, vendors);
   writeRules(random, writer, rulesDir, options.rules, vendors, ruleSamplers);
-  return { rules: options.rules, intakes: options.intakes, vendors: vendors.length, files: writer.files, bytes: writer.bytes, rulesDir, intakesDir };
+  return {
+    rules: options.rules,
+    intakes: options.intakes,
+    vendors: vendors.length,
+    files: writer.files,
+    bytes: writer.bytes,
+    rulesDir,
+    intakesDir,
+  };
 }
 
 /** `1k` → 1000, `10k` → 10000, `1m` → 1000000. */
@@ -590,7 +879,12 @@ function cli(argv: string[]): number {
     return 2;
   }
   const start = performance.now();
-  const summary = writeSyntheticCatalog({ rules: parseCount(rules), intakes: parseCount(intakes), out: path.resolve(out), seed: Number(value('seed') ?? 1) });
+  const summary = writeSyntheticCatalog({
+    rules: parseCount(rules),
+    intakes: parseCount(intakes),
+    out: path.resolve(out),
+    seed: Number(value('seed') ?? 1),
+  });
   process.stdout.write(
     `synthetic catalog: ${summary.rules} rules, ${summary.intakes} intakes (${summary.vendors} vendors): ${summary.files} files, ` +
       `${(summary.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - start) / 1000).toFixed(1)} s\n  --rules ${summary.rulesDir} --intakes ${summary.intakesDir}\n`,
@@ -598,4 +892,5 @@ function cli(argv: string[]): number {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = cli(process.argv.slice(2));
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = cli(process.argv.slice(2));

@@ -2,7 +2,13 @@
  * A small ATT&CK table for unit tests: a few tactics in matrix order, active,
  * sub-, revoked and deprecated techniques.
  */
-import { ATTACK_TABLE_FORMAT, indexAttack, type AttackIndex, type AttackTable, type AttackTechnique } from '../generator/model/attack.js';
+import {
+  ATTACK_TABLE_FORMAT,
+  indexAttack,
+  type AttackIndex,
+  type AttackTable,
+  type AttackTechnique,
+} from '../generator/model/attack.js';
 
 const t = (id: string, name: string, tactics: string[], extra: Partial<AttackTechnique> = {}): AttackTechnique => ({
   id,

@@ -42,7 +42,15 @@ describe('include lines', () => {
 
   it('are audited against the generated pages', () => {
     const includes = [...findIncludes('a.md', include(A)), ...findIncludes('b.md', `${include(A)}\n${include(E)}`)];
-    const report = auditIncludes(includes, [{ name: 'p', uuid: A, rules: 2 }, { name: 'q', uuid: C, rules: 1 }, { name: 'r', uuid: D, rules: 0 }], (i) => i.uuid !== E);
+    const report = auditIncludes(
+      includes,
+      [
+        { name: 'p', uuid: A, rules: 2 },
+        { name: 'q', uuid: C, rules: 1 },
+        { name: 'r', uuid: D, rules: 0 },
+      ],
+      (i) => i.uuid !== E,
+    );
     expect(report.missing.map((i) => i.uuid)).toEqual([E]);
     expect(report.notIncluded.map((p) => p.uuid)).toEqual([C]);
     expect(report.notIncludedWithoutRules.map((p) => p.uuid)).toEqual([D]);
@@ -67,13 +75,29 @@ describe('rulecat audit', () => {
 
   it('reports for CI with --json, against a separate output folder with --out', async () => {
     const root = docs();
-    writeTree({ [`out/suggested_rules_${E}_do_not_edit_manually.md`]: NO_RULES, [`out/suggested_rules_${A}_do_not_edit_manually.md`]: WITH_RULES }, root);
+    writeTree(
+      {
+        [`out/suggested_rules_${E}_do_not_edit_manually.md`]: NO_RULES,
+        [`out/suggested_rules_${A}_do_not_edit_manually.md`]: WITH_RULES,
+      },
+      root,
+    );
     const r = await runCli(['audit', '--docs', 'docs', '--out', 'out', '--json'], root);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ ok: false, exitCode: 1, docs: 'docs', generatedFolder: 'out', includes: 4, generated: 2 });
+    expect(report).toMatchObject({
+      ok: false,
+      exitCode: 1,
+      docs: 'docs',
+      generatedFolder: 'out',
+      includes: 4,
+      generated: 2,
+    });
     // B is not in out/: its two includes are missing; E now exists.
-    expect(report.missing.map((i: { file: string }) => i.file)).toEqual(['docs/integration/b-again.md', 'docs/integration/b.md']);
+    expect(report.missing.map((i: { file: string }) => i.file)).toEqual([
+      'docs/integration/b-again.md',
+      'docs/integration/b.md',
+    ]);
     expect(report.notIncluded).toEqual([]);
     expect(report.includedTwice.map((d: { uuid: string }) => d.uuid)).toEqual([B]);
   });
@@ -82,7 +106,9 @@ describe('rulecat audit', () => {
     const clean = writeTree({ 'docs/a.md': include(A), [`docs/${page(A)}`]: WITH_RULES });
     const ok = await runCli(['audit', '--docs', 'docs'], clean);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe(`rulecat audit: 1 includes, 1 generated pages in docs/${GEN}: 0 missing, 0 not included, 0 included twice\n`);
+    expect(ok.stdout).toBe(
+      `rulecat audit: 1 includes, 1 generated pages in docs/${GEN}: 0 missing, 0 not included, 0 included twice\n`,
+    );
     expect((await runCli(['audit'], clean)).code).toBe(2);
     const missing = await runCli(['audit', '--docs', 'nope'], clean);
     expect(missing.code).toBe(2);

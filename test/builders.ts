@@ -34,7 +34,13 @@ export function makeIntake(spec: IntakeSpec): Intake {
   const n = counter++;
   const uuid = spec.uuid ?? `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const intake = buildIntake({
-    manifest: { uuid, name: spec.name ?? `Intake ${n}`, slug: `intake-${n}`, description: '', dataSources: spec.dataSources ?? [] },
+    manifest: {
+      uuid,
+      name: spec.name ?? `Intake ${n}`,
+      slug: `intake-${n}`,
+      description: '',
+      dataSources: spec.dataSources ?? [],
+    },
     manifestFile: `intakes/${n}/_meta/manifest.yml`,
     place: { file: `intakes/${n}/_meta/manifest.yml`, line: 1, col: 1 },
     folder: `intakes/${n}`,

@@ -52,7 +52,9 @@ describe('the input cache', () => {
     writeSyntheticCatalog({ rules: 300, intakes: 30, out: root, seed: 7 });
     const trees = await generateThreeWays(['--rules', 'rules', '--intakes', 'intakes'], root);
     expectSameTrees(trees);
-    const blocks = Object.entries(trees.uncached).filter(([f]) => f.startsWith('suggested_rules_')).reduce((n, [, text]) => n + text.split('??? abstract "').length - 1, 0);
+    const blocks = Object.entries(trees.uncached)
+      .filter(([f]) => f.startsWith('suggested_rules_'))
+      .reduce((n, [, text]) => n + text.split('??? abstract "').length - 1, 0);
     expect(blocks).toBeGreaterThan(30); // rules do apply: matching is exercised
   });
 });

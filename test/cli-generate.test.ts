@@ -14,14 +14,33 @@ const RULE = (id: string, title: string, detection: string, extra = '', logsourc
 
 function catalog(extra: Record<string, string> = {}) {
   return writeTree({
-    'rules/a.yml': RULE('r-a', 'Zeta Process', '  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n', 'effort: master\n'),
-    'rules/b.yml': RULE('r-b', 'Alpha Network', '  sel:\n    destination.port: 4444\n  condition: sel\n', '', 'category: firewall'),
-    'rules/sub/c.yml': RULE('r-c', 'BITS Thing', '  sel:\n    process.command_line|contains: bits\n    process.executable: b.exe\n  condition: sel\n'),
+    'rules/a.yml': RULE(
+      'r-a',
+      'Zeta Process',
+      '  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n',
+      'effort: master\n',
+    ),
+    'rules/b.yml': RULE(
+      'r-b',
+      'Alpha Network',
+      '  sel:\n    destination.port: 4444\n  condition: sel\n',
+      '',
+      'category: firewall',
+    ),
+    'rules/sub/c.yml': RULE(
+      'r-c',
+      'BITS Thing',
+      '  sel:\n    process.command_line|contains: bits\n    process.executable: b.exe\n  condition: sel\n',
+    ),
     'intakes/Vendor/_meta/manifest.yml': INTAKE_MANIFEST('33333333-3333-4333-8333-333333333333', 'Vendor'),
     'intakes/Vendor/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
-    'intakes/Vendor/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}', 'process.command_line': '{{parsed.message.cmd}}' }),
+    'intakes/Vendor/edr/ingest/parser.yml': PARSER({
+      'process.executable': '{{parsed.message.image}}',
+      'process.command_line': '{{parsed.message.cmd}}',
+    }),
     'intakes/Vendor/fw/_meta/manifest.yml': INTAKE_MANIFEST(U2, 'Vendor Firewall'),
-    'intakes/Vendor/fw/_meta/fields.yml': 'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
+    'intakes/Vendor/fw/_meta/fields.yml':
+      'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
     ...extra,
   });
 }
@@ -60,7 +79,9 @@ describe('rulecat generate', () => {
   });
 
   it('writes the zero-rule page and no layer for an intake without rules', async () => {
-    const root = catalog({ 'intakes/Other/dns/_meta/manifest.yml': INTAKE_MANIFEST('44444444-4444-4444-8444-444444444444', 'DNS') });
+    const root = catalog({
+      'intakes/Other/dns/_meta/manifest.yml': INTAKE_MANIFEST('44444444-4444-4444-8444-444444444444', 'DNS'),
+    });
     expect((await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root)).code).toBe(0);
     expect(readFileSync(path.join(root, page('44444444-4444-4444-8444-444444444444')), 'utf8')).toBe(
       'No related built-in rules was found. This message is automatically generated.\n',
@@ -73,11 +94,17 @@ describe('rulecat generate', () => {
     const args = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--json'];
     await runCli(args, root);
     writeFileSync(path.join(root, 'out/notes.md'), 'mine');
-    writeFileSync(path.join(root, 'out/suggested_rules_99999999-9999-4999-8999-999999999999_do_not_edit_manually.md'), 'looks generated, is not');
+    writeFileSync(
+      path.join(root, 'out/suggested_rules_99999999-9999-4999-8999-999999999999_do_not_edit_manually.md'),
+      'looks generated, is not',
+    );
     const again = JSON.parse((await runCli(args, root)).stdout);
     expect(again.files).toMatchObject({ written: [], removed: [], unchanged: 8 });
     // The firewall intake disappears: its page and layer go, nothing else does.
-    writeFileSync(path.join(root, 'intakes/Vendor/fw/_meta/manifest.yml'), INTAKE_MANIFEST(U2, 'Vendor Firewall').replace('name: Vendor Firewall', 'name: Vendor Firewall v2'));
+    writeFileSync(
+      path.join(root, 'intakes/Vendor/fw/_meta/manifest.yml'),
+      INTAKE_MANIFEST(U2, 'Vendor Firewall').replace('name: Vendor Firewall', 'name: Vendor Firewall v2'),
+    );
     const renamed = JSON.parse((await runCli(args, root)).stdout);
     expect(renamed.files.written).toEqual([
       `attack_${U2}_do_not_edit_manually.json`,
@@ -94,22 +121,36 @@ describe('rulecat generate', () => {
     const { rmSync } = await import('node:fs');
     rmSync(rmRoot, { recursive: true });
     const removed = JSON.parse((await runCli(args, root)).stdout);
-    expect(removed.files.removed).toEqual([`attack_${U2}_do_not_edit_manually.json`, `suggested_rules_${U2}_do_not_edit_manually.md`]);
+    expect(removed.files.removed).toEqual([
+      `attack_${U2}_do_not_edit_manually.json`,
+      `suggested_rules_${U2}_do_not_edit_manually.md`,
+    ]);
     expect(readFileSync(path.join(root, 'out/notes.md'), 'utf8')).toBe('mine');
-    expect(existsSync(path.join(root, 'out/suggested_rules_99999999-9999-4999-8999-999999999999_do_not_edit_manually.md'))).toBe(true);
+    expect(
+      existsSync(path.join(root, 'out/suggested_rules_99999999-9999-4999-8999-999999999999_do_not_edit_manually.md')),
+    ).toBe(true);
   });
 
   it('--check writes nothing, lists differences and exits 1', async () => {
     const root = catalog();
-    const first = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'], root);
+    const first = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      root,
+    );
     expect(first.code).toBe(1);
     expect(first.stdout).toContain(`added    out/suggested_rules_${U1}_do_not_edit_manually.md`);
     expect(existsSync(path.join(root, 'out'))).toBe(false);
     await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
-    const clean = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'], root);
+    const clean = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      root,
+    );
     expect(clean.code).toBe(0);
     writeFileSync(path.join(root, page(U1)), 'edited');
-    const stale = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'], root);
+    const stale = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      root,
+    );
     expect(stale.code).toBe(1);
     expect(stale.stdout).toContain(`changed  out/suggested_rules_${U1}_do_not_edit_manually.md`);
     expect(readFileSync(path.join(root, page(U1)), 'utf8')).toBe('edited');
@@ -155,7 +196,8 @@ describe('rulecat generate', () => {
     const files = readTree(a);
     // Same files created in reverse order, so directory listings may differ.
     const b = writeTree(Object.fromEntries(Object.entries(files).reverse()));
-    const run = (root: string, rules: string[]) => runCli(['generate', '--rules', ...rules, '--intakes', 'intakes', '--out', 'out'], root);
+    const run = (root: string, rules: string[]) =>
+      runCli(['generate', '--rules', ...rules, '--intakes', 'intakes', '--out', 'out'], root);
     writeTree({ 'more/d.yml': RULE('r-d', 'Delta', '  sel:\n    process.executable: d.exe\n  condition: sel\n') }, a);
     writeTree({ 'more/d.yml': RULE('r-d', 'Delta', '  sel:\n    process.executable: d.exe\n  condition: sel\n') }, b);
     expect((await run(a, ['rules', 'more'])).code).toBe(0);

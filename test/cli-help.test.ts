@@ -22,7 +22,8 @@ describe('rulecat help and usage', () => {
   it('lists every command in the tool help', async () => {
     const r = await runCli(['--help'], REPO);
     expect(r.code).toBe(0);
-    for (const command of ['generate', 'explain', 'gaps', 'preview', 'serve', 'audit']) expect(r.stdout).toMatch(new RegExp(`^  ${command} \\[options\\]`, 'm'));
+    for (const command of ['generate', 'explain', 'gaps', 'preview', 'serve', 'audit'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${command} \\[options\\]`, 'm'));
     expect(r.stdout).toContain('Without a command, rulecat runs generate.');
   });
 
@@ -43,9 +44,20 @@ describe('rulecat help and usage', () => {
   });
 
   it('suggests the command or option meant, and exits 2', async () => {
-    expect(await runCli(['genrate'], REPO)).toEqual({ code: 2, stdout: '', stderr: "rulecat: unknown command 'genrate'\n(Did you mean generate?)\n" });
-    expect(await runCli(['generate', '--chek'], REPO)).toEqual({ code: 2, stdout: '', stderr: "rulecat generate: unknown option '--chek'\n(Did you mean --check?)\n" });
-    expect(await runCli(['--chek'], REPO)).toMatchObject({ code: 2, stderr: "rulecat generate: unknown option '--chek'\n(Did you mean --check?)\n" });
+    expect(await runCli(['genrate'], REPO)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "rulecat: unknown command 'genrate'\n(Did you mean generate?)\n",
+    });
+    expect(await runCli(['generate', '--chek'], REPO)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "rulecat generate: unknown option '--chek'\n(Did you mean --check?)\n",
+    });
+    expect(await runCli(['--chek'], REPO)).toMatchObject({
+      code: 2,
+      stderr: "rulecat generate: unknown option '--chek'\n(Did you mean --check?)\n",
+    });
   });
 
   it('refuses an unexpected argument instead of ignoring it', async () => {
@@ -55,13 +67,22 @@ describe('rulecat help and usage', () => {
   });
 
   it('refuses a value outside the choices and a missing required option', async () => {
-    expect((await runCli(['generate', '--match', 'loose'], REPO)).stderr).toBe("rulecat generate: option '--match <mode>' argument 'loose' is invalid. Allowed choices are default, strict.\n");
-    expect(await runCli(['explain', '--rule', 'x'], REPO)).toEqual({ code: 2, stdout: '', stderr: "rulecat explain: required option '--intake <uuid-name-or-slug>' not specified\n" });
-    expect((await runCli(['gaps', '--all', '--limit', '0'], REPO)).stderr).toBe('rulecat gaps: Unexpected --limit 0, expected a positive integer\n');
+    expect((await runCli(['generate', '--match', 'loose'], REPO)).stderr).toBe(
+      "rulecat generate: option '--match <mode>' argument 'loose' is invalid. Allowed choices are default, strict.\n",
+    );
+    expect(await runCli(['explain', '--rule', 'x'], REPO)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: "rulecat explain: required option '--intake <uuid-name-or-slug>' not specified\n",
+    });
+    expect((await runCli(['gaps', '--all', '--limit', '0'], REPO)).stderr).toBe(
+      'rulecat gaps: Unexpected --limit 0, expected a positive integer\n',
+    );
   });
 
   it('takes list options as several values or repeated', async () => {
-    const rule = (id: string) => `title: Rule ${id}\nid: ${id}\nlogsource: {product: acme}\ndetection: {sel: {user.name: x}, condition: sel}\n`;
+    const rule = (id: string) =>
+      `title: Rule ${id}\nid: ${id}\nlogsource: {product: acme}\ndetection: {sel: {user.name: x}, condition: sel}\n`;
     const root = writeTree({
       'a/one.yml': rule('r1'),
       'b/two.yml': rule('r2'),
@@ -70,7 +91,10 @@ describe('rulecat help and usage', () => {
       'intakes/Acme/x/_meta/manifest.yml': INTAKE_MANIFEST('aaaaaaaa-0000-4000-8000-00000000000b', 'Acme X'),
       'intakes/Acme/x/ingest/parser.yml': PARSER({ 'user.name': '{{parsed.message.user}}' }),
     });
-    const r = await runCli(['generate', '--rules', 'a', 'b', '--intakes', 'intakes', '--rules', 'c', '--out', 'out', '--no-cache'], root);
+    const r = await runCli(
+      ['generate', '--rules', 'a', 'b', '--intakes', 'intakes', '--rules', 'c', '--out', 'out', '--no-cache'],
+      root,
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^rulecat: 3 rules, 1 intakes/);
   });

@@ -59,7 +59,8 @@ function catalog(extra: Record<string, string> = {}) {
       '  condition: sel',
       '',
     ].join('\n'),
-    'rules/plain.yml': 'title: Alpha Without Technique\nid: r-plain\ndescription: No technique here.\nlevel: low\nlogsource: {product: windows}\ndetection:\n  sel:\n    process.command_line|contains: alpha\n  condition: sel\n',
+    'rules/plain.yml':
+      'title: Alpha Without Technique\nid: r-plain\ndescription: No technique here.\nlevel: low\nlogsource: {product: windows}\ndetection:\n  sel:\n    process.command_line|contains: alpha\n  condition: sel\n',
     'intakes/V/_meta/manifest.yml': INTAKE_MANIFEST('33333333-3333-4333-8333-333333333333', 'Vendor'),
     'intakes/V/edr/_meta/manifest.yml': INTAKE_MANIFEST(EDR, 'Vendor EDR'),
     'intakes/V/edr/_meta/fields.yml': FIELDS('process.command_line'),
@@ -199,7 +200,10 @@ describe('documentation set', () => {
     const out = readTree(path.join(root, 'out'));
     expect(out['built_in_rules_do_not_edit_manually.md']).toBe(CATALOG_PAGE.replace('2026-05-01', '2026-02-01'));
     expect(out['rules_changelog.md'].startsWith('Changelog _last update on 2026-02-01_\n')).toBe(true);
-    const undated = writeTree({ 'rules/plain.yml': readFileSync(path.join(root, 'rules/plain.yml'), 'utf8'), 'intakes/V/edr/_meta/manifest.yml': INTAKE_MANIFEST(EDR, 'Vendor EDR') });
+    const undated = writeTree({
+      'rules/plain.yml': readFileSync(path.join(root, 'rules/plain.yml'), 'utf8'),
+      'intakes/V/edr/_meta/manifest.yml': INTAKE_MANIFEST(EDR, 'Vendor EDR'),
+    });
     expect((await runCli(GENERATE, undated)).code).toBe(0);
     expect(Object.keys(readTree(path.join(undated, 'out')))).not.toContain('built_in_rules_do_not_edit_manually.md');
     const bad = await runCli([...GENERATE, '--date', '2026-02-30'], root);
@@ -241,7 +245,8 @@ describe('documentation set', () => {
       ['Vendor EDR', `attack_${EDR}_do_not_edit_manually.json`],
     ]);
     // Each link points to a file written in this run.
-    for (const row of [links.catalog, ...links.intakes]) if (row.layerFile) expect(out[row.layerFile], row.layerFile).toBeDefined();
+    for (const row of [links.catalog, ...links.intakes])
+      if (row.layerFile) expect(out[row.layerFile], row.layerFile).toBeDefined();
   });
 
   it('links only layers that are written: a template folder without the intake layer gives no links', async () => {
@@ -249,24 +254,36 @@ describe('documentation set', () => {
     const templates = path.join(root, 'templates');
     const shipped = DEFAULT_CONFIG.templates;
     const files: Record<string, string> = {};
-    for (const name of ['intake-page.md.hbs', 'navigator-links.json.hbs', '_attribution.hbs']) files[`templates/${name}`] = readFileSync(path.join(shipped, name), 'utf8');
+    for (const name of ['intake-page.md.hbs', 'navigator-links.json.hbs', '_attribution.hbs'])
+      files[`templates/${name}`] = readFileSync(path.join(shipped, name), 'utf8');
     writeTree(files, root);
     await runCli([...GENERATE, '--templates', templates], root);
     const links = JSON.parse(readTree(path.join(root, 'out'))['navigator_links_do_not_edit_manually.json']);
     expect(links.catalog).toBeNull();
-    expect(links.intakes.every((r: { navigatorLink: string | null; rules: number }) => r.navigatorLink === null)).toBe(true);
+    expect(links.intakes.every((r: { navigatorLink: string | null; rules: number }) => r.navigatorLink === null)).toBe(
+      true,
+    );
     expect(links.intakes.map((r: { rules: number }) => r.rules)).toEqual([1, 0, 2]);
   });
 
   it('writes rich layers that validate against the layer 4.5 schema', async () => {
-    const root = catalog({ 'rulecat.config.yaml': 'layerStyle: rich\nlayer:\n  baseUrl: https://docs.example.org/layers/\n  ruleUrl: "https://docs.example.org/rules/{id}/"\n' });
+    const root = catalog({
+      'rulecat.config.yaml':
+        'layerStyle: rich\nlayer:\n  baseUrl: https://docs.example.org/layers/\n  ruleUrl: "https://docs.example.org/rules/{id}/"\n',
+    });
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
     const out = readTree(path.join(root, 'out'));
     const cloud = JSON.parse(out[`attack_${CLOUD}_do_not_edit_manually.json`]);
     // T1086 is revoked: it counts for T1059.001 (and its parent). The rule's tactic tags, initial-access and
     // defense-evasion (now stealth or defense-impairment), limit Valid Accounts to two of its four tactics.
-    expect(cloud.techniques.map((t: { techniqueID: string; tactic?: string; score: number }) => [t.techniqueID, t.tactic, t.score])).toEqual([
+    expect(
+      cloud.techniques.map((t: { techniqueID: string; tactic?: string; score: number }) => [
+        t.techniqueID,
+        t.tactic,
+        t.score,
+      ]),
+    ).toEqual([
       ['T1059', undefined, 1],
       ['T1059.001', undefined, 1],
       ['T1078', 'initial-access', 1],
@@ -274,13 +291,18 @@ describe('documentation set', () => {
       ['T1078.004', 'initial-access', 1],
       ['T1078.004', 'stealth', 1],
     ]);
-    expect(cloud.techniques[0].links).toEqual([{ label: 'Cloud Login "Root"', url: 'https://docs.example.org/rules/r-login/' }]);
+    expect(cloud.techniques[0].links).toEqual([
+      { label: 'Cloud Login "Root"', url: 'https://docs.example.org/rules/r-login/' },
+    ]);
     expect(cloud.techniques[0].metadata).toEqual([{ name: 'Cloud Login "Root"', value: 'effort elementary' }]);
     // The page still links the layer at the same URL.
-    expect(out[`suggested_rules_${CLOUD}_do_not_edit_manually.md`]).toContain(`(${NAV}attack_${CLOUD}_do_not_edit_manually.json){ .md-button }`);
+    expect(out[`suggested_rules_${CLOUD}_do_not_edit_manually.md`]).toContain(
+      `(${NAV}attack_${CLOUD}_do_not_edit_manually.json){ .md-button }`,
+    );
     if (!haveLayerSchema()) return;
     const { attack } = readAttack(DEFAULT_CONFIG.attack);
-    for (const [name, content] of Object.entries(out)) if (name.startsWith('attack_')) expect(richLayerProblems(JSON.parse(content), attack!), name).toEqual([]);
+    for (const [name, content] of Object.entries(out))
+      if (name.startsWith('attack_')) expect(richLayerProblems(JSON.parse(content), attack!), name).toEqual([]);
   });
 
   it('adds author, source link and license notice to rule blocks with attribution, and nothing without', async () => {
@@ -308,19 +330,30 @@ describe('documentation set', () => {
       ].join('\n'),
     );
     const catalogPage = readTree(path.join(root, 'out'))['built_in_rules_do_not_edit_manually.md'];
-    expect(catalogPage).toContain('    - **Effort:** advanced\n    - **Author:** Alice <alice@example.org>\n    - **Source:** [rules/ps.yml](https://github.com/example/rules/blob/abc123/rules/ps.yml)\n');
+    expect(catalogPage).toContain(
+      '    - **Effort:** advanced\n    - **Author:** Alice <alice@example.org>\n    - **Source:** [rules/ps.yml](https://github.com/example/rules/blob/abc123/rules/ps.yml)\n',
+    );
     const plain = catalog();
     await runCli([...GENERATE, '--attribution'], plain);
-    expect(readTree(path.join(plain, 'out'))[`suggested_rules_${EDR}_do_not_edit_manually.md`]).toContain('    - **Author:** Alice <alice@example.org>\n    - **Source:** rules/ps.yml\n');
+    expect(readTree(path.join(plain, 'out'))[`suggested_rules_${EDR}_do_not_edit_manually.md`]).toContain(
+      '    - **Author:** Alice <alice@example.org>\n    - **Source:** rules/ps.yml\n',
+    );
     const off = catalog();
     await runCli(GENERATE, off);
-    expect(readTree(path.join(off, 'out'))[`suggested_rules_${EDR}_do_not_edit_manually.md`]).not.toContain('**Author:**');
+    expect(readTree(path.join(off, 'out'))[`suggested_rules_${EDR}_do_not_edit_manually.md`]).not.toContain(
+      '**Author:**',
+    );
   });
 
   it('fails with exit 2 on an unknown technique, at its tag', async () => {
-    const root = catalog({ 'rules/bad.yml': 'title: Bad\nid: r-bad\ntags:\n  - attack.t9999\nlogsource: {product: windows}\ndetection:\n  sel: {a: 1}\n  condition: sel\n' });
+    const root = catalog({
+      'rules/bad.yml':
+        'title: Bad\nid: r-bad\ntags:\n  - attack.t9999\nlogsource: {product: windows}\ndetection:\n  sel: {a: 1}\n  condition: sel\n',
+    });
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('rules/bad.yml:4:5: error: Unknown ATT&CK technique T9999, expected a technique ID of ATT&CK v19.1 such as T1059.001 [unknown-technique]\n');
+    expect(r.stderr).toContain(
+      'rules/bad.yml:4:5: error: Unknown ATT&CK technique T9999, expected a technique ID of ATT&CK v19.1 such as T1059.001 [unknown-technique]\n',
+    );
   });
 });

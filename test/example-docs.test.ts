@@ -13,13 +13,22 @@ import { REPO } from './shared.js';
 import { readTree } from './tree.js';
 
 const out = readTree(path.join(REPO, 'output'));
-const index = JSON.parse(out['rules_index.json']) as { name: string; effort: string; attack: string[]; 'intake-formats': string[] }[];
+const index = JSON.parse(out['rules_index.json']) as {
+  name: string;
+  effort: string;
+  attack: string[];
+  'intake-formats': string[];
+}[];
 const titles = index.map((e) => e.name);
 
 describe('example catalog documentation set', () => {
   it('lists every rule on the catalog page, under current tactics, with its date', () => {
     const page = out['built_in_rules_do_not_edit_manually.md'];
-    expect(page.startsWith(`Rules catalog includes **${titles.length} built-in detection rules** ([_last update on 2026-03-03_](rules_changelog.md)).\n## Reconnaissance\n`)).toBe(true);
+    expect(
+      page.startsWith(
+        `Rules catalog includes **${titles.length} built-in detection rules** ([_last update on 2026-03-03_](rules_changelog.md)).\n## Reconnaissance\n`,
+      ),
+    ).toBe(true);
     for (const title of titles) expect(page, title).toContain(`??? abstract "${title.replace(/"/g, '&quot;')}"\n`);
     expect(page).toContain('\n## Stealth\n');
     expect(page).toContain('\n## Defense Impairment\n');
@@ -50,9 +59,17 @@ describe('example catalog documentation set', () => {
   });
 
   it('links, on the links page, exactly the layers written', () => {
-    const links = JSON.parse(out['navigator_links_do_not_edit_manually.json']) as { catalog: { layerFile: string }; intakes: { name: string; rules: number; layerFile: string | null }[] };
-    const written = Object.keys(out).filter((f) => /^attack_.*\.json$/.test(f) && !f.includes('_rich_')).sort();
-    const linked = [links.catalog.layerFile, ...links.intakes.map((r) => r.layerFile).filter((f): f is string => f !== null)].sort();
+    const links = JSON.parse(out['navigator_links_do_not_edit_manually.json']) as {
+      catalog: { layerFile: string };
+      intakes: { name: string; rules: number; layerFile: string | null }[];
+    };
+    const written = Object.keys(out)
+      .filter((f) => /^attack_.*\.json$/.test(f) && !f.includes('_rich_'))
+      .sort();
+    const linked = [
+      links.catalog.layerFile,
+      ...links.intakes.map((r) => r.layerFile).filter((f): f is string => f !== null),
+    ].sort();
     expect(linked).toEqual(written);
     for (const row of links.intakes) expect(row.layerFile === null, row.name).toBe(row.rules === 0);
   });

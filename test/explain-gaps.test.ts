@@ -21,20 +21,68 @@ const rule = (id: string, title: string, logsource: string, detection: string, t
   `title: ${title}\nid: ${id}\ntags: [${tags}]\nlogsource: {${logsource}}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`;
 
 const FILES: Record<string, string> = {
-  'mapping.yml': 'mappings:\n  - pipeline: win\n    logsource: {product: windows}\n    fields: {Image: process.executable, CommandLine: process.command_line, ParentImage: process.parent.executable}\n',
-  'rules/and.yml': rule('r-and', 'And Rule', 'product: windows', 'sel:\n  Image|endswith: a.exe\n  CommandLine|contains: x\ncondition: sel'),
-  'rules/or.yml': rule('r-or', 'Or Rule', 'product: windows', 'sel:\n  - Image: a.exe\n  - user.name: bob\ncondition: sel'),
-  'rules/not.yml': rule('r-not', 'Not Rule', 'product: windows', 'sel:\n  Image: a.exe\nfilter:\n  host.name: h\ncondition: sel and not filter'),
-  'rules/oneof.yml': rule('r-one', 'One Of Rule', 'product: windows', 'sel_a:\n  ParentImage: p.exe\nsel_b:\n  Image: b.exe\ncondition: 1 of sel_*'),
-  'rules/allof.yml': rule('r-all', 'All Of Rule', 'product: windows', 'sel_a:\n  ParentImage: p.exe\nsel_b:\n  Image: b.exe\ncondition: all of sel_*', 'attack.t1059.001'),
-  'rules/kw.yml': rule('r-kw', 'Keyword Rule', 'product: windows', 'kw:\n  - mimikatz\nsel:\n  registry.path: x\ncondition: kw and sel', 'attack.t1112'),
-  'rules/const.yml': rule('r-const', 'Constant Rule', 'product: acme', 'sel:\n  cloud.provider: gcp\n  event.action: x\ncondition: sel'),
+  'mapping.yml':
+    'mappings:\n  - pipeline: win\n    logsource: {product: windows}\n    fields: {Image: process.executable, CommandLine: process.command_line, ParentImage: process.parent.executable}\n',
+  'rules/and.yml': rule(
+    'r-and',
+    'And Rule',
+    'product: windows',
+    'sel:\n  Image|endswith: a.exe\n  CommandLine|contains: x\ncondition: sel',
+  ),
+  'rules/or.yml': rule(
+    'r-or',
+    'Or Rule',
+    'product: windows',
+    'sel:\n  - Image: a.exe\n  - user.name: bob\ncondition: sel',
+  ),
+  'rules/not.yml': rule(
+    'r-not',
+    'Not Rule',
+    'product: windows',
+    'sel:\n  Image: a.exe\nfilter:\n  host.name: h\ncondition: sel and not filter',
+  ),
+  'rules/oneof.yml': rule(
+    'r-one',
+    'One Of Rule',
+    'product: windows',
+    'sel_a:\n  ParentImage: p.exe\nsel_b:\n  Image: b.exe\ncondition: 1 of sel_*',
+  ),
+  'rules/allof.yml': rule(
+    'r-all',
+    'All Of Rule',
+    'product: windows',
+    'sel_a:\n  ParentImage: p.exe\nsel_b:\n  Image: b.exe\ncondition: all of sel_*',
+    'attack.t1059.001',
+  ),
+  'rules/kw.yml': rule(
+    'r-kw',
+    'Keyword Rule',
+    'product: windows',
+    'kw:\n  - mimikatz\nsel:\n  registry.path: x\ncondition: kw and sel',
+    'attack.t1112',
+  ),
+  'rules/const.yml': rule(
+    'r-const',
+    'Constant Rule',
+    'product: acme',
+    'sel:\n  cloud.provider: gcp\n  event.action: x\ncondition: sel',
+  ),
   'rules/ls.yml': rule('r-ls', 'Proxy Rule', 'category: proxy', 'sel:\n  url.original|contains: x\ncondition: sel'),
   'intakes/Acme/_meta/manifest.yml': INTAKE_MANIFEST('aaaaaaaa-0000-4000-8000-000000000000', 'Acme'),
   'intakes/Acme/edr/_meta/manifest.yml': INTAKE_MANIFEST(EDR, 'Acme Windows EDR'),
-  'intakes/Acme/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}', 'process.command_line': '{{parsed.message.cmd}}' }),
-  'intakes/Acme/cloud/_meta/manifest.yml': INTAKE_MANIFEST(CLOUD, 'Acme Cloud').replace('slug: acme-cloud', 'slug: acme-cloud'),
-  'intakes/Acme/cloud/ingest/parser.yml': PARSER({ 'event.action': '{{parsed.message.op}}', 'cloud.provider': 'aws', 'url.original': '{{parsed.message.url}}' }),
+  'intakes/Acme/edr/ingest/parser.yml': PARSER({
+    'process.executable': '{{parsed.message.image}}',
+    'process.command_line': '{{parsed.message.cmd}}',
+  }),
+  'intakes/Acme/cloud/_meta/manifest.yml': INTAKE_MANIFEST(CLOUD, 'Acme Cloud').replace(
+    'slug: acme-cloud',
+    'slug: acme-cloud',
+  ),
+  'intakes/Acme/cloud/ingest/parser.yml': PARSER({
+    'event.action': '{{parsed.message.op}}',
+    'cloud.provider': 'aws',
+    'url.original': '{{parsed.message.url}}',
+  }),
   'intakes/Acme/proxy/_meta/manifest.yml': INTAKE_MANIFEST(PROXY, 'Acme Web Proxy'),
   'intakes/Acme/proxy/ingest/parser.yml': PARSER({ 'url.original': '{{parsed.message.url}}' }),
 };
@@ -48,7 +96,11 @@ const intake = (uuid: string) => loaded.catalog.intakes.find((i) => i.uuid === u
 
 beforeAll(async () => {
   root = writeTree(FILES);
-  const { config } = resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], fieldMapping: ['none', path.join(root, 'mapping.yml')] });
+  const { config } = resolveConfig(root, undefined, {
+    rules: [path.join(root, 'rules')],
+    intakes: [path.join(root, 'intakes')],
+    fieldMapping: ['none', path.join(root, 'mapping.yml')],
+  });
   loaded = await runPipeline(config, { noMatch: true });
   expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   match = matchCatalog(loaded.catalog, options());
@@ -77,8 +129,38 @@ describe('explain', () => {
           {
             canMatch: true,
             tests: [
-              { test: 'Image|endswith', values: ['a.exe'], contradicts: [], canMatch: true, fields: [{ field: 'Image', names: ['process.executable'], via: 'pipeline win (mapping.yml:4)', present: true, carriers: ['process.executable'], derived: [] }] },
-              { test: 'CommandLine|contains', values: ['x'], contradicts: [], canMatch: true, fields: [{ field: 'CommandLine', names: ['process.command_line'], via: 'pipeline win (mapping.yml:4)', present: true, carriers: ['process.command_line'], derived: [] }] },
+              {
+                test: 'Image|endswith',
+                values: ['a.exe'],
+                contradicts: [],
+                canMatch: true,
+                fields: [
+                  {
+                    field: 'Image',
+                    names: ['process.executable'],
+                    via: 'pipeline win (mapping.yml:4)',
+                    present: true,
+                    carriers: ['process.executable'],
+                    derived: [],
+                  },
+                ],
+              },
+              {
+                test: 'CommandLine|contains',
+                values: ['x'],
+                contradicts: [],
+                canMatch: true,
+                fields: [
+                  {
+                    field: 'CommandLine',
+                    names: ['process.command_line'],
+                    via: 'pipeline win (mapping.yml:4)',
+                    present: true,
+                    carriers: ['process.command_line'],
+                    derived: [],
+                  },
+                ],
+              },
             ],
           },
         ],
@@ -91,23 +173,46 @@ describe('explain', () => {
     expect(or.identifiers[0].alternatives.map((a) => a.canMatch)).toEqual([true, false]);
     expect(or.applies).toBe(true);
     const not = explainPair(ruleById('r-not'), intake(EDR), loaded.catalog, options());
-    expect(not).toMatchObject({ applies: true, missingFields: ['host.name'], condition: { text: 'sel and not filter', canBeTrue: true } });
+    expect(not).toMatchObject({
+      applies: true,
+      missingFields: ['host.name'],
+      condition: { text: 'sel and not filter', canBeTrue: true },
+    });
     expect(explainPair(ruleById('r-one'), intake(EDR), loaded.catalog, options()).applies).toBe(true);
     const all = explainPair(ruleById('r-all'), intake(EDR), loaded.catalog, options());
-    expect(all).toMatchObject({ applies: false, missingFields: ['process.parent.executable'], missingSets: [['process.parent.executable']], condition: { text: 'all of sel_*', canBeTrue: false } });
+    expect(all).toMatchObject({
+      applies: false,
+      missingFields: ['process.parent.executable'],
+      missingSets: [['process.parent.executable']],
+      condition: { text: 'all of sel_*', canBeTrue: false },
+    });
     const kw = explainPair(ruleById('r-kw'), intake(EDR), loaded.catalog, options());
-    expect(kw.identifiers.map((i) => [i.name, i.kind, i.canMatch])).toEqual([['kw', 'keywords', true], ['sel', 'fields', false]]);
+    expect(kw.identifiers.map((i) => [i.name, i.kind, i.canMatch])).toEqual([
+      ['kw', 'keywords', true],
+      ['sel', 'fields', false],
+    ]);
     expect(kw.missingSets).toEqual([['registry.path']]);
   });
 
   it('names the constant that contradicts a value and the log-source evidence', () => {
-    const c = explainPair(ruleById('r-const'), intake(CLOUD), loaded.catalog, { ...options(), features: { derived: true, values: true, logsource: false } });
+    const c = explainPair(ruleById('r-const'), intake(CLOUD), loaded.catalog, {
+      ...options(),
+      features: { derived: true, values: true, logsource: false },
+    });
     expect(c.applies).toBe(false);
-    expect(c.identifiers[0].alternatives[0].tests[0].contradicts).toEqual([{ field: 'cloud.provider', constants: ['aws'] }]);
+    expect(c.identifiers[0].alternatives[0].tests[0].contradicts).toEqual([
+      { field: 'cloud.provider', constants: ['aws'] },
+    ]);
     expect(c.missingSets).toEqual([]);
     const ls = explainPair(ruleById('r-ls'), intake(CLOUD), loaded.catalog, options());
-    expect(ls).toMatchObject({ applies: false, logsource: { fits: false, evidence: ['category proxy: no evidence in the intake'] }, missingSets: [] });
-    expect(explainPair(ruleById('r-ls'), intake(PROXY), loaded.catalog, options()).logsource.evidence).toEqual(['category proxy: intake name matches /(?<!ha)proxy|secure web gateway|web gateway|\\bswg\\b|squid|zscaler|netskope transaction|skyhigh|olfeo|gateway http/']);
+    expect(ls).toMatchObject({
+      applies: false,
+      logsource: { fits: false, evidence: ['category proxy: no evidence in the intake'] },
+      missingSets: [],
+    });
+    expect(explainPair(ruleById('r-ls'), intake(PROXY), loaded.catalog, options()).logsource.evidence).toEqual([
+      'category proxy: intake name matches /(?<!ha)proxy|secure web gateway|web gateway|\\bswg\\b|squid|zscaler|netskope transaction|skyhigh|olfeo|gateway http/',
+    ]);
   });
 });
 
@@ -154,19 +259,45 @@ describe('near-miss section', () => {
 
 describe('explain and gaps on the command line', () => {
   it('prints JSON with applies, missingFields and identifiers', async () => {
-    const r = await runCli(['explain', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'none', 'mapping.yml', '--rule', 'All Of Rule', '--intake', 'acme-windows-edr', '--json'], root);
+    const r = await runCli(
+      [
+        'explain',
+        '--rules',
+        'rules',
+        '--intakes',
+        'intakes',
+        '--field-mapping',
+        'none',
+        'mapping.yml',
+        '--rule',
+        'All Of Rule',
+        '--intake',
+        'acme-windows-edr',
+        '--json',
+      ],
+      root,
+    );
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.applies).toBe(false);
     expect(json.missingFields).toEqual(['process.parent.executable']);
-    expect(json.identifiers.map((i: { name: string; fields: string[]; canMatch: boolean }) => [i.name, i.fields, i.canMatch])).toEqual([
+    expect(
+      json.identifiers.map((i: { name: string; fields: string[]; canMatch: boolean }) => [
+        i.name,
+        i.fields,
+        i.canMatch,
+      ]),
+    ).toEqual([
       ['sel_a', ['ParentImage'], false],
       ['sel_b', ['Image'], true],
     ]);
   });
 
   it('exits 2 with close matches for unknown or ambiguous names', async () => {
-    const r = await runCli(['explain', '--rules', 'rules', '--intakes', 'intakes', '--rule', 'Al Of Rule', '--intake', 'Acme'], root);
+    const r = await runCli(
+      ['explain', '--rules', 'rules', '--intakes', 'intakes', '--rule', 'Al Of Rule', '--intake', 'Acme'],
+      root,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'rulecat explain: Unknown rule "Al Of Rule"; close matches:\n  All Of Rule (r-all)\n' +
@@ -175,8 +306,27 @@ describe('explain and gaps on the command line', () => {
   });
 
   it('prints gaps as JSON in ranked order', async () => {
-    const r = await runCli(['gaps', '--rules', 'rules', '--intakes', 'intakes', '--field-mapping', 'none', 'mapping.yml', '--intake', EDR, '--json', '--limit', '1'], root);
+    const r = await runCli(
+      [
+        'gaps',
+        '--rules',
+        'rules',
+        '--intakes',
+        'intakes',
+        '--field-mapping',
+        'none',
+        'mapping.yml',
+        '--intake',
+        EDR,
+        '--json',
+        '--limit',
+        '1',
+      ],
+      root,
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([{ fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] }]);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] },
+    ]);
   });
 });

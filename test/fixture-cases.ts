@@ -76,8 +76,13 @@ export function checkCase(caseDir: string, files: Record<string, string>, diagno
   }
   const rel = path.relative(REPO, caseDir);
   // A case that renders nothing has no expected folder (git keeps no empty folder), only its diagnostics.
-  expect(existsSync(expectedDir) || existsSync(diagnosticsFile), `${rel} has no expected output: run UPDATE=1 npx vitest run on this test to write it`).toBe(true);
-  expect(existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, 'utf8') : '', `${rel}/diagnostics.txt`).toBe(diagnostics);
+  expect(
+    existsSync(expectedDir) || existsSync(diagnosticsFile),
+    `${rel} has no expected output: run UPDATE=1 npx vitest run on this test to write it`,
+  ).toBe(true);
+  expect(existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, 'utf8') : '', `${rel}/diagnostics.txt`).toBe(
+    diagnostics,
+  );
   const expected = readTree(expectedDir);
   expect(Object.keys(files).sort(), `files of ${rel}/expected`).toEqual(Object.keys(expected).sort());
   for (const [file, content] of Object.entries(files)) expect(content, `${rel}/expected/${file}`).toBe(expected[file]);

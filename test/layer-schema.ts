@@ -35,14 +35,21 @@ export function richLayerProblems(layer: unknown, attack: AttackIndex): string[]
   const problems: string[] = [];
   const check = schemaValidator();
   if (!check(layer)) problems.push(`schema: ${JSON.stringify(check.errors)}`);
-  const l = layer as { versions?: { attack?: string }; gradient?: { minValue: number; maxValue: number }; techniques?: Entry[] };
-  if (l.versions?.attack !== attack.version) problems.push(`versions.attack ${l.versions?.attack} is not ${attack.version}`);
+  const l = layer as {
+    versions?: { attack?: string };
+    gradient?: { minValue: number; maxValue: number };
+    techniques?: Entry[];
+  };
+  if (l.versions?.attack !== attack.version)
+    problems.push(`versions.attack ${l.versions?.attack} is not ${attack.version}`);
   if (l.gradient && !(l.gradient.maxValue > l.gradient.minValue)) problems.push('gradient.maxValue <= minValue');
   const seen = new Set<string>();
   for (const t of l.techniques ?? []) {
     const technique = attack.technique(t.techniqueID);
-    if (technique?.status !== 'active') problems.push(`${t.techniqueID} is not an active technique of v${attack.version}`);
-    if (t.tactic !== undefined && !technique?.tactics.includes(t.tactic)) problems.push(`${t.techniqueID}: tactic ${t.tactic} is not one of its tactics`);
+    if (technique?.status !== 'active')
+      problems.push(`${t.techniqueID} is not an active technique of v${attack.version}`);
+    if (t.tactic !== undefined && !technique?.tactics.includes(t.tactic))
+      problems.push(`${t.techniqueID}: tactic ${t.tactic} is not one of its tactics`);
     const key = `${t.techniqueID}/${t.tactic ?? ''}`;
     if (seen.has(key)) problems.push(`${key} twice`);
     seen.add(key);

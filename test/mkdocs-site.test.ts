@@ -23,7 +23,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AFTER_RULES_HEADING, DETECTION_DIR, readIntakes, SITE_PAGES, writeSite, type SiteIntake } from './mkdocs-site.js';
+import {
+  AFTER_RULES_HEADING,
+  DETECTION_DIR,
+  readIntakes,
+  SITE_PAGES,
+  writeSite,
+  type SiteIntake,
+} from './mkdocs-site.js';
 import { REPO } from './shared.js';
 import { tempDir } from './tree.js';
 
@@ -37,12 +44,27 @@ const haveMkdocs =
     "import pymdownx.details, markdown_include.include\nfrom mkdocs.utils import get_theme_names\nassert 'material' in get_theme_names()",
   ]).status === 0;
 const haveChromium = existsSync(CHROMIUM);
-if (!haveMkdocs) console.warn(`[skipped] ${MKDOCS} with the material theme, pymdownx and markdown-include not found: the MkDocs site test is skipped (apt-get install ${DEBIAN_PACKAGES})`);
-else if (!haveChromium) console.warn(`[skipped] ${CHROMIUM} not found: the MkDocs site is built but not checked in a browser (apt-get install chromium)`);
+if (!haveMkdocs)
+  console.warn(
+    `[skipped] ${MKDOCS} with the material theme, pymdownx and markdown-include not found: the MkDocs site test is skipped (apt-get install ${DEBIAN_PACKAGES})`,
+  );
+else if (!haveChromium)
+  console.warn(
+    `[skipped] ${CHROMIUM} not found: the MkDocs site is built but not checked in a browser (apt-get install chromium)`,
+  );
 
 const OUTPUT = path.join(REPO, 'output');
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const NAVIGATOR = 'https://mitre-attack.github.io/attack-navigator/#layerURL=';
 /** Markdown that must never reach a reader as text. */
 const RAW_MARKDOWN = ['???', '{ .md-button }', '.md-button', '**', '](', '{!', '!}', '&quot;', '&amp;'];
@@ -54,13 +76,15 @@ interface IndexedRule {
   'intake-formats': string[];
 }
 const rulesIndex: IndexedRule[] = JSON.parse(readFileSync(path.join(OUTPUT, 'rules_index.json'), 'utf8'));
-const links: { catalog: { rules: number; navigatorLink: string }; intakes: { name: string; uuid: string; rules: number; navigatorLink?: string | null }[] } = JSON.parse(
-  readFileSync(path.join(OUTPUT, 'navigator_links_do_not_edit_manually.json'), 'utf8'),
-);
+const links: {
+  catalog: { rules: number; navigatorLink: string };
+  intakes: { name: string; uuid: string; rules: number; navigatorLink?: string | null }[];
+} = JSON.parse(readFileSync(path.join(OUTPUT, 'navigator_links_do_not_edit_manually.json'), 'utf8'));
 const baseUrl: string = parse(readFileSync(path.join(REPO, 'rulecat.config.yaml'), 'utf8')).layer.baseUrl;
 const intakes = readIntakes(path.join(REPO, 'intakes'));
 const codePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const rulesOf = (intake: SiteIntake) => rulesIndex.filter((r) => r['intake-formats'].includes(intake.name)).sort((a, b) => codePoint(a.name, b.name));
+const rulesOf = (intake: SiteIntake) =>
+  rulesIndex.filter((r) => r['intake-formats'].includes(intake.name)).sort((a, b) => codePoint(a.name, b.name));
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** A description as a reader sees it: markdown code spans lose their backquotes. */
 const shown = (description: string) => squash(description.replace(/`([^`]+)`/g, '$1'));
@@ -68,7 +92,15 @@ const intake = (name: string) => intakes.find((i) => i.name === name)!;
 
 /** Serve `dir` on 127.0.0.1 the way a static host serves a MkDocs site (folder URLs → index.html). */
 function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.xml': 'application/xml' };
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.json': 'application/json',
+    '.svg': 'image/svg+xml',
+    '.png': 'image/png',
+    '.xml': 'application/xml',
+  };
   const server = createServer((req, res) => {
     let rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (rel.endsWith('/')) rel += 'index.html';
@@ -77,9 +109,15 @@ function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    res
+      .writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' })
+      .end(readFileSync(file));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () => {
@@ -100,7 +138,10 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
     expect(build.log).not.toMatch(/^(WARNING|ERROR)\b/m);
     expect(build.code, build.log).toBe(0);
     for (const i of intakes) expect(existsSync(path.join(root, 'site', i.url, 'index.html')), i.url).toBe(true);
-    for (const page of Object.values(SITE_PAGES)) expect(existsSync(path.join(root, 'site', DETECTION_DIR, page.replace(/\.md$/, ''), 'index.html')), page).toBe(true);
+    for (const page of Object.values(SITE_PAGES))
+      expect(existsSync(path.join(root, 'site', DETECTION_DIR, page.replace(/\.md$/, ''), 'index.html')), page).toBe(
+        true,
+      );
   });
 
   describe.skipIf(!haveChromium)('read in chromium', () => {
@@ -115,7 +156,12 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
       mkdirSync(ARTIFACTS, { recursive: true });
       served = await serveStatic(path.join(root, 'site'));
       const { chromium } = await import('playwright-core');
-      browser = await chromium.launchPersistentContext(tempDir('rulecat-chromium-profile-'), { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+      browser = await chromium.launchPersistentContext(tempDir('rulecat-chromium-profile-'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+        viewport: { width: 1280, height: 900 },
+      });
       page = browser.pages()[0] ?? (await browser.newPage());
       page.on('console', (m) => {
         if (m.type() === 'error') problems.push(`${page.url()}: ${m.text()}`);
@@ -160,8 +206,13 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
           ...(rules.length > 0 ? ['h3 Related Built-in Rules', 'button', ...rules.map(() => 'details')] : []),
           `h2 ${AFTER_RULES_HEADING}`,
         ]);
-        expect(await article().locator('details').evaluateAll((ds) => ds.map((d) => d.querySelector(':scope > summary')!.textContent))).toEqual(rules.map((r) => r.name));
-        if (rules.length === 0) expect(squash((await article().textContent())!)).toContain('No related built-in rules was found.');
+        expect(
+          await article()
+            .locator('details')
+            .evaluateAll((ds) => ds.map((d) => d.querySelector(':scope > summary')!.textContent)),
+        ).toEqual(rules.map((r) => r.name));
+        if (rules.length === 0)
+          expect(squash((await article().textContent())!)).toContain('No related built-in rules was found.');
         await expectNoRawMarkdown(i.name);
       }
     });
@@ -204,7 +255,9 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
 
     it('shows an opened rule of the Okta page (screenshot in test-artifacts/)', async () => {
       await open(intake('Okta System Log [BETA]').url);
-      const block = article().locator('details', { has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }) });
+      const block = article().locator('details', {
+        has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }),
+      });
       await block.locator('summary').click();
       expect(await block.locator('li').textContent()).toBe('Effort: elementary');
       await page.locator('h2#detection-section').scrollIntoViewIfNeeded();
@@ -222,7 +275,11 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
       expect(await article().locator('details details, details h2, details h3').count()).toBe(0);
 
       const intro = article().locator(':scope > p').first();
-      expect(squash((await intro.textContent())!)).toMatch(new RegExp(`^Rules catalog includes ${rulesIndex.length} built-in detection rules \\(last update on \\d{4}-\\d{2}-\\d{2}\\)\\.$`));
+      expect(squash((await intro.textContent())!)).toMatch(
+        new RegExp(
+          `^Rules catalog includes ${rulesIndex.length} built-in detection rules \\(last update on \\d{4}-\\d{2}-\\d{2}\\)\\.$`,
+        ),
+      );
 
       // Each block of the page, in order, against the rule it names (a rule is listed under each of its tactics).
       const blocks = await article()
@@ -231,14 +288,26 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
           ds.map((d) => ({
             title: d.querySelector(':scope > summary')!.textContent!,
             paragraphs: [...d.querySelectorAll(':scope > p')].map((p) => p.textContent!),
-            items: [...d.querySelectorAll(':scope > ul > li')].map((li) => [...li.childNodes].filter((c) => c.nodeName !== 'UL').map((c) => c.textContent).join('').trim()),
+            items: [...d.querySelectorAll(':scope > ul > li')].map((li) =>
+              [...li.childNodes]
+                .filter((c) => c.nodeName !== 'UL')
+                .map((c) => c.textContent)
+                .join('')
+                .trim(),
+            ),
             changelog: [...d.querySelectorAll(':scope > ul > li > ul > li')].map((li) => li.textContent!.trim()),
           })),
         );
       expect(blocks.length).toBe([...markdown.matchAll(/^\?\?\? abstract /gm)].length);
       expect(new Set(blocks.map((b) => b.title))).toEqual(new Set(rulesIndex.map((r) => r.name)));
       const changelogs = new Map(
-        markdown.split(/^(?=\?\?\? abstract )/m).slice(1).map((b) => [b.match(/^\?\?\? abstract "(.*)"$/m)![1].replaceAll('&quot;', '"'), [...b.matchAll(/^ {8}- (.+)$/gm)].map((m) => m[1])]),
+        markdown
+          .split(/^(?=\?\?\? abstract )/m)
+          .slice(1)
+          .map((b) => [
+            b.match(/^\?\?\? abstract "(.*)"$/m)![1].replaceAll('&quot;', '"'),
+            [...b.matchAll(/^ {8}- (.+)$/gm)].map((m) => m[1]),
+          ]),
       );
       expect(changelogs.size).toBe(rulesIndex.length);
       for (const b of blocks) {
@@ -250,7 +319,9 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
       }
       expect(blocks.filter((b) => b.changelog.length > 0).length).toBeGreaterThan(0);
 
-      const withChangelog = article().locator('details', { has: page.locator('summary', { hasText: 'AWS Root Account Activity' }) }).first();
+      const withChangelog = article()
+        .locator('details', { has: page.locator('summary', { hasText: 'AWS Root Account Activity' }) })
+        .first();
       await withChangelog.locator('summary').click();
       expect(await withChangelog.locator('ul ul li').first().isVisible()).toBe(true);
       await expectNoRawMarkdown('the catalog');
@@ -263,14 +334,27 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
     it('shows the changelog with a heading and the entries of each rule', async () => {
       const markdown = readFileSync(path.join(OUTPUT, SITE_PAGES.changelog), 'utf8');
       await open(`/${DETECTION_DIR}/${SITE_PAGES.changelog.replace(/\.md$/, '')}/`);
-      const sections = markdown.split(/^(?=### )/m).slice(1).map((s) => ({ title: s.match(/^### (.+)$/m)![1], entries: [...s.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]) }));
+      const sections = markdown
+        .split(/^(?=### )/m)
+        .slice(1)
+        .map((s) => ({
+          title: s.match(/^### (.+)$/m)![1],
+          entries: [...s.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]),
+        }));
       expect(sections.length).toBeGreaterThan(0);
       for (const s of sections) expect(rulesIndex.map((r) => r.name)).toContain(s.title);
       const rendered = await article().evaluate((a) =>
-        [...a.querySelectorAll(':scope > h3')].map((h) => ({ title: (h as HTMLElement).innerText.trim(), entries: [...(h.nextElementSibling?.tagName === 'UL' ? h.nextElementSibling.querySelectorAll(':scope > li') : [])].map((li) => li.textContent!.trim()) })),
+        [...a.querySelectorAll(':scope > h3')].map((h) => ({
+          title: (h as HTMLElement).innerText.trim(),
+          entries: [
+            ...(h.nextElementSibling?.tagName === 'UL' ? h.nextElementSibling.querySelectorAll(':scope > li') : []),
+          ].map((li) => li.textContent!.trim()),
+        })),
       );
       expect(rendered).toEqual(sections);
-      expect(squash((await article().locator(':scope > p').first().textContent())!)).toMatch(/^Changelog last update on \d{4}-\d{2}-\d{2}$/);
+      expect(squash((await article().locator(':scope > p').first().textContent())!)).toMatch(
+        /^Changelog last update on \d{4}-\d{2}-\d{2}$/,
+      );
       await expectNoRawMarkdown('the changelog');
     });
 
@@ -278,10 +362,21 @@ describe.skipIf(!haveMkdocs)('the example output in a MkDocs Material site', () 
       await open(`/${DETECTION_DIR}/${SITE_PAGES.links.replace(/\.md$/, '')}/`);
       const rows = await article()
         .locator('table tbody tr')
-        .evaluateAll((trs) => trs.map((tr) => ({ name: tr.querySelector('td')!.textContent!, rules: tr.querySelectorAll('td')[1].textContent, href: tr.querySelector('a')?.getAttribute('href') ?? null })));
+        .evaluateAll((trs) =>
+          trs.map((tr) => ({
+            name: tr.querySelector('td')!.textContent!,
+            rules: tr.querySelectorAll('td')[1].textContent,
+            href: tr.querySelector('a')?.getAttribute('href') ?? null,
+          })),
+        );
       expect(rows).toEqual([
         { name: 'All rules', rules: String(rulesIndex.length), href: links.catalog.navigatorLink },
-        ...links.intakes.map((l) => ({ name: l.name, rules: String(l.rules), href: l.rules > 0 ? NAVIGATOR + encodeURIComponent(`${baseUrl}attack_${l.uuid}_do_not_edit_manually.json`) : null })),
+        ...links.intakes.map((l) => ({
+          name: l.name,
+          rules: String(l.rules),
+          href:
+            l.rules > 0 ? NAVIGATOR + encodeURIComponent(`${baseUrl}attack_${l.uuid}_do_not_edit_manually.json`) : null,
+        })),
       ]);
       await expectNoRawMarkdown('the links page');
       expect(problems).toEqual([]);

@@ -17,21 +17,42 @@ let project = '';
 let installProblem = '';
 
 function run(command: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  const r = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(() => {
   // The package is built from the sources under test in a copy, so the repository's dist/ (used by other tests) is left alone.
   const copy = tempDir('rulecat-src-');
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(REPO, 'tsconfig.json'), '--outDir', path.join(copy, 'dist')], { stdio: 'ignore' });
-  for (const name of ['package.json', 'README.md', 'templates', path.join('generator', 'data')]) cpSync(path.join(REPO, name), path.join(copy, name), { recursive: true });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      path.join(REPO, 'tsconfig.json'),
+      '--outDir',
+      path.join(copy, 'dist'),
+    ],
+    { stdio: 'ignore' },
+  );
+  for (const name of ['package.json', 'README.md', 'templates', path.join('generator', 'data')])
+    cpSync(path.join(REPO, name), path.join(copy, name), { recursive: true });
   const packed = tempDir('rulecat-pack-');
   const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', packed], copy);
   expect(pack.code, pack.stderr).toBe(0);
-  const tarball = path.join(packed, readdirSync(packed).find((n) => n.endsWith('.tgz'))!);
+  const tarball = path.join(
+    packed,
+    readdirSync(packed).find((n) => n.endsWith('.tgz'))!,
+  );
   project = tempDir('rulecat-user-');
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'docs-site', private: true, type: 'module' }));
+  writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'docs-site', private: true, type: 'module' }),
+  );
   const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], project);
   if (install.code !== 0) {
     installProblem = install.stderr;
@@ -43,7 +64,14 @@ describe('the packed package', () => {
   it('holds the command, the library, its types, templates and data, and no tests', () => {
     if (installProblem) return;
     const root = path.join(project, 'node_modules', 'rulecat');
-    for (const file of ['dist/generator/bin.js', 'dist/generator/index.js', 'dist/generator/index.d.ts', 'templates/intake-page.md.hbs', 'generator/data/attack-enterprise.json', 'generator/data/logsources.yaml']) {
+    for (const file of [
+      'dist/generator/bin.js',
+      'dist/generator/index.js',
+      'dist/generator/index.d.ts',
+      'templates/intake-page.md.hbs',
+      'generator/data/attack-enterprise.json',
+      'generator/data/logsources.yaml',
+    ]) {
       expect(existsSync(path.join(root, file)), file).toBe(true);
     }
     const shipped = run('find', [root, '-name', '*.test.*'], project);
@@ -61,15 +89,22 @@ describe('the packed package', () => {
     if (installProblem) return;
     const dir = tempDir('rulecat-cli-');
     for (const name of ['rules', 'intakes']) cpSync(path.join(REPO, name), path.join(dir, name), { recursive: true });
-    const r = run(path.join(project, 'node_modules', '.bin', 'rulecat'), ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--no-cache'], dir);
+    const r = run(
+      path.join(project, 'node_modules', '.bin', 'rulecat'),
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--no-cache'],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^rulecat: \d+ rules, 9 intakes -> 9 pages, \d+ layers in out: \d+ written, 0 unchanged, 0 removed\n/);
+    expect(r.stdout).toMatch(
+      /^rulecat: \d+ rules, 9 intakes -> 9 pages, \d+ layers in out: \d+ written, 0 unchanged, 0 removed\n/,
+    );
     expect(readdirSync(path.join(dir, 'out')).filter((n) => n.startsWith('suggested_rules_'))).toHaveLength(9);
   });
 
   it('is used by name from code: loadConfig, generate, check, explain, gaps, preview', () => {
     if (installProblem) return;
-    for (const name of ['rules', 'intakes']) cpSync(path.join(REPO, name), path.join(project, name), { recursive: true });
+    for (const name of ['rules', 'intakes'])
+      cpSync(path.join(REPO, name), path.join(project, name), { recursive: true });
     const script = `
       import { loadConfig, generate, check, explain, gaps, preview, formatDiagnostic } from 'rulecat';
       const { config, diagnostics } = loadConfig({ cwd: process.cwd(), rules: ['rules'], intakes: ['intakes'], out: 'out', cache: false });

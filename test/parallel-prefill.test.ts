@@ -18,8 +18,11 @@ import { tempDir, writeTree } from './tree.js';
 const WORKER = path.join(REPO, 'dist', 'generator', 'load', 'parse-worker.js');
 
 function freshWorker(): string {
-  const sources = ['parse-worker.ts', 'read-rules.ts', 'read-intakes.ts', 'read-yaml.ts'].map((f) => statSync(path.join(REPO, 'generator', 'load', f)).mtimeMs);
-  if (!existsSync(WORKER) || statSync(WORKER).mtimeMs < Math.max(...sources)) throw new Error(`${WORKER} is missing or older than its sources: run npm run build`);
+  const sources = ['parse-worker.ts', 'read-rules.ts', 'read-intakes.ts', 'read-yaml.ts'].map(
+    (f) => statSync(path.join(REPO, 'generator', 'load', f)).mtimeMs,
+  );
+  if (!existsSync(WORKER) || statSync(WORKER).mtimeMs < Math.max(...sources))
+    throw new Error(`${WORKER} is missing or older than its sources: run npm run build`);
   return WORKER;
 }
 
@@ -36,7 +39,16 @@ describe('parallel parsing', () => {
     const sequentialIntakes = readIntakes(intakes, intakeOptions, REPO);
     const cacheDir = tempDir();
     // Under vitest the sources are TypeScript: the worker threads run dist/ (built by npm ci).
-    const parsed = await prefillCache({ rules: rulesDirs, intakes, ruleOptions: options, intakeOptions, cwd: REPO, cacheDir, threshold: 0, worker: freshWorker() });
+    const parsed = await prefillCache({
+      rules: rulesDirs,
+      intakes,
+      ruleOptions: options,
+      intakeOptions,
+      cwd: REPO,
+      cacheDir,
+      threshold: 0,
+      worker: freshWorker(),
+    });
     expect(parsed).toBe(sequentialRules.files + sequentialIntakes.intakes.length);
     const cachedRules = readRules(rulesDirs, options, REPO, cacheDir);
     const cachedIntakes = readIntakes(intakes, intakeOptions, REPO, cacheDir);
@@ -49,7 +61,16 @@ describe('parallel parsing', () => {
     const { config } = resolveConfig(REPO, undefined, { cache: false });
     const plain = await build(config);
     const cacheDir = tempDir();
-    const parsed = await prefillCache({ rules: config.rules, intakes: config.intakes, ruleOptions: { effortByLevel: config.effortByLevel }, intakeOptions: { platformFields: config.platformFields }, cwd: REPO, cacheDir, threshold: 0, worker: freshWorker() });
+    const parsed = await prefillCache({
+      rules: config.rules,
+      intakes: config.intakes,
+      ruleOptions: { effortByLevel: config.effortByLevel },
+      intakeOptions: { platformFields: config.platformFields },
+      cwd: REPO,
+      cacheDir,
+      threshold: 0,
+      worker: freshWorker(),
+    });
     expect(parsed).toBeGreaterThan(60);
     const cached = await build({ ...config, cache: cacheDir });
     expect(cached.files.map((f) => [f.path, f.content])).toEqual(plain.files.map((f) => [f.path, f.content]));

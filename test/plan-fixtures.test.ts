@@ -32,7 +32,8 @@ function planJson(planned: readonly PlannedFile[]): string {
     let written: Record<string, unknown> = context;
     if (base) {
       written = { '...': base.path };
-      for (const [k, v] of Object.entries(context)) if (!(k in base.context) || json(v) !== json(base.context[k])) written[k] = v;
+      for (const [k, v] of Object.entries(context))
+        if (!(k in base.context) || json(v) !== json(base.context[k])) written[k] = v;
     }
     return { path: file.path, template: file.template.name, each: file.template.each, context: written };
   });
@@ -48,7 +49,11 @@ describe('plan fixtures', () => {
       const result = await buildOutputs(state);
       // The plan buildOutputs rendered from (its problems are in result.diagnostics).
       const planned = result.views ? planOutputs(state.templates.templates, result.views, []) : [];
-      checkCase(caseDir, { 'plan.json': planJson(planned) }, diagnosticsText([...configProblems, ...result.diagnostics]));
+      checkCase(
+        caseDir,
+        { 'plan.json': planJson(planned) },
+        diagnosticsText([...configProblems, ...result.diagnostics]),
+      );
     });
   }
 });

@@ -12,7 +12,11 @@ import { previewIntake } from '../generator/preview.js';
 import { haveShared, REPO, SHARED_DATA } from './shared.js';
 import { INTAKE_MANIFEST, PARSER, runCli, tempDir, writeTree } from './tree.js';
 
-const exampleConfig = (overrides: Partial<Config> = {}): Config => ({ ...resolveConfig(REPO, undefined, {}).config, cache: false, ...overrides });
+const exampleConfig = (overrides: Partial<Config> = {}): Config => ({
+  ...resolveConfig(REPO, undefined, {}).config,
+  cache: false,
+  ...overrides,
+});
 
 describe('preview on the example catalog', () => {
   let out: string;
@@ -29,7 +33,10 @@ describe('preview on the example catalog', () => {
     expect(catalog!.intakes.length).toBeGreaterThan(5);
     for (const intake of catalog!.intakes) {
       const preview = await previewIntake(config, intake.uuid);
-      expect(preview.diagnostics.filter((d) => d.severity === 'error'), intake.name).toEqual([]);
+      expect(
+        preview.diagnostics.filter((d) => d.severity === 'error'),
+        intake.name,
+      ).toEqual([]);
       const written = readFileSync(path.join(out, `suggested_rules_${intake.uuid}_do_not_edit_manually.md`), 'utf8');
       expect(preview.markdown, intake.name).toBe(written);
       expect(preview.path).toBe(`suggested_rules_${intake.uuid}_do_not_edit_manually.md`);
@@ -37,14 +44,19 @@ describe('preview on the example catalog', () => {
   });
 
   it('equals generate with the near-miss section and with attribution too', async () => {
-    for (const variant of [{ nearMiss: true }, { attribution: { notice: 'Under <b>a</b> licence.', sourceUrl: 'https://example.org/src/', sourceRoot: REPO } }]) {
+    for (const variant of [
+      { nearMiss: true },
+      { attribution: { notice: 'Under <b>a</b> licence.', sourceUrl: 'https://example.org/src/', sourceRoot: REPO } },
+    ]) {
       const withVariant = { ...config, ...variant };
       const full = await build(withVariant);
       expect(full.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const pages = new Map(full.files.map((f) => [f.path, f.content]));
       for (const intake of full.catalog!.intakes) {
         const preview = await previewIntake(withVariant, intake.uuid);
-        expect(preview.markdown, `${intake.name} ${JSON.stringify(variant)}`).toBe(pages.get(`suggested_rules_${intake.uuid}_do_not_edit_manually.md`));
+        expect(preview.markdown, `${intake.name} ${JSON.stringify(variant)}`).toBe(
+          pages.get(`suggested_rules_${intake.uuid}_do_not_edit_manually.md`),
+        );
       }
     }
   });
@@ -61,7 +73,10 @@ describe('preview on the example catalog', () => {
   it('offers close matches for an unknown intake', async () => {
     const r = await previewIntake(config, 'Okta');
     expect(r.markdown).toBeUndefined();
-    expect(r.unresolved).toEqual({ close: ['Okta System Log [BETA] (8acc0041-dfa4-4ed4-acda-13c9f4ada1a4)'], ambiguous: false });
+    expect(r.unresolved).toEqual({
+      close: ['Okta System Log [BETA] (8acc0041-dfa4-4ed4-acda-13c9f4ada1a4)'],
+      ambiguous: false,
+    });
   });
 
   it('prints the page on stdout from the command line, and exits 2 with close matches', async () => {
@@ -82,7 +97,9 @@ describe('preview on the example catalog', () => {
     const r = await runCli(['preview', '--intake', 'Okta System Log [BETA]', '--html', '--no-cache'], REPO);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^<!doctype html>/);
-    expect(r.stdout).toContain('<details class="admonition abstract"><summary>Okta Brute Force From a Single Source</summary>');
+    expect(r.stdout).toContain(
+      '<details class="admonition abstract"><summary>Okta Brute Force From a Single Source</summary>',
+    );
     expect(r.stdout).toContain('class="md-button"');
     expect(r.stdout).toContain('data-testid="matrix"');
     expect(r.stdout).toContain('<h3 title="TA0006">Credential Access');
@@ -98,8 +115,16 @@ const RULE = (id: string, title: string, body: string, logsource = 'product: win
 
 function smallCatalog(extra: Record<string, string> = {}) {
   return writeTree({
-    'rules/edr.yml': RULE('r-edr', 'EDR Rule', 'detection:\n  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n'),
-    'rules/member.yml': RULE('r-member', 'Member Rule', 'intakes: [Vendor Firewall]\ndetection:\n  sel:\n    nothing.here: 1\n  condition: sel\n'),
+    'rules/edr.yml': RULE(
+      'r-edr',
+      'EDR Rule',
+      'detection:\n  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n',
+    ),
+    'rules/member.yml': RULE(
+      'r-member',
+      'Member Rule',
+      'intakes: [Vendor Firewall]\ndetection:\n  sel:\n    nothing.here: 1\n  condition: sel\n',
+    ),
     'rules/corr.yml':
       'title: Correlated EDR\nid: r-corr\ndescription: c\nlevel: high\ntags: [attack.t1059]\ncorrelation:\n  type: event_count\n  rules: [r-edr]\n  group-by: [process.executable]\n  timespan: 5m\n  condition: {gte: 3}\n',
     'rules/corr-missing.yml':
@@ -108,12 +133,20 @@ function smallCatalog(extra: Record<string, string> = {}) {
     'intakes/Vendor/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
     'intakes/Vendor/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}' }),
     'intakes/Vendor/fw/_meta/manifest.yml': INTAKE_MANIFEST(U2, 'Vendor Firewall'),
-    'intakes/Vendor/fw/_meta/fields.yml': 'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
+    'intakes/Vendor/fw/_meta/fields.yml':
+      'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
     ...extra,
   });
 }
 
-const smallConfig = (root: string): Config => ({ ...resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], out: path.join(root, 'out') }).config, cache: false });
+const smallConfig = (root: string): Config => ({
+  ...resolveConfig(root, undefined, {
+    rules: [path.join(root, 'rules')],
+    intakes: [path.join(root, 'intakes')],
+    out: path.join(root, 'out'),
+  }).config,
+  cache: false,
+});
 
 async function generated(root: string, uuid: string): Promise<string | undefined> {
   const result = await build(smallConfig(root));
@@ -138,7 +171,9 @@ describe('preview matches one intake only, as generate would', () => {
     expect(edr.markdown).toContain('??? abstract "EDR Rule"');
     const fw = await previewIntake(smallConfig(root), U2);
     expect(fw.markdown).toBeUndefined();
-    expect(fw.diagnostics.some((d) => d.severity === 'error' && d.file.endsWith(path.join('fw', 'ingest', 'parser.yml')))).toBe(true);
+    expect(
+      fw.diagnostics.some((d) => d.severity === 'error' && d.file.endsWith(path.join('fw', 'ingest', 'parser.yml'))),
+    ).toBe(true);
   });
 
   it('reports a duplicate uuid found in another manifest', async () => {
@@ -149,7 +184,10 @@ describe('preview matches one intake only, as generate would', () => {
   });
 
   it('shows rule errors with their place and prints no page', async () => {
-    const root = smallCatalog({ 'rules/bad.yml': 'title: Bad\nid: r-bad\nlogsource: {product: windows}\ndetection:\n  sel:\n    a: 1\n  condition: nope\n' });
+    const root = smallCatalog({
+      'rules/bad.yml':
+        'title: Bad\nid: r-bad\nlogsource: {product: windows}\ndetection:\n  sel:\n    a: 1\n  condition: nope\n',
+    });
     const r = await runCli(['preview', '--rules', 'rules', '--intakes', 'intakes', '--intake', U1, '--no-cache'], root);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -159,43 +197,70 @@ describe('preview matches one intake only, as generate would', () => {
   it('previews a page of an imported rules index (membership by intake name)', async () => {
     const root = smallCatalog({
       'rules_index.json': JSON.stringify([
-        { uuid: 'x-1', name: 'Indexed Rule', effort: null, data_sources: [], description: 'From the index.', attack: ['execution - PowerShell (T1059.001)'], 'intake-formats': ['Vendor EDR', 'Nowhere'] },
-        { uuid: 'x-2', name: 'Other Rule', effort: 'master', data_sources: [], description: 'Elsewhere.', attack: [], 'intake-formats': ['Vendor Firewall'] },
+        {
+          uuid: 'x-1',
+          name: 'Indexed Rule',
+          effort: null,
+          data_sources: [],
+          description: 'From the index.',
+          attack: ['execution - PowerShell (T1059.001)'],
+          'intake-formats': ['Vendor EDR', 'Nowhere'],
+        },
+        {
+          uuid: 'x-2',
+          name: 'Other Rule',
+          effort: 'master',
+          data_sources: [],
+          description: 'Elsewhere.',
+          attack: [],
+          'intake-formats': ['Vendor Firewall'],
+        },
       ]),
     });
     const config = { ...smallConfig(root), rulesIndex: path.join(root, 'rules_index.json') };
     const full = await build(config);
     const r = await previewIntake(config, U1);
     expect(r.rules?.map((x) => x.title)).toEqual(['Indexed Rule']);
-    expect(r.markdown).toBe(full.files.find((f) => f.path === `suggested_rules_${U1}_do_not_edit_manually.md`)!.content);
+    expect(r.markdown).toBe(
+      full.files.find((f) => f.path === `suggested_rules_${U1}_do_not_edit_manually.md`)!.content,
+    );
   });
 
   it('writes nothing', async () => {
     const root = smallCatalog();
     writeFileSync(path.join(root, 'marker'), '');
-    await runCli(['preview', '--rules', 'rules', '--intakes', 'intakes', '--intake', U1, '--out', 'out', '--no-cache'], root).catch(() => undefined);
+    await runCli(
+      ['preview', '--rules', 'rules', '--intakes', 'intakes', '--intake', U1, '--out', 'out', '--no-cache'],
+      root,
+    ).catch(() => undefined);
     expect(() => readFileSync(path.join(root, 'out', `suggested_rules_${U1}_do_not_edit_manually.md`))).toThrow();
   });
 });
 
-describe.skipIf(!haveShared('data', 'intake-formats') || !haveShared('data', 'sigmahq', 'rules'))('preview on the reference corpora', () => {
-  it('equals the pages of a full build for the intakes with the most rules and a few others', async () => {
-    const config: Config = {
-      ...resolveConfig(REPO, undefined, {
-        rules: [path.join(SHARED_DATA, 'sigmahq', 'rules')],
-        intakes: [path.join(SHARED_DATA, 'intake-formats')],
-        fieldMapping: path.join(SHARED_DATA, 'sigma-ecs-mapping.yaml'),
-      }).config,
-      layerStyle: 'compat',
-    };
-    const full = await build(config);
-    expect(full.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const pages = new Map(full.files.map((f) => [f.path, f.content]));
-    const intakes = [...full.catalog!.intakes].sort((a, b) => (full.match!.rulesByIntake.get(b.uuid)?.length ?? 0) - (full.match!.rulesByIntake.get(a.uuid)?.length ?? 0));
-    const sample = [...intakes.slice(0, 6), ...intakes.filter((_, i) => i % 40 === 7)];
-    for (const intake of sample) {
-      const preview = await previewIntake(config, intake.uuid);
-      expect(preview.markdown, intake.name).toBe(pages.get(`suggested_rules_${intake.uuid}_do_not_edit_manually.md`));
-    }
-  });
-});
+describe.skipIf(!haveShared('data', 'intake-formats') || !haveShared('data', 'sigmahq', 'rules'))(
+  'preview on the reference corpora',
+  () => {
+    it('equals the pages of a full build for the intakes with the most rules and a few others', async () => {
+      const config: Config = {
+        ...resolveConfig(REPO, undefined, {
+          rules: [path.join(SHARED_DATA, 'sigmahq', 'rules')],
+          intakes: [path.join(SHARED_DATA, 'intake-formats')],
+          fieldMapping: path.join(SHARED_DATA, 'sigma-ecs-mapping.yaml'),
+        }).config,
+        layerStyle: 'compat',
+      };
+      const full = await build(config);
+      expect(full.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const pages = new Map(full.files.map((f) => [f.path, f.content]));
+      const intakes = [...full.catalog!.intakes].sort(
+        (a, b) =>
+          (full.match!.rulesByIntake.get(b.uuid)?.length ?? 0) - (full.match!.rulesByIntake.get(a.uuid)?.length ?? 0),
+      );
+      const sample = [...intakes.slice(0, 6), ...intakes.filter((_, i) => i % 40 === 7)];
+      for (const intake of sample) {
+        const preview = await previewIntake(config, intake.uuid);
+        expect(preview.markdown, intake.name).toBe(pages.get(`suggested_rules_${intake.uuid}_do_not_edit_manually.md`));
+      }
+    });
+  },
+);

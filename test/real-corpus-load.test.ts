@@ -34,7 +34,9 @@ describe.skipIf(!available)('real corpora load', () => {
   });
 
   it('loads at least 99% of the SigmaHQ rules', () => {
-    const folders = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((f) => shared('data', 'sigmahq', f));
+    const folders = ['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((f) =>
+      shared('data', 'sigmahq', f),
+    );
     const { rules, diagnostics, files } = readRules(folders, { effortByLevel: DEFAULT_EFFORT_BY_LEVEL });
     const failed = failedFiles(diagnostics);
     if (failed.size > 0) console.log(`rule load failures:\n${diagnostics.map(formatDiagnostic).join('\n')}`);

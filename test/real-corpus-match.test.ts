@@ -10,7 +10,8 @@ import type { Catalog } from '../generator/model/catalog.js';
 import type { Rule } from '../generator/model/rule.js';
 import { haveShared, REPO, shared } from './shared.js';
 
-const available = haveShared('data', 'sigmahq') && haveShared('data', 'intake-formats') && haveShared('data', 'sigma-ecs-mapping.yaml');
+const available =
+  haveShared('data', 'sigmahq') && haveShared('data', 'intake-formats') && haveShared('data', 'sigma-ecs-mapping.yaml');
 
 describe.skipIf(!available)('real corpora matching', () => {
   let catalog: Catalog;
@@ -35,8 +36,10 @@ describe.skipIf(!available)('real corpora matching', () => {
   it('puts Windows process-creation rules on the Windows intakes and not on AWS CloudTrail', () => {
     const rules = family((r) => r.logsource.product === 'windows' && r.logsource.category === 'process_creation');
     const on = landing(rules);
-    for (const windows of ['Windows', 'Elastic Winlogbeat', 'Azure Windows']) expect(on.has(windows), windows).toBe(true);
-    for (const other of ['AWS CloudTrail', 'Okta', 'Squid', 'BIND', 'Cisco Umbrella DNS', 'Github Audit logs']) expect(on.has(other), other).toBe(false);
+    for (const windows of ['Windows', 'Elastic Winlogbeat', 'Azure Windows'])
+      expect(on.has(windows), windows).toBe(true);
+    for (const other of ['AWS CloudTrail', 'Okta', 'Squid', 'BIND', 'Cisco Umbrella DNS', 'Github Audit logs'])
+      expect(on.has(other), other).toBe(false);
     const applying = rules.filter((r) => names(r).has('Windows')).length;
     expect(applying / rules.length).toBeGreaterThan(0.9);
   });
@@ -56,16 +59,31 @@ describe.skipIf(!available)('real corpora matching', () => {
 
   it('puts proxy rules on proxies and DNS rules on DNS intakes', () => {
     const proxy = landing(family((r) => r.logsource.category === 'proxy' && !r.logsource.product));
-    for (const p of ['Squid', 'Cisco Umbrella Proxy', 'Zscaler Internet Access', 'Skyhigh Secure Web Gateway / McAfee Web Gateway']) expect(proxy.has(p), p).toBe(true);
-    for (const not of ['AWS CloudTrail', 'Windows', 'Okta', 'BIND', 'Apache HTTP Server', 'F5 NGINX', 'Microsoft IIS']) expect(proxy.has(not), not).toBe(false);
+    for (const p of [
+      'Squid',
+      'Cisco Umbrella Proxy',
+      'Zscaler Internet Access',
+      'Skyhigh Secure Web Gateway / McAfee Web Gateway',
+    ])
+      expect(proxy.has(p), p).toBe(true);
+    for (const not of ['AWS CloudTrail', 'Windows', 'Okta', 'BIND', 'Apache HTTP Server', 'F5 NGINX', 'Microsoft IIS'])
+      expect(proxy.has(not), not).toBe(false);
     const dns = landing(family((r) => r.logsource.category === 'dns' && !r.logsource.product));
-    for (const d of ['BIND', 'Infoblox DDI', 'Cisco Umbrella DNS', 'Unbound', 'EfficientIP SOLIDServer DDI']) expect(dns.has(d), d).toBe(true);
+    for (const d of ['BIND', 'Infoblox DDI', 'Cisco Umbrella DNS', 'Unbound', 'EfficientIP SOLIDServer DDI'])
+      expect(dns.has(d), d).toBe(true);
     for (const not of ['AWS CloudTrail', 'Okta', 'Squid', 'Apache HTTP Server']) expect(dns.has(not), not).toBe(false);
   });
 
   it('finds rules for SaaS intakes through their parsers (Kubernetes, Google Cloud, Entra ID)', () => {
-    expect(family((r) => r.logsource.product === 'kubernetes').filter((r) => names(r).has('Kubernetes Audit Log')).length).toBeGreaterThan(10);
-    expect(family((r) => r.logsource.product === 'gcp').filter((r) => names(r).has('Google Cloud Audit Logs')).length).toBeGreaterThan(10);
-    expect(family((r) => r.logsource.product === 'azure').filter((r) => names(r).has('Microsoft Entra ID / Azure AD')).length).toBeGreaterThan(30);
+    expect(
+      family((r) => r.logsource.product === 'kubernetes').filter((r) => names(r).has('Kubernetes Audit Log')).length,
+    ).toBeGreaterThan(10);
+    expect(
+      family((r) => r.logsource.product === 'gcp').filter((r) => names(r).has('Google Cloud Audit Logs')).length,
+    ).toBeGreaterThan(10);
+    expect(
+      family((r) => r.logsource.product === 'azure').filter((r) => names(r).has('Microsoft Entra ID / Azure AD'))
+        .length,
+    ).toBeGreaterThan(30);
   });
 });

@@ -35,7 +35,8 @@ interface Found {
 /** Every string holding `{{` or `{%`, but grok patterns (`custom_patterns`), which are not templates. */
 function templatesOf(file: string, value: unknown, where: (string | number)[] = [], out: Found[] = []): Found[] {
   if (typeof value === 'string') {
-    if (value.includes('{{') || value.includes('{%')) out.push({ file, where: where.join('.'), text: value, set: where.includes('set') });
+    if (value.includes('{{') || value.includes('{%'))
+      out.push({ file, where: where.join('.'), text: value, set: where.includes('set') });
   } else if (Array.isArray(value)) value.forEach((v, i) => templatesOf(file, v, [...where, i], out));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) if (k !== 'custom_patterns') templatesOf(file, v, [...where, k], out);
@@ -77,13 +78,18 @@ describe.skipIf(!available)('parser templates of the real intakes', () => {
     for (const t of templates) {
       try {
         const r = readTemplate(t.text);
-        if (r.problem) problems.push(`${path.relative(shared('data'), t.file)} ${t.where} @${r.problem.offset}: ${r.problem.message}`);
+        if (r.problem)
+          problems.push(
+            `${path.relative(shared('data'), t.file)} ${t.where} @${r.problem.offset}: ${r.problem.message}`,
+          );
       } catch (e) {
         crashes++;
         problems.push(`${t.file} ${t.where}: CRASH ${(e as Error).message}`);
       }
     }
-    console.log(`${files.length} parsers, ${templates.length} templates, ${templates.length - problems.length} parsed, ${problems.length} not:\n  ${problems.join('\n  ')}`);
+    console.log(
+      `${files.length} parsers, ${templates.length} templates, ${templates.length - problems.length} parsed, ${problems.length} not:\n  ${problems.join('\n  ')}`,
+    );
     expect(files.length).toBeGreaterThanOrEqual(200);
     expect(templates.length).toBeGreaterThan(15_000);
     expect(crashes).toBe(0);
@@ -105,7 +111,9 @@ describe.skipIf(!available)('parser templates of the real intakes', () => {
       expect(d.col).toBeGreaterThan(0);
       // The column points at the character named in the message, on that line of the file.
       const quoted = /^Unexpected "([^"]+)"/.exec(d.message)?.[1];
-      if (quoted) expect(readFileSync(d.file, 'utf8').split('\n')[d.line - 1].slice(d.col - 1)).toMatch(new RegExp(`^\\\\?${quoted[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const line = readFileSync(d.file, 'utf8').split('\n')[d.line - 1];
+      if (quoted)
+        expect(line.slice(d.col - 1)).toMatch(new RegExp(`^\\\\?${quoted[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     }
   });
 
@@ -120,12 +128,22 @@ describe.skipIf(!available)('parser templates of the real intakes', () => {
       sources += copies.length;
       after += copies.filter((s) => endsInMethod(s, t.text)).length;
     }
-    console.log(`${setTemplates.length} set templates: source paths ending in a method name: ${before} with regular expressions, ${after} now (of ${sources})`);
+    console.log(
+      `${setTemplates.length} set templates: source paths ending in a method name: ${before} with regular expressions, ${after} now (of ${sources})`,
+    );
     expect(before).toBeGreaterThan(1000);
     expect(after).toBe(0);
     // The parser facts hold the same copies.
     const facts = docs.map((doc) => readParserFacts(doc, []));
-    expect(facts.reduce((n, f) => n + [...f.sources.values()].flat().filter((s) => /\.(get|split|strip|rstrip|lstrip|replace|lower|upper)$/.test(s)).length, 0)).toBe(0);
+    expect(
+      facts.reduce(
+        (n, f) =>
+          n +
+          [...f.sources.values()].flat().filter((s) => /\.(get|split|strip|rstrip|lstrip|replace|lower|upper)$/.test(s))
+            .length,
+        0,
+      ),
+    ).toBe(0);
   });
 
   it('read plain paths without parsing exactly as the parser reads them', () => {

@@ -42,7 +42,9 @@ describe('render fixtures', () => {
     it(name, async () => {
       const caseDir = path.join(FIXTURES, 'render', name);
       const input = path.join(caseDir, 'input');
-      const { files, diagnostics } = existsSync(path.join(input, 'views.json')) ? await renderViews(input) : await renderCatalog(input);
+      const { files, diagnostics } = existsSync(path.join(input, 'views.json'))
+        ? await renderViews(input)
+        : await renderCatalog(input);
       checkCase(caseDir, Object.fromEntries(files.map((f) => [f.path, f.content])), diagnosticsText(diagnostics));
     });
   }

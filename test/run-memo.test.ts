@@ -52,7 +52,10 @@ describe('unchanged runs', () => {
     expect(repaired.unchangedRun).toBeUndefined();
     expect(repaired.applied?.written).toEqual(['rules_index.json']);
 
-    writeFileSync(path.join(root, 'rulecat.config.yaml'), readFileSync(path.join(root, 'rulecat.config.yaml'), 'utf8') + 'nearMiss: true\n');
+    writeFileSync(
+      path.join(root, 'rulecat.config.yaml'),
+      readFileSync(path.join(root, 'rulecat.config.yaml'), 'utf8') + 'nearMiss: true\n',
+    );
     const reconfigured = await run();
     expect(reconfigured.unchangedRun).toBeUndefined();
     expect(reconfigured.applied?.written.length).toBeGreaterThan(0);

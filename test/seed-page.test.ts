@@ -22,7 +22,11 @@ function readBlocks(page: string): { name: string; description: string; effort: 
   const blocks: { name: string; description: string; effort: string }[] = [];
   const re = /^\?\?\? abstract "(.*)"\n {4}\n((?: {4}.*\n)*?) {4}\n {4}- \*\*Effort:\*\* (\w+)\n/gm;
   for (const m of page.matchAll(re)) {
-    const description = m[2].replace(/\n$/, '').split('\n').map((l) => l.slice(4)).join('\n');
+    const description = m[2]
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((l) => l.slice(4))
+      .join('\n');
     blocks.push({ name: m[1], description, effort: m[3] });
   }
   return blocks;
@@ -50,7 +54,13 @@ describe.skipIf(!haveShared('seeds'))('seed page', () => {
     }));
     // Given in reverse order: the page's order must come from rulecat's sort.
     const view = intakeView(
-      { uuid: 'd3a813ac-f9b5-451c-a602-a5994544d9ed', name: intakeName, slug: 'aws-cloudtrail', description: '', module: 'AWS' },
+      {
+        uuid: 'd3a813ac-f9b5-451c-a602-a5994544d9ed',
+        name: intakeName,
+        slug: 'aws-cloudtrail',
+        description: '',
+        module: 'AWS',
+      },
       [...rules].reverse(),
       DEFAULT_CONFIG,
     );

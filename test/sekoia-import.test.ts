@@ -17,7 +17,12 @@ import { tempDir } from './tree.js';
 const available = haveShared('data', 'sekoia-docs') && haveShared('data', 'intake-formats');
 const GENERATED = shared('data', 'sekoia-docs', 'generated');
 
-type Layer = { name: string; versions: unknown; domain: string; techniques: { techniqueID: string; score: number; comment: string }[] };
+type Layer = {
+  name: string;
+  versions: unknown;
+  domain: string;
+  techniques: { techniqueID: string; score: number; comment: string }[];
+};
 
 /** A compat layer with techniques sorted by ID and the names of each comment sorted. */
 function normalized(text: string): Layer {
@@ -69,8 +74,14 @@ describe.skipIf(!available)('rules index import (Sekoia.io documentation)', () =
     const result = await compatBuild();
     const revoked = result.diagnostics.filter((d) => d.code === 'revoked-technique');
     expect(revoked.length).toBeGreaterThan(10);
-    expect(revoked.find((d) => d.message.includes('T1086 (PowerShell)'))?.message).toContain('replaced by T1059.001 (PowerShell)');
-    expect(revoked.every((d) => d.severity === 'warning' && d.file.endsWith('rules_index.json') && d.line === 1 && d.col > 1)).toBe(true);
+    expect(revoked.find((d) => d.message.includes('T1086 (PowerShell)'))?.message).toContain(
+      'replaced by T1059.001 (PowerShell)',
+    );
+    expect(
+      revoked.every(
+        (d) => d.severity === 'warning' && d.file.endsWith('rules_index.json') && d.line === 1 && d.col > 1,
+      ),
+    ).toBe(true);
   });
 
   it('writes rich layers that validate and name only techniques of the shipped ATT&CK version', async () => {
@@ -87,7 +98,11 @@ describe.skipIf(!available)('rules index import (Sekoia.io documentation)', () =
     expect(all.techniques.some((t: { techniqueID: string }) => t.techniqueID === 'T1059.001')).toBe(true);
     // With a date, the catalog page lists every rule of the index once under its tactics.
     const catalog = result.files.find((f) => f.path === 'built_in_rules_do_not_edit_manually.md')!.content;
-    expect(catalog.startsWith('Rules catalog includes **1057 built-in detection rules** ([_last update on 2026-02-25_](rules_changelog.md)).\n## Reconnaissance\n')).toBe(true);
+    expect(
+      catalog.startsWith(
+        'Rules catalog includes **1057 built-in detection rules** ([_last update on 2026-02-25_](rules_changelog.md)).\n## Reconnaissance\n',
+      ),
+    ).toBe(true);
     expect(catalog).toContain('\n## Stealth\n');
     expect(catalog).toContain('\n## Defense Impairment\n');
   });

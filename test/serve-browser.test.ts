@@ -16,12 +16,24 @@ import { copyExampleCatalog, tempDir } from './tree.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[skipped] ${CHROMIUM} not found: the browser test of rulecat serve is skipped (apt-get install chromium)`);
+if (!haveChromium)
+  console.warn(
+    `[skipped] ${CHROMIUM} not found: the browser test of rulecat serve is skipped (apt-get install chromium)`,
+  );
 
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const OKTA = '8acc0041-dfa4-4ed4-acda-13c9f4ada1a4';
 const RULE_FILE = path.join('rules', 'identity', 'okta_sign_in_failure.yml');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 type Browser = import('playwright-core').BrowserContext;
 type Page = import('playwright-core').Page;
@@ -80,7 +92,9 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
     await page.click('#intakes tbody tr:visible a');
     await page.waitForURL(`${preview.url}intake/${OKTA}`);
     expect(await page.textContent('h1')).toBe('Okta System Log [BETA]');
-    const block = page.locator('details.admonition', { has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }) });
+    const block = page.locator('details.admonition', {
+      has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }),
+    });
     expect(await block.getAttribute('open')).toBeNull();
     expect(await block.locator('li').first().isVisible()).toBe(false);
     await block.locator('summary').click();
@@ -93,7 +107,9 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
     expect(await button.textContent()).toBe('SEKOIA.IO x Okta System Log [BETA] on ATT&CK Navigator');
     const href = (await button.getAttribute('href'))!;
     expect(href.startsWith('https://mitre-attack.github.io/attack-navigator/#layerURL=')).toBe(true);
-    expect(decodeURIComponent(href.split('#layerURL=')[1])).toBe(`https://raw.githubusercontent.com/rulecat/rulecat/main/output/attack_${OKTA}_do_not_edit_manually.json`);
+    expect(decodeURIComponent(href.split('#layerURL=')[1])).toBe(
+      `https://raw.githubusercontent.com/rulecat/rulecat/main/output/attack_${OKTA}_do_not_edit_manually.json`,
+    );
     expect(await page.locator('[data-testid=page]').textContent()).not.toContain('.md-button');
     const box = (await button.boundingBox())!;
     expect(box.height).toBeGreaterThan(30); // drawn as a button, not as an inline link
@@ -101,8 +117,21 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
     const tactics = page.locator('[data-testid=matrix] .tactic h3');
     expect(await tactics.count()).toBe(15);
     expect((await tactics.allTextContents()).map((t) => t.replace(/\s*\d+$/, ''))).toEqual([
-      'Reconnaissance', 'Resource Development', 'Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Stealth',
-      'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact',
+      'Reconnaissance',
+      'Resource Development',
+      'Initial Access',
+      'Execution',
+      'Persistence',
+      'Privilege Escalation',
+      'Stealth',
+      'Defense Impairment',
+      'Credential Access',
+      'Discovery',
+      'Lateral Movement',
+      'Collection',
+      'Command and Control',
+      'Exfiltration',
+      'Impact',
     ]);
     const bruteForce = page.locator('[data-tactic=credential-access] .technique[data-technique=T1110]');
     expect(await bruteForce.locator('.tname').textContent()).toBe('Brute Force');
@@ -111,7 +140,9 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
   });
 
   it('explains why a rule applies', async () => {
-    const block = page.locator('details.admonition', { has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }) });
+    const block = page.locator('details.admonition', {
+      has: page.locator('summary', { hasText: 'Okta Sign-In Failed With Invalid Credentials' }),
+    });
     await block.locator('a.explain-link').click();
     await page.waitForSelector('[data-testid=explain]');
     expect(await page.textContent('h1')).toContain('applies to');
@@ -124,14 +155,21 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
   it('updates the open page when a rule file changes, and shows a broken input with its place', async () => {
     const file = path.join(root, RULE_FILE);
     const original = readFileSync(file, 'utf8');
-    writeFileSync(file, original.replace(/^title: .*$/m, 'title: Okta Sign-In Failed (edited while the page was open)'));
-    await page.waitForSelector('summary:has-text("Okta Sign-In Failed (edited while the page was open)")', { timeout: 20_000 });
+    writeFileSync(
+      file,
+      original.replace(/^title: .*$/m, 'title: Okta Sign-In Failed (edited while the page was open)'),
+    );
+    await page.waitForSelector('summary:has-text("Okta Sign-In Failed (edited while the page was open)")', {
+      timeout: 20_000,
+    });
     await page.locator('summary', { hasText: 'edited while the page was open' }).click();
     await page.screenshot({ path: path.join(ARTIFACTS, 'serve-after-edit.png'), fullPage: true });
 
     writeFileSync(file, original.replace('detection:', 'detection:\n    broken: [unclosed'));
     await page.waitForSelector('[data-testid=problems]', { timeout: 20_000 });
-    expect(await page.textContent('[data-testid=problems] pre')).toMatch(/rules\/identity\/okta_sign_in_failure\.yml:\d+:\d+: error: /);
+    expect(await page.textContent('[data-testid=problems] pre')).toMatch(
+      /rules\/identity\/okta_sign_in_failure\.yml:\d+:\d+: error: /,
+    );
     expect(await page.locator('summary', { hasText: 'edited while the page was open' }).count()).toBe(1); // the last good rendering
     await page.screenshot({ path: path.join(ARTIFACTS, 'serve-broken.png'), fullPage: true });
 

@@ -29,15 +29,28 @@ detection:
   condition: sel
 `;
 
-function get(base: string, rawPath: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  base: string,
+  rawPath: string,
+  options: { method?: string; host?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: rawPath, method: options.method ?? 'GET', headers: { host: options.host ?? url.host } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: rawPath,
+        method: options.method ?? 'GET',
+        headers: { host: options.host ?? url.host },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -114,7 +127,9 @@ describe('rulecat serve over HTTP', () => {
   it('lists every intake with its rule and technique counts', async () => {
     const r = await get(preview.url, '/');
     expect(r.status).toBe(200);
-    expect(r.body).toContain(`<a href="/intake/${OKTA}">Okta System Log [BETA]</a></td><td>Okta</td><td class="num">7</td>`);
+    expect(r.body).toContain(
+      `<a href="/intake/${OKTA}">Okta System Log [BETA]</a></td><td>Okta</td><td class="num">7</td>`,
+    );
     expect(r.body).toContain('id="filter"');
   });
 
@@ -125,7 +140,9 @@ describe('rulecat serve over HTTP', () => {
     expect(page.body).not.toMatch(/<script>alert|<img|<b>|href="javascript/);
     expect(page.body).toContain('Shown as text: &#x3C;img src=x onerror=alert(2)> and &#x3C;b>bold&#x3C;/b>.'); // text, not markup
     expect(page.body).toContain('[click](javascript:alert(3))'); // a link to a script shown as text
-    expect(page.body).toContain('<a href="https://example.org/" rel="noopener noreferrer" target="_blank">real link</a>');
+    expect(page.body).toContain(
+      '<a href="https://example.org/" rel="noopener noreferrer" target="_blank">real link</a>',
+    );
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;'); // matrix tooltip
     const explain = await get(preview.url, `/intake/${OKTA}/rule/${EVIL_ID}`);
     expect(explain.status).toBe(200);

@@ -64,7 +64,12 @@ function evidenceFolders(comment: string, targets: readonly string[]): Map<strin
 function produces(intake: Intake, target: string): boolean {
   const own = (f: string) => (intake.fields.get(f) ?? []).some((origin) => origin !== 'platform');
   if (!target.includes('*')) return own(target);
-  const re = new RegExp(`^${target.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${target
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return [...intake.fields.keys()].some((f) => re.test(f) && own(f));
 }
 
@@ -74,7 +79,20 @@ const INTAKES = shared('data', 'intake-formats');
 describe('shipped field mappings', () => {
   it('are there, one file per family, each loading without diagnostics', () => {
     expect(files.map((f) => path.basename(f))).toEqual(
-      expect.arrayContaining(['windows.yaml', 'linux.yaml', 'macos.yaml', 'azure.yaml', 'm365.yaml', 'aws.yaml', 'gcp.yaml', 'okta.yaml', 'kubernetes.yaml', 'proxy.yaml', 'webserver.yaml', 'dns.yaml']),
+      expect.arrayContaining([
+        'windows.yaml',
+        'linux.yaml',
+        'macos.yaml',
+        'azure.yaml',
+        'm365.yaml',
+        'aws.yaml',
+        'gcp.yaml',
+        'okta.yaml',
+        'kubernetes.yaml',
+        'proxy.yaml',
+        'webserver.yaml',
+        'dns.yaml',
+      ]),
     );
     for (const file of files) {
       const { loaded, diagnostics } = load(file);
@@ -102,7 +120,12 @@ describe('shipped field mappings', () => {
     const seen = new Map<string, { file: string; entry: MappingEntry }[]>();
     for (const file of files) {
       for (const entry of load(file).loaded.mapping.entries) {
-        const key = JSON.stringify([entry.pipeline, entry.logsource.product ?? null, entry.logsource.category ?? null, entry.logsource.service ?? null]);
+        const key = JSON.stringify([
+          entry.pipeline,
+          entry.logsource.product ?? null,
+          entry.logsource.category ?? null,
+          entry.logsource.service ?? null,
+        ]);
         seen.set(key, [...(seen.get(key) ?? []), { file, entry }]);
       }
     }
@@ -111,12 +134,19 @@ describe('shipped field mappings', () => {
       for (let i = 0; i < group.length; i++) {
         for (let j = i + 1; j < group.length; j++) {
           const [a, b] = [group[i], group[j]];
-          if (a.entry.unmappedPrefix !== undefined && b.entry.unmappedPrefix !== undefined && a.entry.unmappedPrefix !== b.entry.unmappedPrefix) {
-            conflicts.push(`${key}: unmapped prefix ${a.entry.unmappedPrefix} (${a.file}) vs ${b.entry.unmappedPrefix} (${b.file})`);
+          if (
+            a.entry.unmappedPrefix !== undefined &&
+            b.entry.unmappedPrefix !== undefined &&
+            a.entry.unmappedPrefix !== b.entry.unmappedPrefix
+          ) {
+            conflicts.push(
+              `${key}: unmapped prefix ${a.entry.unmappedPrefix} (${a.file}) vs ${b.entry.unmappedPrefix} (${b.file})`,
+            );
           }
           for (const [sigma, targets] of a.entry.fields) {
             const other = b.entry.fields.get(sigma);
-            if (other && JSON.stringify(other) !== JSON.stringify(targets)) conflicts.push(`${key}: ${sigma} → ${targets} (${a.file}) vs ${other} (${b.file})`);
+            if (other && JSON.stringify(other) !== JSON.stringify(targets))
+              conflicts.push(`${key}: ${sigma} → ${targets} (${a.file}) vs ${other} (${b.file})`);
           }
         }
       }
@@ -144,8 +174,13 @@ describe('shipped field mappings', () => {
       const proc = { product: 'windows', category: 'process_creation' };
       expect(targets(proc, 'CommandLine')).toContain('process.command_line');
       expect(targets(proc, 'Description')).toContain('process.pe.description');
-      expect(targets({ product: 'windows', category: 'image_load' }, 'Description')).toEqual(['file.pe.description', 'action.properties.Description']);
-      expect(targets({ product: 'windows', category: 'registry_set' }, 'IntegrityLevel')).toEqual(['action.properties.IntegrityLevel']);
+      expect(targets({ product: 'windows', category: 'image_load' }, 'Description')).toEqual([
+        'file.pe.description',
+        'action.properties.Description',
+      ]);
+      expect(targets({ product: 'windows', category: 'registry_set' }, 'IntegrityLevel')).toEqual([
+        'action.properties.IntegrityLevel',
+      ]);
       expect(targets({ product: 'windows', service: 'security' }, 'Hashes')).toContain('action.properties.Hashes');
       expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual(['process.executable']);
       expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual(['file.path']);
@@ -161,8 +196,12 @@ describe('shipped field mappings', () => {
       expect(targets({ product: 'm365', service: 'audit' }, 'Operation')).toEqual(['action.name']);
       expect(targets({ category: 'proxy' }, 'c-uri-query')).toContain('url.query');
       expect(targets({ category: 'webserver' }, 'sc-status')).toEqual(['http.response.status_code']);
-      expect(targets({ product: 'kubernetes', service: 'audit' }, 'hostPath')).toEqual(['kubernetes.spec.volumes.hostPath.path']);
-      expect(targets({ product: 'gcp', service: 'gcp.audit' }, 'data.protoPayload.methodName')).toEqual(['google_cloud_audit.protoPayload.methodName']);
+      expect(targets({ product: 'kubernetes', service: 'audit' }, 'hostPath')).toEqual([
+        'kubernetes.spec.volumes.hostPath.path',
+      ]);
+      expect(targets({ product: 'gcp', service: 'gcp.audit' }, 'data.protoPayload.methodName')).toEqual([
+        'google_cloud_audit.protoPayload.methodName',
+      ]);
     });
 
     it('leave log sources they do not cover as written', () => {
@@ -175,7 +214,9 @@ describe('shipped field mappings', () => {
     let byFolder: Map<string, Intake>;
     beforeAll(() => {
       const { intakes } = readIntakes([INTAKES], { platformFields: [] }, INTAKES, undefined);
-      byFolder = new Map(intakes.map((i) => [path.relative(INTAKES, path.resolve(INTAKES, i.folder)).split(path.sep).join('/'), i]));
+      byFolder = new Map(
+        intakes.map((i) => [path.relative(INTAKES, path.resolve(INTAKES, i.folder)).split(path.sep).join('/'), i]),
+      );
       expect(byFolder.size).toBeGreaterThan(100);
     }, 120_000);
 
@@ -202,10 +243,17 @@ describe('shipped field mappings', () => {
     });
 
     it('read unlisted Windows fields where intakes put them', () => {
-      const prefixes = files.flatMap((f) => load(f).loaded.mapping.entries.flatMap((e) => (e.unmappedPrefix === undefined ? [] : [e.unmappedPrefix])));
+      const prefixes = files.flatMap((f) =>
+        load(f).loaded.mapping.entries.flatMap((e) => (e.unmappedPrefix === undefined ? [] : [e.unmappedPrefix])),
+      );
       expect(prefixes.length).toBeGreaterThan(0);
       for (const prefix of prefixes) {
-        expect([...byFolder.values()].some((i) => [...i.fields.keys()].some((f) => f.startsWith(prefix) && f.length > prefix.length)), prefix).toBe(true);
+        expect(
+          [...byFolder.values()].some((i) =>
+            [...i.fields.keys()].some((f) => f.startsWith(prefix) && f.length > prefix.length),
+          ),
+          prefix,
+        ).toBe(true);
       }
     });
   });

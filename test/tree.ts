@@ -57,16 +57,20 @@ export async function runCli(args: string[], cwd: string): Promise<{ code: numbe
   return { code, stdout, stderr };
 }
 
-export const INTAKE_MANIFEST = (uuid: string, name: string) => `uuid: ${uuid}\nname: ${name}\nslug: ${name.toLowerCase().replace(/\W+/g, '-')}\ndescription: Test intake\n`;
+export const INTAKE_MANIFEST = (uuid: string, name: string) =>
+  `uuid: ${uuid}\nname: ${name}\nslug: ${name.toLowerCase().replace(/\W+/g, '-')}\ndescription: Test intake\n`;
 
 export const PARSER = (fields: Record<string, string>) =>
-  `name: test\npipeline:\n  - name: parsed\n    external:\n      name: json.parse-json\n  - name: set_fields\nstages:\n  set_fields:\n    actions:\n      - set:\n${Object.entries(fields)
+  `name: test\npipeline:\n  - name: parsed\n    external:\n      name: json.parse-json\n  - name: set_fields\nstages:\n  set_fields:\n    actions:\n      - set:\n${Object.entries(
+    fields,
+  )
     .map(([k, v]) => `          ${k}: "${v}"`)
     .join('\n')}\n`;
 
 /** A copy of the example catalog (rules, intakes, configuration) in a new temporary folder. */
 export function copyExampleCatalog(prefix?: string): string {
   const root = tempDir(prefix);
-  for (const name of ['rules', 'intakes', 'rulecat.config.yaml']) cpSync(path.join(REPO_ROOT, name), path.join(root, name), { recursive: true });
+  for (const name of ['rules', 'intakes', 'rulecat.config.yaml'])
+    cpSync(path.join(REPO_ROOT, name), path.join(root, name), { recursive: true });
   return root;
 }

@@ -30,7 +30,11 @@ export function problemCount(report: AuditReport): number {
   return report.missing.length + report.notIncluded.length + report.includedTwice.length;
 }
 
-export function auditIncludes(includes: readonly IncludeLine[], pages: readonly GeneratedPage[], exists: (include: IncludeLine) => boolean): AuditReport {
+export function auditIncludes(
+  includes: readonly IncludeLine[],
+  pages: readonly GeneratedPage[],
+  exists: (include: IncludeLine) => boolean,
+): AuditReport {
   const byUuid = new Map<string, IncludeLine[]>();
   for (const include of includes) {
     const list = byUuid.get(include.uuid);

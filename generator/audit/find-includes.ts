@@ -15,9 +15,11 @@ export interface IncludeLine {
   uuid: string;
 }
 
-export const PAGE_NAME = /^suggested_rules_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_do_not_edit_manually\.md$/i;
+export const PAGE_NAME =
+  /^suggested_rules_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})_do_not_edit_manually\.md$/i;
 
-const INCLUDE = /\{!\s*([^\s!{}]*?suggested_rules_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})_do_not_edit_manually\.md)\s*!\}/g;
+const INCLUDE =
+  /\{!\s*([^\s!{}]*?suggested_rules_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})_do_not_edit_manually\.md)\s*!\}/g;
 
 /** Every include of a generated intake page in `text`, in order. */
 export function findIncludes(file: string, text: string): IncludeLine[] {

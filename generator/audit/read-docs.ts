@@ -43,7 +43,8 @@ export function readGeneratedPages(folder: string): GeneratedPage[] {
  * generated folder is given, else at the included path under the docs root.
  */
 export function targetExists(docs: string, out: string | undefined): (include: IncludeLine) => boolean {
-  return (include) => existsSync(out ? path.join(out, path.posix.basename(include.target)) : path.join(docs, include.target));
+  return (include) =>
+    existsSync(out ? path.join(out, path.posix.basename(include.target)) : path.join(docs, include.target));
 }
 
 export function generatedFolder(docs: string, out: string | undefined): string {

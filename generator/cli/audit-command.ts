@@ -17,13 +17,20 @@ const at = (i: { file: string; line: number; col: number }) => `${i.file}:${i.li
 
 export function formatReport(report: AuditReport, generatedShown: string): string[] {
   const lines: string[] = [];
-  for (const i of report.missing) lines.push(`${at(i)}: Include of ${i.target}, which is not generated, expected a page of ${generatedShown} [include-missing-page]`);
+  for (const i of report.missing)
+    lines.push(
+      `${at(i)}: Include of ${i.target}, which is not generated, expected a page of ${generatedShown} [include-missing-page]`,
+    );
   for (const p of report.notIncluded) {
-    lines.push(`${path.join(generatedShown, p.name)}: Generated page (${p.rules} rule${p.rules === 1 ? '' : 's'}) is included by no docs page, expected an include line in the intake's page [page-not-included]`);
+    lines.push(
+      `${path.join(generatedShown, p.name)}: Generated page (${p.rules} rule${p.rules === 1 ? '' : 's'}) is included by no docs page, expected an include line in the intake's page [page-not-included]`,
+    );
   }
   for (const d of report.includedTwice) {
     const [first, ...others] = d.includes;
-    lines.push(`${at(first)}: Intake ${d.uuid} is included ${d.includes.length} times, also at ${others.map(at).join(', ')}; expected once [included-twice]`);
+    lines.push(
+      `${at(first)}: Intake ${d.uuid} is included ${d.includes.length} times, also at ${others.map(at).join(', ')}; expected once [included-twice]`,
+    );
   }
   return lines;
 }
@@ -39,7 +46,10 @@ export async function runAudit(options: OptionValues, io: IO): Promise<number> {
       return false;
     }
   };
-  for (const [flag, p] of [['--docs', docs], ['--out', out]] as const) {
+  for (const [flag, p] of [
+    ['--docs', docs],
+    ['--out', out],
+  ] as const) {
     if (p !== undefined && !isFolder(p)) throw new UsageError(`${flag} ${displayPath(p, io.cwd)} is not a folder`);
   }
   const { includes, diagnostics } = readIncludes(docs, io.cwd);
@@ -51,7 +61,13 @@ export async function runAudit(options: OptionValues, io: IO): Promise<number> {
   const exitCode = problems > 0 ? 1 : 0;
   const shown = displayPath(generated, io.cwd);
   if (json) {
-    io.stdout(JSON.stringify({ ok: exitCode === 0, exitCode, docs: displayPath(docs, io.cwd), generatedFolder: shown, ...report }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        { ok: exitCode === 0, exitCode, docs: displayPath(docs, io.cwd), generatedFolder: shown, ...report },
+        null,
+        2,
+      ) + '\n',
+    );
     return exitCode;
   }
   for (const line of formatReport(report, shown)) io.stdout(line + '\n');

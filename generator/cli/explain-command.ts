@@ -13,33 +13,61 @@ const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
   lines.push(`${e.rule.title} (${e.rule.id}, ${e.rule.file})`);
-  lines.push(`on ${e.intake.name} (${e.intake.uuid}): ${e.applies ? 'APPLIES' : 'does not apply'}${e.explicit ? ' (listed in the rule\'s intakes)' : ''}`);
+  lines.push(
+    `on ${e.intake.name} (${e.intake.uuid}): ${e.applies ? 'APPLIES' : 'does not apply'}${e.explicit ? " (listed in the rule's intakes)" : ''}`,
+  );
   lines.push('', `log source ${JSON.stringify(e.rule.logsource)}: ${e.logsource.fits ? 'fits' : 'does not fit'}`);
   for (const ev of e.logsource.evidence) lines.push(`  ${ev}`);
   if (e.readings.length > 1 || e.reading !== null) {
-    lines.push('', `field names read ${e.reading === null ? 'as written' : `with pipeline ${e.reading}`}` + (e.readings.length > 1 ? ` (readings: ${e.readings.map((r) => `${r.pipeline ?? 'as written'} ${r.applies ? 'applies' : 'no'}`).join(', ')})` : ''));
+    lines.push(
+      '',
+      `field names read ${e.reading === null ? 'as written' : `with pipeline ${e.reading}`}` +
+        (e.readings.length > 1
+          ? ` (readings: ${e.readings.map((r) => `${r.pipeline ?? 'as written'} ${r.applies ? 'applies' : 'no'}`).join(', ')})`
+          : ''),
+    );
   }
   for (const id of e.identifiers) {
-    lines.push('', `${id.name}: ${id.canMatch ? 'can match' : 'cannot match'}${id.kind === 'keywords' ? ' (keywords: search the whole event)' : ''}`);
+    lines.push(
+      '',
+      `${id.name}: ${id.canMatch ? 'can match' : 'cannot match'}${id.kind === 'keywords' ? ' (keywords: search the whole event)' : ''}`,
+    );
     id.alternatives.forEach((alt, i) => {
-      if (id.alternatives.length > 1) lines.push(`  alternative ${i + 1}: ${alt.canMatch ? 'can match' : 'cannot match'}`);
+      if (id.alternatives.length > 1)
+        lines.push(`  alternative ${i + 1}: ${alt.canMatch ? 'can match' : 'cannot match'}`);
       for (const t of alt.tests) {
         if (t.fields.length === 0) lines.push(`    yes ${t.test}: needs no field`);
         for (const f of t.fields) {
           const where = f.present ? `present as ${f.carriers.join(', ')}` : 'MISSING';
-          const derived = f.derived.length > 0 ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${d.how})`).join('; ')}]` : '';
+          const derived =
+            f.derived.length > 0
+              ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${d.how})`).join('; ')}]`
+              : '';
           const renamed = f.names.length === 1 && f.names[0] === f.field ? '' : ` → ${f.names.join(' | ')} (${f.via})`;
           const label = f.field === t.test.split('|')[0] ? t.test : `${t.test} references ${f.field}`;
           lines.push(`    ${mark(f.present)} ${label}${renamed}: ${where}${derived}`);
         }
-        for (const c of t.contradicts) lines.push(`    no  ${t.test}: values ${JSON.stringify(t.values)} contradict ${c.field} = ${JSON.stringify(c.constants)}`);
+        for (const c of t.contradicts)
+          lines.push(
+            `    no  ${t.test}: values ${JSON.stringify(t.values)} contradict ${c.field} = ${JSON.stringify(c.constants)}`,
+          );
       }
     });
   }
-  if (e.condition) lines.push('', `condition: ${e.condition.text} → ${e.condition.canBeTrue ? 'can be true' : 'cannot be true'}`);
-  if (e.correlated) lines.push('', `correlates: ${e.correlated.map((c) => `${c.title} (${c.applies ? 'applies' : 'does not apply'})`).join(', ')}`);
+  if (e.condition)
+    lines.push('', `condition: ${e.condition.text} → ${e.condition.canBeTrue ? 'can be true' : 'cannot be true'}`);
+  if (e.correlated)
+    lines.push(
+      '',
+      `correlates: ${e.correlated.map((c) => `${c.title} (${c.applies ? 'applies' : 'does not apply'})`).join(', ')}`,
+    );
   if (!e.applies) {
-    lines.push('', e.missingSets.length > 0 ? `would apply with: ${e.missingSets.map((s) => s.join(' + ')).join('  or  ')}` : 'no field would make it apply (log source or values)');
+    lines.push(
+      '',
+      e.missingSets.length > 0
+        ? `would apply with: ${e.missingSets.map((s) => s.join(' + ')).join('  or  ')}`
+        : 'no field would make it apply (log source or values)',
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -50,8 +78,10 @@ export async function runExplain(options: OptionValues, io: IO): Promise<number>
   const result = await explain(config, String(options.rule), String(options.intake));
   if (reportProblems([...configProblems, ...result.diagnostics], io)) return 2;
   if (result.unresolved) {
-    if (result.unresolved.rule) io.stderr(`rulecat explain: ${describeUnresolved('rule', String(options.rule), result.unresolved.rule)}\n`);
-    if (result.unresolved.intake) io.stderr(`rulecat explain: ${describeUnresolved('intake', String(options.intake), result.unresolved.intake)}\n`);
+    if (result.unresolved.rule)
+      io.stderr(`rulecat explain: ${describeUnresolved('rule', String(options.rule), result.unresolved.rule)}\n`);
+    if (result.unresolved.intake)
+      io.stderr(`rulecat explain: ${describeUnresolved('intake', String(options.intake), result.unresolved.intake)}\n`);
     return 2;
   }
   const e = result.explanation!;

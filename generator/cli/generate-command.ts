@@ -47,11 +47,17 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
   }
   const lockTimeout = options.lockTimeout;
   if (typeof lockTimeout === 'string') {
-    if (!/^\d+(\.\d+)?$/.test(lockTimeout)) throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
+    if (!/^\d+(\.\d+)?$/.test(lockTimeout))
+      throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
     config.lockTimeout = Number(lockTimeout);
   }
   const timings: Timings | undefined = options.timings === true ? {} : undefined;
-  const result = await generate(config, { check, timings, full: json, notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`) });
+  const result = await generate(config, {
+    check,
+    timings,
+    full: json,
+    notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`),
+  });
   if (timings) io.stderr(formatTimings(timings) + '\n');
   result.diagnostics = [...configProblems, ...result.diagnostics];
   const diff = result.diff;
@@ -70,14 +76,19 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
   }
   if (diff) {
     for (const note of diff.notes) io.stderr(`rulecat: ${note}\n`);
-    for (const kept of diff.kept) io.stderr(`rulecat: ${out}/${kept} was edited by hand; no longer generated, left in place\n`);
+    for (const kept of diff.kept)
+      io.stderr(`rulecat: ${out}/${kept} was edited by hand; no longer generated, left in place\n`);
   }
   const s = await summarize(result, check, exitCode);
   if (check) {
     for (const p of s.files.added) io.stdout(`added    ${out}/${p}\n`);
     for (const p of s.files.changed) io.stdout(`changed  ${out}/${p}\n`);
     for (const p of s.files.removed) io.stdout(`removed  ${out}/${p}\n`);
-    io.stdout(changes === 0 ? `rulecat: ${out} is up to date (${s.counts.files} files)\n` : `rulecat: ${changes} file${changes === 1 ? '' : 's'} in ${out} would change; run rulecat generate\n`);
+    io.stdout(
+      changes === 0
+        ? `rulecat: ${out} is up to date (${s.counts.files} files)\n`
+        : `rulecat: ${changes} file${changes === 1 ? '' : 's'} in ${out} would change; run rulecat generate\n`,
+    );
     return exitCode;
   }
   io.stdout(
@@ -85,6 +96,9 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
       `${s.files.written.length} written, ${s.files.unchanged} unchanged, ${s.files.removed.length} removed\n`,
   );
   const nowhere = (result.summary ?? runSummary(result)).nowhere;
-  if (nowhere > 0) io.stdout(`rulecat: ${nowhere} rule${nowhere === 1 ? '' : 's'} apply to no intake; --json lists each with the reason\n`);
+  if (nowhere > 0)
+    io.stdout(
+      `rulecat: ${nowhere} rule${nowhere === 1 ? '' : 's'} apply to no intake; --json lists each with the reason\n`,
+    );
   return exitCode;
 }

@@ -33,7 +33,12 @@ export function addInputOptions(command: Command): Command {
 /** `--layer-style`, `--attribution`, `--near-miss`: what pages and layers show. */
 export function addPageOptions(command: Command): Command {
   return command
-    .addOption(new Option('--layer-style <style>', 'Navigator layers as the model (compat), layer format 4.5 (rich), or compat with rich beside it (both)').choices(LAYER_STYLES))
+    .addOption(
+      new Option(
+        '--layer-style <style>',
+        'Navigator layers as the model (compat), layer format 4.5 (rich), or compat with rich beside it (both)',
+      ).choices(LAYER_STYLES),
+    )
     .option('--attribution', 'add author, source link and license notice to rule blocks')
     .option('--near-miss', 'add the rules one missing field away to each intake page');
 }
@@ -45,14 +50,17 @@ function overrides(o: OptionValues, cwd: string): ConfigOverrides {
   const file = (v: unknown) => (typeof v === 'string' ? path.resolve(cwd, v) : undefined);
   const files = (v: unknown) => (Array.isArray(v) ? v.map((p) => path.resolve(cwd, String(p))) : undefined);
   const date = str(o.date);
-  if (date !== undefined && !isIsoDate(date)) throw new UsageError(`Unexpected --date ${date}, expected a date YYYY-MM-DD`);
+  if (date !== undefined && !isIsoDate(date))
+    throw new UsageError(`Unexpected --date ${date}, expected a date YYYY-MM-DD`);
   return {
     rules: files(o.rules),
     intakes: files(o.intakes),
     out: file(o.out),
     templates: file(o.templates),
     match: str(o.match) as Config['match'] | undefined,
-    fieldMapping: Array.isArray(o.fieldMapping) ? o.fieldMapping.map((p) => (p === 'none' ? 'none' : path.resolve(cwd, String(p)))) : undefined,
+    fieldMapping: Array.isArray(o.fieldMapping)
+      ? o.fieldMapping.map((p) => (p === 'none' ? 'none' : path.resolve(cwd, String(p))))
+      : undefined,
     pipelines: files(o.pipeline),
     logsources: file(o.logsources),
     cache: o.cache === false ? false : file(o.cache),

@@ -16,10 +16,14 @@ import type { PreviewResult } from '../preview.js';
 function report(result: PreviewResult, io: IO): void {
   const own = new Set((result.rules ?? []).map((r) => r.file));
   const folder = result.intake?.folder;
-  const mine = (d: Diagnostic) => d.severity === 'error' || own.has(d.file) || (folder !== undefined && d.file.startsWith(folder + '/'));
+  const mine = (d: Diagnostic) =>
+    d.severity === 'error' || own.has(d.file) || (folder !== undefined && d.file.startsWith(folder + '/'));
   for (const d of result.diagnostics.filter(mine)) io.stderr(formatDiagnostic(d) + '\n');
   const others = result.diagnostics.filter((d) => !mine(d)).length;
-  if (others > 0) io.stderr(`rulecat preview: ${others} more warning${others === 1 ? '' : 's'} about other inputs (rulecat generate lists them)\n`);
+  if (others > 0)
+    io.stderr(
+      `rulecat preview: ${others} more warning${others === 1 ? '' : 's'} about other inputs (rulecat generate lists them)\n`,
+    );
 }
 
 export async function runPreview(options: OptionValues, io: IO): Promise<number> {
@@ -40,14 +44,29 @@ export async function runPreview(options: OptionValues, io: IO): Promise<number>
   report(result, io);
   if (result.markdown === undefined || hasErrors(result.diagnostics)) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-    io.stderr(errors > 0 ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n` : 'rulecat preview: the page template writes no page for this intake\n');
+    io.stderr(
+      errors > 0
+        ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n`
+        : 'rulecat preview: the page template writes no page for this intake\n',
+    );
     return 2;
   }
   if (options.html === true) {
     const start = performance.now();
-    const [{ createMarkdownToHtml }, { standaloneIntakeHtml }] = await Promise.all([import('../serve/markdown-html.js'), import('../serve/intake-html.js')]);
+    const [{ createMarkdownToHtml }, { standaloneIntakeHtml }] = await Promise.all([
+      import('../serve/markdown-html.js'),
+      import('../serve/intake-html.js'),
+    ]);
     const toHtml = await createMarkdownToHtml();
-    io.stdout(standaloneIntakeHtml({ view: result.view!, ruleViews: result.ruleViews!, attack: result.attack, markdown: result.markdown, toHtml }));
+    io.stdout(
+      standaloneIntakeHtml({
+        view: result.view!,
+        ruleViews: result.ruleViews!,
+        attack: result.attack,
+        markdown: result.markdown,
+        toHtml,
+      }),
+    );
     if (timings) timings.html = performance.now() - start;
   } else {
     io.stdout(result.markdown);

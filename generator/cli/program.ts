@@ -26,21 +26,34 @@ type Run = (options: OptionValues, io: IO) => Promise<number>;
 /** Build the program; `done` receives the exit code of the command that ran. */
 function program(io: IO, done: (code: number) => void): Command {
   const root = new Command('rulecat')
-    .description('Detection-rule documentation: Sigma rules × intake parsers → MkDocs pages and ATT&CK Navigator layers.')
+    .description(
+      'Detection-rule documentation: Sigma rules × intake parsers → MkDocs pages and ATT&CK Navigator layers.',
+    )
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help (also: rulecat <command> --help)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`rulecat: ${text.replace(/^error: /, '')}`) })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(`rulecat: ${text.replace(/^error: /, '')}`),
+    })
     .exitOverride()
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
-    .addHelpText('after', '\nWithout a command, rulecat runs generate. Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.\n');
+    .addHelpText(
+      'after',
+      '\nWithout a command, rulecat runs generate. Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.\n',
+    );
   const add = (name: string, description: string, run: Run, configure: (c: Command) => Command, help: string[]) => {
     const command = root
       .command(name)
       .description(description)
       .allowExcessArguments(false)
       .exitOverride()
-      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: (text, write) => write(`rulecat ${name}: ${text.replace(/^error: /, '')}`) });
+      .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        outputError: (text, write) => write(`rulecat ${name}: ${text.replace(/^error: /, '')}`),
+      });
     configure(command).addHelpText('after', examples(help));
     command.action(async (options: OptionValues) => done(await run(options, io)));
     return command;
@@ -58,7 +71,12 @@ function program(io: IO, done: (code: number) => void): Command {
         .option('--date <yyyy-mm-dd>', 'date of the catalog and changelog pages (default: newest changelog date)')
         .option('--lock-timeout <seconds>', 'wait this long for another run writing the same folder (default 30)')
         .option('--timings', 'print the time of each phase on stderr'),
-    ['rulecat generate', 'rulecat generate --check', 'rulecat generate --rules rules more-rules --intakes intakes --out docs/generated', 'rulecat generate --json > summary.json'],
+    [
+      'rulecat generate',
+      'rulecat generate --check',
+      'rulecat generate --rules rules more-rules --intakes intakes --out docs/generated',
+      'rulecat generate --json > summary.json',
+    ],
   );
   add(
     'explain',
@@ -69,7 +87,10 @@ function program(io: IO, done: (code: number) => void): Command {
         .requiredOption('--rule <id-or-title>', 'the rule: id or title')
         .requiredOption('--intake <uuid-name-or-slug>', 'the intake: uuid, name or slug')
         .option('--json', 'print the explanation as JSON'),
-    ['rulecat explain --rule "Okta Sign-In Failure" --intake "Okta System Log"', 'rulecat explain --rule 1a2b3c4d --intake okta-system-log --json'],
+    [
+      'rulecat explain --rule "Okta Sign-In Failure" --intake "Okta System Log"',
+      'rulecat explain --rule 1a2b3c4d --intake okta-system-log --json',
+    ],
   );
   add(
     'gaps',
@@ -81,7 +102,11 @@ function program(io: IO, done: (code: number) => void): Command {
         .option('--all', 'every intake, and the fields that would help most across intakes')
         .option('--limit <n>', 'suggestions shown per intake (default 20, 5 with --all)')
         .option('--json', 'print the suggestions as JSON'),
-    ['rulecat gaps --intake "Okta System Log"', 'rulecat gaps --all --limit 3', 'rulecat gaps --all --json > gaps.json'],
+    [
+      'rulecat gaps --intake "Okta System Log"',
+      'rulecat gaps --all --limit 3',
+      'rulecat gaps --all --json > gaps.json',
+    ],
   );
   add(
     'preview',

@@ -15,7 +15,13 @@ import type { UpdateReport, Workspace } from '../serve/workspace.js';
 export const DEFAULT_PORT = 8137;
 
 function describe(report: UpdateReport, changed: readonly string[], cwd: string): string {
-  const what = changed.length > 0 ? `${changed.map((p) => displayPath(p, cwd)).slice(0, 3).join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}: ` : '';
+  const what =
+    changed.length > 0
+      ? `${changed
+          .map((p) => displayPath(p, cwd))
+          .slice(0, 3)
+          .join(', ')}${changed.length > 3 ? ` and ${changed.length - 3} more` : ''}: `
+      : '';
   const done = report.full
     ? 'everything loaded'
     : [
@@ -25,13 +31,22 @@ function describe(report: UpdateReport, changed: readonly string[], cwd: string)
       ]
         .filter(Boolean)
         .join(', ') || 'nothing to read';
-  const matched = report.rematched ? (report.full ? ', matched in full' : `, ${report.rematched.rules} rule(s) and ${report.rematched.intakes} intake(s) matched again`) : '';
+  const matched = report.rematched
+    ? report.full
+      ? ', matched in full'
+      : `, ${report.rematched.rules} rule(s) and ${report.rematched.intakes} intake(s) matched again`
+    : '';
   const errors = report.errors > 0 ? `; ${report.errors} error(s), showing the last good state` : '';
   return `rulecat serve: ${what}${done}${matched} in ${report.ms.toFixed(0)} ms${errors}\n`;
 }
 
 function openBrowser(url: string, io: IO): void {
-  const [command, ...args] = process.platform === 'darwin' ? ['open', url] : process.platform === 'win32' ? ['cmd', '/c', 'start', '', url] : ['xdg-open', url];
+  const [command, ...args] =
+    process.platform === 'darwin'
+      ? ['open', url]
+      : process.platform === 'win32'
+        ? ['cmd', '/c', 'start', '', url]
+        : ['xdg-open', url];
   const child = spawn(command, args, { detached: true, stdio: 'ignore' });
   child.on('error', () => io.stderr(`rulecat serve: could not open a browser (${command}); open ${url}\n`));
   child.unref();
@@ -40,10 +55,12 @@ function openBrowser(url: string, io: IO): void {
 export async function runServe(options: OptionValues, io: IO): Promise<number> {
   const portFlag = options.port;
   const port = typeof portFlag === 'string' ? Number(portFlag) : DEFAULT_PORT;
-  if (typeof portFlag === 'string' && !(/^\d+$/.test(portFlag) && port <= 65535)) throw new UsageError(`Unexpected --port ${portFlag}, expected a port number (0 for any free port)`);
+  if (typeof portFlag === 'string' && !(/^\d+$/.test(portFlag) && port <= 65535))
+    throw new UsageError(`Unexpected --port ${portFlag}, expected a port number (0 for any free port)`);
   configFromOptions(options, io.cwd); // usage errors now, before serving
   const configFlag = typeof options.config === 'string' ? path.resolve(io.cwd, options.config) : undefined;
-  const configFile = configFlag ?? (existsSync(path.join(io.cwd, CONFIG_FILE)) ? path.join(io.cwd, CONFIG_FILE) : undefined);
+  const configFile =
+    configFlag ?? (existsSync(path.join(io.cwd, CONFIG_FILE)) ? path.join(io.cwd, CONFIG_FILE) : undefined);
   const logProblems = (ws: Workspace) => {
     for (const d of ws.problems.filter((x) => x.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
   };

@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { sha1 } from '../hash.js';
 
-
 /** The default cache folder. */
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -32,7 +31,9 @@ export function codeFingerprint(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha1');
   for (const dir of [here, path.join(here, '..', 'model')]) {
-    for (const name of readdirSync(dir).filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.test.ts')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => /\.(js|ts)$/.test(n) && !n.endsWith('.test.ts'))
+      .sort()) {
       hash.update(name).update(readFileSync(path.join(dir, name)));
     }
   }
@@ -76,7 +77,12 @@ export class InputCache<T> {
     nameIn?: string,
   ) {
     const folder = dir ?? nameIn;
-    this.file = folder ? path.join(folder, `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}\u0000${codeFingerprint()}`).slice(0, 20)}.bin`) : '';
+    this.file = folder
+      ? path.join(
+          folder,
+          `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}\u0000${codeFingerprint()}`).slice(0, 20)}.bin`,
+        )
+      : '';
     this.entries = dir ? this.read() : new Map();
   }
 

@@ -87,7 +87,11 @@ export function listIntakes(roots: readonly string[], cwd: string, cacheDir?: st
  * fields, test events). `intakes` is the list of stubs with the chosen one
  * replaced by the full intake, in folder order.
  */
-export function readChosenIntake(candidates: IntakeCandidates, stub: Intake, options: IntakeOptions): { intake?: Intake; intakes: Intake[]; diagnostics: Diagnostic[] } {
+export function readChosenIntake(
+  candidates: IntakeCandidates,
+  stub: Intake,
+  options: IntakeOptions,
+): { intake?: Intake; intakes: Intake[]; diagnostics: Diagnostic[] } {
   const folder = candidates.folderOf.get(stub);
   if (!folder) throw new Error(`readChosenIntake: ${stub.name} is not one of the candidates`);
   const { intake, diagnostics } = readIntakeFolder(folder, options);

@@ -95,7 +95,8 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
     const cache = InputCache.open<unknown>(input.cacheDir, 'intakes', root, JSON.stringify(input.intakeOptions));
     for (const folder of findIntakeFolders(walkFiles(root, isIntakeFile, input.cwd).files)) {
       const hash = folderHash(folder);
-      if (hash !== undefined && !cache.has(folder.display, hash)) intakes.push({ item: folder, key: folder.display, cache });
+      if (hash !== undefined && !cache.has(folder.display, hash))
+        intakes.push({ item: folder, key: folder.display, cache });
     }
   }
   // An intake folder costs about ten rule files; parts are balanced on that.
@@ -103,12 +104,20 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
   const threshold = input.threshold ?? PARALLEL_THRESHOLD;
   if (weight === 0 || weight < threshold) return 0;
   const parts = Math.max(2, Math.min(n, Math.ceil(weight / 200)));
-  const requests: { rules: Task<FoundFile>[]; intakes: Task<IntakeFolder>[] }[] = Array.from({ length: parts }, () => ({ rules: [], intakes: [] }));
+  const requests: { rules: Task<FoundFile>[]; intakes: Task<IntakeFolder>[] }[] = Array.from({ length: parts }, () => ({
+    rules: [],
+    intakes: [],
+  }));
   rules.forEach((t, i) => requests[Math.floor((i * parts) / rules.length)].rules.push(t));
   intakes.forEach((t, i) => requests[Math.floor((i * parts) / intakes.length)].intakes.push(t));
   const results = await runAll(
     file,
-    requests.map((r) => ({ rules: r.rules.map((t) => t.item), intakes: r.intakes.map((t) => t.item), ruleOptions: input.ruleOptions, intakeOptions: input.intakeOptions })),
+    requests.map((r) => ({
+      rules: r.rules.map((t) => t.item),
+      intakes: r.intakes.map((t) => t.item),
+      ruleOptions: input.ruleOptions,
+      intakeOptions: input.intakeOptions,
+    })),
   );
   requests.forEach((r, k) => {
     const tasks: Task<unknown>[] = [...r.rules, ...r.intakes];

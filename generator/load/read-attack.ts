@@ -21,7 +21,10 @@ export function tableProblem(value: unknown): string | undefined {
     return `Unexpected format ${JSON.stringify(value.format ?? null)}, expected "${ATTACK_TABLE_FORMAT}" (convert MITRE data with scripts/build-attack-table.ts)`;
   }
   if (!isString(value.version) || !isString(value.domain)) return 'Missing "version" or "domain", expected strings';
-  if (!Array.isArray(value.tactics) || !value.tactics.every((t) => isMap(t) && isString(t.id) && isString(t.shortname) && isString(t.name))) {
+  if (
+    !Array.isArray(value.tactics) ||
+    !value.tactics.every((t) => isMap(t) && isString(t.id) && isString(t.shortname) && isString(t.name))
+  ) {
     return 'Unexpected "tactics", expected a list of {id, shortname, name}';
   }
   if (!Array.isArray(value.techniques)) return 'Unexpected "techniques", expected a list';

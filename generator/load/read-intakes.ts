@@ -38,7 +38,10 @@ function jsonErrorPlace(file: string, text: string, message: string) {
   return { file, line: before.length, col: before[before.length - 1].length + 1 };
 }
 
-function readTestEvents(files: FoundFile[], diagnostics: Diagnostic[]): { observed: Map<string, Scalar[]>; count: number } {
+function readTestEvents(
+  files: FoundFile[],
+  diagnostics: Diagnostic[],
+): { observed: Map<string, Scalar[]>; count: number } {
   const observed = new Map<string, Scalar[]>();
   let count = 0;
   for (const file of files) {
@@ -49,13 +52,26 @@ function readTestEvents(files: FoundFile[], diagnostics: Diagnostic[]): { observ
     try {
       value = JSON.parse(text);
     } catch (e) {
-      diagnostics.push(error(jsonErrorPlace(file.display, text, String(e)), 'test-json', `Invalid JSON in test event: ${(e as Error).message}`));
+      diagnostics.push(
+        error(
+          jsonErrorPlace(file.display, text, String(e)),
+          'test-json',
+          `Invalid JSON in test event: ${(e as Error).message}`,
+        ),
+      );
       continue;
     }
-    const expected = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).expected : undefined;
+    const expected =
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>).expected : undefined;
     if (expected === undefined) continue;
     if (jsonDepth(expected, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
-      diagnostics.push(error({ file: file.display, line: 1, col: 1 }, 'test-json-depth', `Test event nests deeper than ${MAX_EVENT_DEPTH} levels, expected a flatter event`));
+      diagnostics.push(
+        error(
+          { file: file.display, line: 1, col: 1 },
+          'test-json-depth',
+          `Test event nests deeper than ${MAX_EVENT_DEPTH} levels, expected a flatter event`,
+        ),
+      );
       continue;
     }
     count++;
@@ -96,7 +112,10 @@ export function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
       dir,
       display: manifest.display.slice(0, -MANIFEST.length),
       manifest,
-      module: { folder: path.basename(hasModule ? moduleDir : path.dirname(dir)), manifest: hasModule ? manifests.get(moduleDir) : undefined },
+      module: {
+        folder: path.basename(hasModule ? moduleDir : path.dirname(dir)),
+        manifest: hasModule ? manifests.get(moduleDir) : undefined,
+      },
       files: [],
     });
   }
@@ -113,13 +132,25 @@ export function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
   return [...folders.values()];
 }
 
-export function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): { intake?: Intake; diagnostics: Diagnostic[] } {
+export function readIntakeFolder(
+  folder: IntakeFolder,
+  options: IntakeOptions,
+): { intake?: Intake; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const local = (f: FoundFile) => f.absolute.slice(folder.dir.length + 1).split(path.sep).join('/');
+  const local = (f: FoundFile) =>
+    f.absolute
+      .slice(folder.dir.length + 1)
+      .split(path.sep)
+      .join('/');
   const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics);
   const manifest = manifestDoc && readManifest(manifestDoc, diagnostics);
-  const moduleDoc = folder.module.manifest && (readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics));
-  const moduleName = moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string' ? String((moduleDoc.value as Record<string, unknown>).name) : undefined;
+  const moduleDoc =
+    folder.module.manifest &&
+    readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics);
+  const moduleName =
+    moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string'
+      ? String((moduleDoc.value as Record<string, unknown>).name)
+      : undefined;
   let parser: ParserFacts | undefined;
   const parserFile = folder.files.find((f) => local(f) === 'ingest/parser.yml');
   if (parserFile) {
@@ -132,7 +163,10 @@ export function readIntakeFolder(folder: IntakeFolder, options: IntakeOptions): 
     const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true);
     if (doc) declaredFields = readFieldsFile(doc, diagnostics);
   }
-  const tests = readTestEvents(folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))), diagnostics);
+  const tests = readTestEvents(
+    folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))),
+    diagnostics,
+  );
   if (!manifest || !manifestDoc) return { diagnostics };
   const intake = buildIntake({
     manifest,
@@ -165,12 +199,20 @@ export function folderHash(folder: IntakeFolder): string | undefined {
 export type CachedIntake = { intake?: Intake; diagnostics: Diagnostic[] };
 
 /** The input cache of the intake folders under `root`. */
-export function openIntakeCache(cacheDir: string | undefined, root: string, options: IntakeOptions): InputCache<CachedIntake> {
+export function openIntakeCache(
+  cacheDir: string | undefined,
+  root: string,
+  options: IntakeOptions,
+): InputCache<CachedIntake> {
   return InputCache.open<CachedIntake>(cacheDir, 'intakes', root, JSON.stringify(options));
 }
 
 /** One intake folder, from the input cache when none of its files changed. */
-export function readIntakeFolderCached(folder: IntakeFolder, options: IntakeOptions, cache: InputCache<CachedIntake>): CachedIntake {
+export function readIntakeFolderCached(
+  folder: IntakeFolder,
+  options: IntakeOptions,
+  cache: InputCache<CachedIntake>,
+): CachedIntake {
   const hash = folderHash(folder);
   let result = hash === undefined ? undefined : cache.get(folder.display, hash);
   if (!result) {

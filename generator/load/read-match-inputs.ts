@@ -37,7 +37,14 @@ export function shippedMappingFiles(): string[] {
 type Cached<T> = { value?: T; diagnostics: Diagnostic[] };
 
 /** Read and model one YAML file, or take the model from the cache when the file's bytes are unchanged. */
-function readModel<T>(file: string, display: string, kind: string, cacheDir: string | undefined, build: (doc: YamlDoc, d: Diagnostic[]) => T, diagnostics: Diagnostic[]): T | undefined {
+function readModel<T>(
+  file: string,
+  display: string,
+  kind: string,
+  cacheDir: string | undefined,
+  build: (doc: YamlDoc, d: Diagnostic[]) => T,
+  diagnostics: Diagnostic[],
+): T | undefined {
   let hash: string | undefined;
   try {
     hash = sha1(readFileSync(file));
@@ -76,17 +83,31 @@ export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic
   const cacheDir = config.cache || undefined;
   const show = (file: string) => displayPath(file, config.cwd);
   const mappings: FieldMapping[] = [];
-  for (const file of [...(config.shippedMappings === false ? [] : shippedMappingFiles()), ...(config.fieldMapping ?? [])]) {
+  for (const file of [
+    ...(config.shippedMappings === false ? [] : shippedMappingFiles()),
+    ...(config.fieldMapping ?? []),
+  ]) {
     const m = readModel(file, show(file), 'mapping', cacheDir, readFieldMapping, diagnostics);
     if (m) mappings.push(m);
   }
-  const pipelines = (config.pipelines ?? []).flatMap((file) => readModel(file, show(file), 'pipeline', cacheDir, readSigmaPipeline, diagnostics) ?? []);
+  const pipelines = (config.pipelines ?? []).flatMap(
+    (file) => readModel(file, show(file), 'pipeline', cacheDir, readSigmaPipeline, diagnostics) ?? [],
+  );
   if (pipelines.length > 0) mappings.push(chainOf(pipelines, (config.pipelines ?? []).map(show).join(', ')));
   const mapping = mergeFieldMappings(mappings);
   const empty: LogsourceTable = { products: {}, services: {}, categories: {} };
-  let table = readModel(SHIPPED_LOGSOURCES, show(SHIPPED_LOGSOURCES), 'logsources', cacheDir, readLogsourceTable, diagnostics) ?? empty;
+  let table =
+    readModel(SHIPPED_LOGSOURCES, show(SHIPPED_LOGSOURCES), 'logsources', cacheDir, readLogsourceTable, diagnostics) ??
+    empty;
   if (config.logsources) {
-    const override = readModel(config.logsources, show(config.logsources), 'logsources', cacheDir, readLogsourceTable, diagnostics);
+    const override = readModel(
+      config.logsources,
+      show(config.logsources),
+      'logsources',
+      cacheDir,
+      readLogsourceTable,
+      diagnostics,
+    );
     if (override) table = mergeLogsourceTables(table, override);
   }
   return { mapping, table };

@@ -67,9 +67,18 @@ export function parseRulesIndex(file: string, text: string): { entries: IndexEnt
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { entries: [], diagnostics: [error(wholeFile(file), 'index-json', `Invalid JSON: ${(e as Error).message}`)] };
+    return {
+      entries: [],
+      diagnostics: [error(wholeFile(file), 'index-json', `Invalid JSON: ${(e as Error).message}`)],
+    };
   }
-  if (!Array.isArray(value)) return { entries: [], diagnostics: [error(wholeFile(file), 'index-type', 'Unexpected value at top level, expected a list of rule entries')] };
+  if (!Array.isArray(value))
+    return {
+      entries: [],
+      diagnostics: [
+        error(wholeFile(file), 'index-type', 'Unexpected value at top level, expected a list of rule entries'),
+      ],
+    };
   const at = placer(file, text);
   const offsets = entryOffsets(text);
   const entries: IndexEntry[] = [];
@@ -82,24 +91,44 @@ export function parseRulesIndex(file: string, text: string): { entries: IndexEnt
     const { uuid, name, effort, description } = raw;
     if (typeof uuid !== 'string' || uuid === '') return bad('missing "uuid", expected a string');
     if (typeof name !== 'string' || name === '') return bad('missing "name", expected a string');
-    if (effort !== null && effort !== undefined && typeof effort !== 'string') return bad('"effort" is not a string or null');
-    if (description !== undefined && description !== null && typeof description !== 'string') return bad('"description" is not a string');
+    if (effort !== null && effort !== undefined && typeof effort !== 'string')
+      return bad('"effort" is not a string or null');
+    if (description !== undefined && description !== null && typeof description !== 'string')
+      return bad('"description" is not a string');
     const dataSources = raw.data_sources ?? [];
     const attack = raw.attack ?? [];
     const intakes = raw['intake-formats'] ?? [];
-    if (!isStringList(dataSources) || !isStringList(attack) || !isStringList(intakes)) return bad('"data_sources", "attack" and "intake-formats" must be lists of strings');
+    if (!isStringList(dataSources) || !isStringList(attack) || !isStringList(intakes))
+      return bad('"data_sources", "attack" and "intake-formats" must be lists of strings');
     const items: IndexEntry['attack'] = [];
     for (const item of attack) {
       const m = ATTACK_ITEM.exec(item);
-      const offset = spellings(item).map((s) => text.indexOf(s, start)).find((o) => o >= 0 && o < end);
+      const offset = spellings(item)
+        .map((s) => text.indexOf(s, start))
+        .find((o) => o >= 0 && o < end);
       const itemPlace = offset === undefined ? place : at(offset);
       if (!m) {
-        diagnostics.push(error(itemPlace, 'index-attack', `Unexpected attack item ${JSON.stringify(item)}, expected "<tactic> - <Technique name> (T####[.###])"`));
+        diagnostics.push(
+          error(
+            itemPlace,
+            'index-attack',
+            `Unexpected attack item ${JSON.stringify(item)}, expected "<tactic> - <Technique name> (T####[.###])"`,
+          ),
+        );
         continue;
       }
       items.push({ tactic: m[1], name: m[2], id: m[3], place: itemPlace });
     }
-    entries.push({ uuid, name, effort: (effort as string | null | undefined) ?? null, dataSources, description: (description as string | undefined) ?? '', attack: items, intakes, place });
+    entries.push({
+      uuid,
+      name,
+      effort: (effort as string | null | undefined) ?? null,
+      dataSources,
+      description: (description as string | undefined) ?? '',
+      attack: items,
+      intakes,
+      place,
+    });
   });
   return { entries, diagnostics };
 }

@@ -61,8 +61,15 @@ type Cached = CachedRuleFile;
 /** What the cache keeps of a rule file: its models without closures (places are found again on demand). */
 export function parseRuleBytes(display: string, bytes: Uint8Array, options: RuleOptions): CachedRuleFile {
   const { text, diagnostics: textProblems } = decodeUtf8(display, bytes);
-  const parsed: ParsedFile = text === undefined ? { rules: [], docIndexes: [], diagnostics: textProblems } : parseRuleText(display, text, options);
-  return { rules: parsed.rules.map(({ placeOf: _placeOf, ...rest }) => rest), docIndexes: parsed.docIndexes, diagnostics: parsed.diagnostics };
+  const parsed: ParsedFile =
+    text === undefined
+      ? { rules: [], docIndexes: [], diagnostics: textProblems }
+      : parseRuleText(display, text, options);
+  return {
+    rules: parsed.rules.map(({ placeOf: _placeOf, ...rest }) => rest),
+    docIndexes: parsed.docIndexes,
+    diagnostics: parsed.diagnostics,
+  };
 }
 
 /** One rule file, from the input cache when its bytes did not change. */
@@ -76,10 +83,17 @@ export function readRuleFile(file: FoundFile, options: RuleOptions, cache: Input
   const hash = sha1(bytes);
   const hit = cache.get(file.display, hash);
   if (hit) {
-    return { rules: hit.rules.map((r, i) => ({ ...r, placeOf: lazyPlaces(file, hit.docIndexes[i]) })), docIndexes: hit.docIndexes, diagnostics: hit.diagnostics };
+    return {
+      rules: hit.rules.map((r, i) => ({ ...r, placeOf: lazyPlaces(file, hit.docIndexes[i]) })),
+      docIndexes: hit.docIndexes,
+      diagnostics: hit.diagnostics,
+    };
   }
   const { text, diagnostics: textProblems } = decodeUtf8(file.display, bytes);
-  const parsed: ParsedFile = text === undefined ? { rules: [], docIndexes: [], diagnostics: textProblems } : parseRuleText(file.display, text, options);
+  const parsed: ParsedFile =
+    text === undefined
+      ? { rules: [], docIndexes: [], diagnostics: textProblems }
+      : parseRuleText(file.display, text, options);
   cache.set(file.display, hash, {
     rules: parsed.rules.map(({ placeOf: _placeOf, ...rest }) => rest),
     docIndexes: parsed.docIndexes,
@@ -89,7 +103,11 @@ export function readRuleFile(file: FoundFile, options: RuleOptions, cache: Input
 }
 
 /** The input cache of the rule files under `folder`. */
-export function openRuleCache(cacheDir: string | undefined, folder: string, options: RuleOptions): InputCache<CachedRuleFile> {
+export function openRuleCache(
+  cacheDir: string | undefined,
+  folder: string,
+  options: RuleOptions,
+): InputCache<CachedRuleFile> {
   return InputCache.open<CachedRuleFile>(cacheDir, 'rules', folder, JSON.stringify(options));
 }
 

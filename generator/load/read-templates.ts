@@ -32,26 +32,47 @@ export interface OutputTemplate {
 
 const TEMPLATE_FILE = /\.hbs$/;
 
-function parseTemplate(file: string, name: string, text: string, diagnostics: Diagnostic[]): OutputTemplate | undefined {
+function parseTemplate(
+  file: string,
+  name: string,
+  text: string,
+  diagnostics: Diagnostic[],
+): OutputTemplate | undefined {
   let parsed: matter.GrayMatterFile<string>;
   try {
     parsed = matter(text, {});
   } catch (e) {
-    diagnostics.push(error(wholeFile(file), 'template-front-matter', `Invalid front matter: ${(e as Error).message.split('\n')[0]}`));
+    diagnostics.push(
+      error(wholeFile(file), 'template-front-matter', `Invalid front matter: ${(e as Error).message.split('\n')[0]}`),
+    );
     return undefined;
   }
   const data = parsed.data as Record<string, unknown>;
   const each = data.each;
   if (typeof each !== 'string' || !(COLLECTIONS as readonly string[]).includes(each)) {
-    diagnostics.push(error({ file, line: 1, col: 1 }, 'template-each', `Unexpected "each: ${String(each)}", expected one of: ${COLLECTIONS.join(', ')}`));
+    diagnostics.push(
+      error(
+        { file, line: 1, col: 1 },
+        'template-each',
+        `Unexpected "each: ${String(each)}", expected one of: ${COLLECTIONS.join(', ')}`,
+      ),
+    );
     return undefined;
   }
   if (typeof data.output !== 'string' || data.output.trim() === '') {
-    diagnostics.push(error({ file, line: 1, col: 1 }, 'template-output', 'Missing "output" in front matter, expected an output path (may use {{...}})'));
+    diagnostics.push(
+      error(
+        { file, line: 1, col: 1 },
+        'template-output',
+        'Missing "output" in front matter, expected an output path (may use {{...}})',
+      ),
+    );
     return undefined;
   }
   if (data.when !== undefined && typeof data.when !== 'string') {
-    diagnostics.push(error({ file, line: 1, col: 1 }, 'template-when', 'Unexpected "when", expected a path such as rules.length'));
+    diagnostics.push(
+      error({ file, line: 1, col: 1 }, 'template-when', 'Unexpected "when", expected a path such as rules.length'),
+    );
     return undefined;
   }
   return {
@@ -66,15 +87,24 @@ function parseTemplate(file: string, name: string, text: string, diagnostics: Di
 }
 
 /** Every `*.hbs` template of a folder, sorted by name. Partials (`_*.hbs`) are not outputs. */
-export function loadTemplates(folder: string, cwd = process.cwd()): { templates: OutputTemplate[]; partials: Map<string, string>; diagnostics: Diagnostic[] } {
+export function loadTemplates(
+  folder: string,
+  cwd = process.cwd(),
+): { templates: OutputTemplate[]; partials: Map<string, string>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const templates: OutputTemplate[] = [];
   const partials = new Map<string, string>();
   let names: string[];
   try {
-    names = readdirSync(folder).filter((n) => TEMPLATE_FILE.test(n)).sort();
+    names = readdirSync(folder)
+      .filter((n) => TEMPLATE_FILE.test(n))
+      .sort();
   } catch {
-    return { templates, partials, diagnostics: [error(wholeFile(folder), 'templates-missing', 'Templates folder does not exist')] };
+    return {
+      templates,
+      partials,
+      diagnostics: [error(wholeFile(folder), 'templates-missing', 'Templates folder does not exist')],
+    };
   }
   for (const name of names) {
     const absolute = path.join(folder, name);

@@ -52,7 +52,16 @@ export function readText(file: string, displayName = file): TextResult {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    return { text: undefined, diagnostics: [error(wholeFile(displayName), 'unreadable', `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)] };
+    return {
+      text: undefined,
+      diagnostics: [
+        error(
+          wholeFile(displayName),
+          'unreadable',
+          `Cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+        ),
+      ],
+    };
   }
   return decodeUtf8(displayName, bytes);
 }

@@ -6,7 +6,12 @@ import { readText } from './read-text.js';
 import { readYamlDocs, type YamlDoc } from './read-yaml.js';
 
 /** The file's document, or undefined (with diagnostics) when it cannot be read. An empty file is fine when `allowEmpty`. */
-export function readYamlFile(absolute: string, display: string, diagnostics: Diagnostic[], allowEmpty = false): YamlDoc | undefined {
+export function readYamlFile(
+  absolute: string,
+  display: string,
+  diagnostics: Diagnostic[],
+  allowEmpty = false,
+): YamlDoc | undefined {
   const { text, diagnostics: problems } = readText(absolute, display);
   diagnostics.push(...problems);
   if (text === undefined) return undefined;
@@ -19,7 +24,9 @@ export function readYamlFile(absolute: string, display: string, diagnostics: Dia
     return undefined;
   }
   if (docs.length !== 1) {
-    diagnostics.push(error(wholeFile(display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`));
+    diagnostics.push(
+      error(wholeFile(display), 'yaml-documents', `Unexpected ${docs.length} YAML documents, expected exactly one`),
+    );
     return undefined;
   }
   return docs[0];

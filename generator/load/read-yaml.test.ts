@@ -39,8 +39,15 @@ const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
 
 describe('values', () => {
   it('block and flow maps and lists, nested', () => {
-    const d = doc(['a:', '  b: [1, {c: d}]', '  e:', '    - x', '    - f: 1', '      g: [ ]', 'h: {i: {}, j: [k, [l]]}', ''].join('\n'));
-    expect(plain(d.value)).toEqual({ a: { b: [1, { c: 'd' }], e: ['x', { f: 1, g: [] }] }, h: { i: {}, j: ['k', ['l']] } });
+    const d = doc(
+      ['a:', '  b: [1, {c: d}]', '  e:', '    - x', '    - f: 1', '      g: [ ]', 'h: {i: {}, j: [k, [l]]}', ''].join(
+        '\n',
+      ),
+    );
+    expect(plain(d.value)).toEqual({
+      a: { b: [1, { c: 'd' }], e: ['x', { f: 1, g: [] }] },
+      h: { i: {}, j: ['k', ['l']] },
+    });
     expect(plain(doc('- a\n- - b\n  - c\n- {d: e}\n').value)).toEqual(['a', ['b', 'c'], { d: 'e' }]);
     expect(doc('just text\n').value).toBe('just text');
   });
@@ -64,7 +71,7 @@ describe('values', () => {
         'half: -.5',
         'underscored: 1_000',
         'quoted: "12"',
-        'single: \'true\'',
+        "single: 'true'",
         'true: True',
         'false: FALSE',
         'tilde: ~',
@@ -117,7 +124,9 @@ describe('values', () => {
     // Keys that differ as YAML values but not as text: no problem, the last one wins.
     expect(plain(doc('1: a\n"1": b\n').value)).toEqual({ 1: 'b' });
     // Two keys with one value are duplicates, whatever their spelling.
-    expect(read('null: 1\nNULL: 2\n').messages).toEqual(['dir/f.yml:2:1: error: Invalid YAML: Map keys must be unique [yaml-syntax]']);
+    expect(read('null: 1\nNULL: 2\n').messages).toEqual([
+      'dir/f.yml:2:1: error: Invalid YAML: Map keys must be unique [yaml-syntax]',
+    ]);
   });
 
   it('keys keep the order of the text, except keys that are array indexes, which come first in ascending order', () => {
@@ -133,8 +142,38 @@ describe('values', () => {
   });
 
   it('block scalars: literal keeps lines, folded joins them, chomping indicators', () => {
-    const d = doc(['lit: |', '  one', '    two', '', '  three', 'strip: |-', '  x', 'keep: |+', '  x', '', 'fold: >', '  a', '  b', '', '  c', 'foldstrip: >-', '  a', '  b', 'last: end', ''].join('\n'));
-    expect(plain(d.value)).toEqual({ lit: 'one\n  two\n\nthree\n', strip: 'x', keep: 'x\n\n', fold: 'a b\nc\n', foldstrip: 'a b', last: 'end' });
+    const d = doc(
+      [
+        'lit: |',
+        '  one',
+        '    two',
+        '',
+        '  three',
+        'strip: |-',
+        '  x',
+        'keep: |+',
+        '  x',
+        '',
+        'fold: >',
+        '  a',
+        '  b',
+        '',
+        '  c',
+        'foldstrip: >-',
+        '  a',
+        '  b',
+        'last: end',
+        '',
+      ].join('\n'),
+    );
+    expect(plain(d.value)).toEqual({
+      lit: 'one\n  two\n\nthree\n',
+      strip: 'x',
+      keep: 'x\n\n',
+      fold: 'a b\nc\n',
+      foldstrip: 'a b',
+      last: 'end',
+    });
   });
 
   it('multi-line plain and quoted scalars fold into one line', () => {
@@ -142,19 +181,42 @@ describe('values', () => {
   });
 
   it('quoted scalars: escapes in double quotes, doubled quote in single quotes', () => {
-    expect(plain(doc('a: "t\\tu\\n\\u00e9\\"x"\nb: \'it\'\'s \\n\'\n').value)).toEqual({ a: 't\tu\n\u00e9"x', b: "it's \\n" });
+    expect(plain(doc("a: \"t\\tu\\n\\u00e9\\\"x\"\nb: 'it''s \\n'\n").value)).toEqual({
+      a: 't\tu\n\u00e9"x',
+      b: "it's \\n",
+    });
   });
 
   it('anchors and aliases: an alias is a copy of the value last anchored with its name before it', () => {
-    const d = doc(['base: &b', '  x: 1', '  y: [1, 2]', 'use: *b', 'list: [&s scalar, *s]', 'again: &s other', 'later: *s', ''].join('\n'));
-    expect(plain(d.value)).toEqual({ base: { x: 1, y: [1, 2] }, use: { x: 1, y: [1, 2] }, list: ['scalar', 'scalar'], again: 'other', later: 'other' });
+    const d = doc(
+      [
+        'base: &b',
+        '  x: 1',
+        '  y: [1, 2]',
+        'use: *b',
+        'list: [&s scalar, *s]',
+        'again: &s other',
+        'later: *s',
+        '',
+      ].join('\n'),
+    );
+    expect(plain(d.value)).toEqual({
+      base: { x: 1, y: [1, 2] },
+      use: { x: 1, y: [1, 2] },
+      list: ['scalar', 'scalar'],
+      again: 'other',
+      later: 'other',
+    });
     const v = d.value as Record<string, Record<string, unknown>>;
     // Copies, not shared objects.
     expect(v.use).not.toBe(v.base);
   });
 
   it('merge keys (<<) are not merged: YAML 1.2 has none, so << is an ordinary key', () => {
-    expect(plain(doc('base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n').value)).toEqual({ base: { x: 1 }, m: { '<<': { x: 1 }, y: 2 } });
+    expect(plain(doc('base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n').value)).toEqual({
+      base: { x: 1 },
+      m: { '<<': { x: 1 }, y: 2 },
+    });
   });
 
   it('documents: every one of a multi-document file, empty ones as null; no document in an empty text', () => {
@@ -307,7 +369,7 @@ describe('places inside text', () => {
       // "a\tb oops": "oops" is at column 10, the value offset 4 is reported at column 9.
       expect(textAt(doc('c: "a\\tb oops"\n'), ['c'], 4)).toBe('1:10');
     });
-    it.fails("a doubled quote in a single-quoted scalar", () => {
+    it.fails('a doubled quote in a single-quoted scalar', () => {
       expect(textAt(doc("c: 'it''s oops'\n"), ['c'], 5)).toBe('1:11');
     });
     it.fails('a plain scalar continued on the next line', () => {
@@ -333,10 +395,18 @@ describe('problems', () => {
     expect(read('a: [1, 2\nb: 3\n').messages).toEqual([
       'dir/f.yml:2:1: error: Invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] [yaml-syntax]',
     ]);
-    expect(read('a:\n\t- 1\n').messages).toEqual(['dir/f.yml:2:1: error: Invalid YAML: Tabs are not allowed as indentation [yaml-syntax]']);
-    expect(read('a: "x\n').messages).toEqual(['dir/f.yml:2:1: error: Invalid YAML: Missing closing "quote [yaml-syntax]']);
-    expect(read('a:\n  b: 1\n c: 2\n').messages).toEqual(['dir/f.yml:3:1: error: Invalid YAML: All mapping items must start at the same column [yaml-syntax]']);
-    expect(read('title: a: b\n').messages).toEqual(['dir/f.yml:1:8: error: Invalid YAML: Nested mappings are not allowed in compact mappings [yaml-syntax]']);
+    expect(read('a:\n\t- 1\n').messages).toEqual([
+      'dir/f.yml:2:1: error: Invalid YAML: Tabs are not allowed as indentation [yaml-syntax]',
+    ]);
+    expect(read('a: "x\n').messages).toEqual([
+      'dir/f.yml:2:1: error: Invalid YAML: Missing closing "quote [yaml-syntax]',
+    ]);
+    expect(read('a:\n  b: 1\n c: 2\n').messages).toEqual([
+      'dir/f.yml:3:1: error: Invalid YAML: All mapping items must start at the same column [yaml-syntax]',
+    ]);
+    expect(read('title: a: b\n').messages).toEqual([
+      'dir/f.yml:1:8: error: Invalid YAML: Nested mappings are not allowed in compact mappings [yaml-syntax]',
+    ]);
     // Every problem of a document is reported.
     expect(read('a: "x\nb: [\n').messages).toEqual([
       'dir/f.yml:3:1: error: Invalid YAML: Missing closing "quote [yaml-syntax]',
@@ -344,9 +414,15 @@ describe('problems', () => {
   });
 
   it('duplicate keys are a syntax error at the second key', () => {
-    expect(read('a: 1\na: 2\n').messages).toEqual(['dir/f.yml:2:1: error: Invalid YAML: Map keys must be unique [yaml-syntax]']);
-    expect(read('a:\n  b: 1\n  c: 2\n  b: 3\n').messages).toEqual(['dir/f.yml:4:3: error: Invalid YAML: Map keys must be unique [yaml-syntax]']);
-    expect(read('{x: 1, x: 2}\n').messages).toEqual(['dir/f.yml:1:8: error: Invalid YAML: Map keys must be unique [yaml-syntax]']);
+    expect(read('a: 1\na: 2\n').messages).toEqual([
+      'dir/f.yml:2:1: error: Invalid YAML: Map keys must be unique [yaml-syntax]',
+    ]);
+    expect(read('a:\n  b: 1\n  c: 2\n  b: 3\n').messages).toEqual([
+      'dir/f.yml:4:3: error: Invalid YAML: Map keys must be unique [yaml-syntax]',
+    ]);
+    expect(read('{x: 1, x: 2}\n').messages).toEqual([
+      'dir/f.yml:1:8: error: Invalid YAML: Map keys must be unique [yaml-syntax]',
+    ]);
   });
 
   it('a broken document is left out; the other documents of the file are kept', () => {
@@ -402,8 +478,12 @@ describe('limits', () => {
   it('depth: collections nested deeper than the limit, reported at the deepest value', () => {
     const text = 'a:\n  b:\n    c: 1\n';
     expect(read(text, { maxDepth: 3 }).messages).toEqual([]);
-    expect(read(text, { maxDepth: 2 }).messages).toEqual(['dir/f.yml:3:8: error: YAML nests deeper than 2 levels, expected a shallower document [yaml-too-deep]']);
-    expect(read('x: [[[[1]]]]\n', { maxDepth: 3 }).messages).toEqual(['dir/f.yml:1:8: error: YAML nests deeper than 3 levels, expected a shallower document [yaml-too-deep]']);
+    expect(read(text, { maxDepth: 2 }).messages).toEqual([
+      'dir/f.yml:3:8: error: YAML nests deeper than 2 levels, expected a shallower document [yaml-too-deep]',
+    ]);
+    expect(read('x: [[[[1]]]]\n', { maxDepth: 3 }).messages).toEqual([
+      'dir/f.yml:1:8: error: YAML nests deeper than 3 levels, expected a shallower document [yaml-too-deep]',
+    ]);
     // Expanding an alias counts as one more level: the same document written without the alias is within the limit.
     expect(read('b: {c: [1]}\n', { maxDepth: 3 }).messages).toEqual([]);
     expect(read('a: &a [1]\nb: {c: *a}\n', { maxDepth: 3 }).messages).toEqual([
@@ -415,7 +495,9 @@ describe('limits', () => {
   });
 
   it('tokens: a longer text with more tokens than the limit is refused at 1:1; a text no longer than the limit never is', () => {
-    expect(read('a: [1, 2, 3]\n', { maxTokens: 5 }).messages).toEqual(['dir/f.yml:1:1: error: YAML text has more than 5 tokens, expected a smaller file (split it) [yaml-too-large]']);
+    expect(read('a: [1, 2, 3]\n', { maxTokens: 5 }).messages).toEqual([
+      'dir/f.yml:1:1: error: YAML text has more than 5 tokens, expected a smaller file (split it) [yaml-too-large]',
+    ]);
     expect(read('a: [1, 2, 3]\n', { maxTokens: 5 }).values).toEqual([]);
     expect(read('a: [1,2,3]\n', { maxTokens: 11 }).messages).toEqual([]);
     expect(read('a: [1, 2, 3]\n', { maxTokens: 100 }).messages).toEqual([]);

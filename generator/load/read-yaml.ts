@@ -2,12 +2,25 @@
  * YAML → plain values, keeping where every key and value came from so that
  * model errors can say `rules/x.yml:12:3`.
  */
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, type CST, type Document, type Node } from 'yaml';
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  visit,
+  type CST,
+  type Document,
+  type Node,
+} from 'yaml';
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc, YamlPath } from '../model/source-doc.js';
 
 export type { YamlDoc, YamlPath };
-
 
 export interface YamlLimits {
   /** Upper bound on the values aliases expand to in one document (alias bombs expand far beyond it). */
@@ -118,10 +131,16 @@ export function readYamlDocs(
     const unresolved: Diagnostic[] = [];
     const convert = (node: unknown, k: string, depth: number, viaAlias: boolean, alias: number): unknown => {
       if (depth > limits.maxDepth) {
-        throw new TooLarge(alias, `YAML aliases nest deeper than ${limits.maxDepth} levels (an alias refers to itself?), expected a finite document`);
+        throw new TooLarge(
+          alias,
+          `YAML aliases nest deeper than ${limits.maxDepth} levels (an alias refers to itself?), expected a finite document`,
+        );
       }
       if (viaAlias && --budget < 0) {
-        throw new TooLarge(alias, `YAML aliases expand to more than ${limits.maxAliasValues} values (an alias bomb?), expected a document that is not inflated by aliases`);
+        throw new TooLarge(
+          alias,
+          `YAML aliases expand to more than ${limits.maxAliasValues} values (an alias bomb?), expected a document that is not inflated by aliases`,
+        );
       }
       if (isAlias(node)) {
         const target = targets.get(node);
@@ -186,7 +205,9 @@ export function readYamlDocs(
       }
       const quoted = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? 1 : 0;
       const p = at(start + quoted);
-      return before.length === 1 ? { ...p, col: p.col + offset } : { ...p, line: p.line + before.length - 1, col: before[before.length - 1].length + 1 };
+      return before.length === 1
+        ? { ...p, col: p.col + offset }
+        : { ...p, line: p.line + before.length - 1, col: before[before.length - 1].length + 1 };
     };
     docs.push({ file, value, place, textPlace });
   }
@@ -195,7 +216,8 @@ export function readYamlDocs(
 
 function valueAt(root: unknown, path: YamlPath): unknown {
   let v: unknown = root;
-  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
+  for (const k of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[k] : undefined;
   return v;
 }
 

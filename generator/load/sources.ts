@@ -19,7 +19,14 @@ import { resolveIntake, type Unresolved } from '../model/resolve-names.js';
 import type { Rule, RuleOptions } from '../model/rule.js';
 import { listIntakes, readChosenIntake } from './intake-stubs.js';
 import { prefillCache } from './parallel-prefill.js';
-import { findIntakeFolders, isIntakeFile, openIntakeCache, readIntakeFolderCached, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
+import {
+  findIntakeFolders,
+  isIntakeFile,
+  openIntakeCache,
+  readIntakeFolderCached,
+  type IntakeFolder,
+  type IntakeOptions,
+} from './read-intakes.js';
 import { isYaml, openRuleCache, readRuleFile } from './read-rules.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
@@ -65,7 +72,11 @@ export function realPath(p: string): string {
 const inside = (p: string, dir: string) => p === dir || p.startsWith(dir + path.sep);
 
 function folderFiles(folder: IntakeFolder): string[] {
-  return [folder.manifest.absolute, ...(folder.module.manifest ? [folder.module.manifest.absolute] : []), ...folder.files.map((f) => f.absolute)];
+  return [
+    folder.manifest.absolute,
+    ...(folder.module.manifest ? [folder.module.manifest.absolute] : []),
+    ...folder.files.map((f) => f.absolute),
+  ];
 }
 
 export class Sources {
@@ -116,7 +127,14 @@ export class Sources {
     const o = this.options;
     if (o.cache) {
       // Inputs missing from the cache are parsed on every core first; reading then finds them all.
-      await prefillCache({ rules: o.rules, intakes: o.intakes, ruleOptions: o.ruleOptions, intakeOptions: o.intakeOptions, cwd: o.cwd, cacheDir: o.cache });
+      await prefillCache({
+        rules: o.rules,
+        intakes: o.intakes,
+        ruleOptions: o.ruleOptions,
+        intakeOptions: o.intakeOptions,
+        cwd: o.cwd,
+        cacheDir: o.cache,
+      });
     }
     this.readRuleFiles(() => true);
     this.readIntakeFolders(() => true);
@@ -150,11 +168,16 @@ export class Sources {
     const under = (roots: readonly string[]) => [...changed].some((p) => roots.some((r) => inside(p, realPath(r))));
     const reread: Reread = { rules: [], intakes: [] };
     // Read without the input cache: a pack saved after reading a few files would forget the others.
-    if (under(this.options.rules)) reread.rules = next.readRuleFiles((f, old) => !old || old.display !== f.display || changed.has(f.absolute), false);
+    if (under(this.options.rules))
+      reread.rules = next.readRuleFiles(
+        (f, old) => !old || old.display !== f.display || changed.has(f.absolute),
+        false,
+      );
     if (under(this.options.intakes)) {
       reread.intakes = next.readIntakeFolders((folder, old) => {
         const files = folderFiles(folder);
-        const same = old && folderFiles(old.folder).join('\n') === files.join('\n') && old.folder.display === folder.display;
+        const same =
+          old && folderFiles(old.folder).join('\n') === files.join('\n') && old.folder.display === folder.display;
         return !same || files.some((f) => changed.has(f));
       }, false);
     }
@@ -188,7 +211,10 @@ export class Sources {
   }
 
   /** List the intake folders; read the folders `fresh` says need it, keep the others. Returns the folders read. */
-  private readIntakeFolders(fresh: (folder: IntakeFolder, old: IntakeEntry | undefined) => boolean, cached = true): string[] {
+  private readIntakeFolders(
+    fresh: (folder: IntakeFolder, old: IntakeEntry | undefined) => boolean,
+    cached = true,
+  ): string[] {
     const o = this.options;
     const next = new Map<string, IntakeEntry>();
     const read: string[] = [];

@@ -36,7 +36,10 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
   try {
     rootReal = realpathSync(path.resolve(cwd, root));
     if (!statSync(rootReal).isDirectory()) {
-      return { files, diagnostics: [error(wholeFile(shownRoot), 'input-not-folder', 'Unexpected file, expected a folder')] };
+      return {
+        files,
+        diagnostics: [error(wholeFile(shownRoot), 'input-not-folder', 'Unexpected file, expected a folder')],
+      };
     }
   } catch {
     return { files, diagnostics: [error(wholeFile(shownRoot), 'input-missing', 'Input folder does not exist')] };
@@ -51,7 +54,9 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
     try {
       entries = readdirSync(dirReal, { withFileTypes: true });
     } catch (e) {
-      diagnostics.push(error(wholeFile(display), 'unreadable', `Cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}`));
+      diagnostics.push(
+        error(wholeFile(display), 'unreadable', `Cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}`),
+      );
       return;
     }
     entries.sort((a, b) => byCodePoint(a.name, b.name));
@@ -65,11 +70,23 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
         try {
           childReal = realpathSync(childReal);
         } catch {
-          diagnostics.push(error(wholeFile(childDisplay), 'symlink-broken', 'Symbolic link is broken or loops, expected a link to a file or folder inside the input folder'));
+          diagnostics.push(
+            error(
+              wholeFile(childDisplay),
+              'symlink-broken',
+              'Symbolic link is broken or loops, expected a link to a file or folder inside the input folder',
+            ),
+          );
           continue;
         }
         if (!inside(childReal)) {
-          diagnostics.push(error(wholeFile(childDisplay), 'symlink-outside', `Symbolic link points outside the input folder (${shownRoot}), expected a target inside it`));
+          diagnostics.push(
+            error(
+              wholeFile(childDisplay),
+              'symlink-outside',
+              `Symbolic link points outside the input folder (${shownRoot}), expected a target inside it`,
+            ),
+          );
           continue;
         }
         const s = statSync(childReal);
@@ -78,11 +95,23 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
       }
       if (isDir) {
         if (ancestors.has(childReal)) {
-          diagnostics.push(error(wholeFile(childDisplay), 'symlink-loop', 'Symbolic link loops back to a parent folder, expected a tree'));
+          diagnostics.push(
+            error(
+              wholeFile(childDisplay),
+              'symlink-loop',
+              'Symbolic link loops back to a parent folder, expected a tree',
+            ),
+          );
           continue;
         }
         if (isLink && seen.has(childReal)) {
-          diagnostics.push(error(wholeFile(childDisplay), 'symlink-duplicate', 'Symbolic link leads to a folder already read, expected each folder once'));
+          diagnostics.push(
+            error(
+              wholeFile(childDisplay),
+              'symlink-duplicate',
+              'Symbolic link leads to a folder already read, expected each folder once',
+            ),
+          );
           continue;
         }
         visit(childReal, childDisplay, new Set([...ancestors, childReal]));

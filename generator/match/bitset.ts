@@ -12,7 +12,7 @@ export function fullSet(size: number): BitSet {
   const s = emptySet(size);
   s.fill(0xffffffff);
   const rest = size & 31;
-  if (rest !== 0) s[s.length - 1] = (1 << rest) - 1 >>> 0;
+  if (rest !== 0) s[s.length - 1] = ((1 << rest) - 1) >>> 0;
   return s;
 }
 

@@ -36,5 +36,7 @@ export function techniqueCoverage(rules: readonly CoverageInput[]): CoveredTechn
       if (parent) add(parent, rule.title);
     }
   }
-  return [...byTechnique.keys()].sort(byCodePoint).map((id) => ({ id, rules: [...byTechnique.get(id)!].sort(byCodePoint) }));
+  return [...byTechnique.keys()]
+    .sort(byCodePoint)
+    .map((id) => ({ id, rules: [...byTechnique.get(id)!].sort(byCodePoint) }));
 }

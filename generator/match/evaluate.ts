@@ -42,7 +42,10 @@ function joinAll<T>(L: Lattice<T>, items: T[]): T {
 }
 
 export function testCanMatch<T>(L: Lattice<T>, t: NeededTest): T {
-  const present = meetAll(L, t.needs.map((n) => L.field(n)));
+  const present = meetAll(
+    L,
+    t.needs.map((n) => L.field(n)),
+  );
   return t.compared ? L.values(t, present) : present;
 }
 
@@ -51,13 +54,26 @@ export function identifierCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, name: str
   if (!identifier) return L.bottom;
   return joinAll(
     L,
-    identifier.alternatives.map((alt) => (alt.kind === 'keywords' ? L.top : meetAll(L, alt.tests.map((t) => testCanMatch(L, t))))),
+    identifier.alternatives.map((alt) =>
+      alt.kind === 'keywords'
+        ? L.top
+        : meetAll(
+            L,
+            alt.tests.map((t) => testCanMatch(L, t)),
+          ),
+    ),
   );
 }
 
 /** Where the rule's own detection can be true (explicit membership and correlations are handled by the catalog). */
 export function ruleCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, mode: MatchMode): T {
-  let result = L.meet(L.scope, meetAll(L, needs.always.map((f) => L.field(f))));
+  let result = L.meet(
+    L.scope,
+    meetAll(
+      L,
+      needs.always.map((f) => L.field(f)),
+    ),
+  );
   if (needs.condition) {
     result = L.meet(
       result,
@@ -71,6 +87,13 @@ export function ruleCanMatch<T>(L: Lattice<T>, needs: RuleNeeds, mode: MatchMode
   } else if (!needs.correlates) {
     return L.bottom; // nothing to match on: only explicit membership can place it
   }
-  if (mode === 'strict') result = L.meet(result, meetAll(L, needs.referenced.map((f) => L.field(f))));
+  if (mode === 'strict')
+    result = L.meet(
+      result,
+      meetAll(
+        L,
+        needs.referenced.map((f) => L.field(f)),
+      ),
+    );
   return result;
 }

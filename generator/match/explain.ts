@@ -12,7 +12,15 @@ import { formatCondition, foldCondition } from '../model/condition.js';
 import type { Scalar } from '../model/detection.js';
 import { byCodePoint } from './coverage.js';
 import { ruleCanMatch, testCanMatch, type MatchMode } from './evaluate.js';
-import { ALL_FEATURES, booleanLattice, carriers, derivedNames, type DerivedName, type MatchContext, type MatchFeatures } from './intake-index.js';
+import {
+  ALL_FEATURES,
+  booleanLattice,
+  carriers,
+  derivedNames,
+  type DerivedName,
+  type MatchContext,
+  type MatchFeatures,
+} from './intake-index.js';
 import { logsourceFit, type Fit, type LogsourceTable } from './logsource.js';
 import { missingLattice, minimise, type FieldSets } from './missing-lattice.js';
 import { ruleNeeds, type FieldNeed, type NeededTest, type RuleNeeds } from './needs.js';
@@ -85,16 +93,32 @@ function via(field: string, renaming: Renaming): string {
     return `pipeline ${renaming.pipeline}` + (at ? ` (${at.file}:${at.line})` : '');
   }
   const [name] = renaming.targets(field);
-  return name === field ? `as written (not in pipeline ${renaming.pipeline})` : `prefix of pipeline ${renaming.pipeline}`;
+  return name === field
+    ? `as written (not in pipeline ${renaming.pipeline})`
+    : `prefix of pipeline ${renaming.pipeline}`;
 }
 
 function explainField(need: FieldNeed, intake: Intake, renaming: Renaming, derivedAllowed: boolean): FieldExplanation {
   const found = carriers(intake, need, derivedAllowed);
-  const derived = derivedAllowed && !need.names.some((n) => intake.fields.has(n)) ? derivedNames(intake, need.source) : [];
-  return { field: need.source, names: need.names, via: via(need.source, renaming), present: found.length > 0, carriers: found, derived };
+  const derived =
+    derivedAllowed && !need.names.some((n) => intake.fields.has(n)) ? derivedNames(intake, need.source) : [];
+  return {
+    field: need.source,
+    names: need.names,
+    via: via(need.source, renaming),
+    present: found.length > 0,
+    carriers: found,
+    derived,
+  };
 }
 
-function explainTest(t: NeededTest, intake: Intake, context: MatchContext, renaming: Renaming, derivedAllowed: boolean): TestExplanation {
+function explainTest(
+  t: NeededTest,
+  intake: Intake,
+  context: MatchContext,
+  renaming: Renaming,
+  derivedAllowed: boolean,
+): TestExplanation {
   const L = booleanLattice(intake, context);
   const contradicts: TestExplanation['contradicts'] = [];
   if (t.compared && !L.values(t, true)) {
@@ -125,15 +149,15 @@ function explainReading(needs: RuleNeeds, intake: Intake, context: MatchContext,
     return {
       name: id.name,
       kind: kinds.size > 1 ? 'mixed' : ([...kinds][0] ?? 'fields'),
-      fields: [...new Set(id.alternatives.flatMap((a) => a.tests.flatMap((t) => t.needs.map((n) => n.source))))].sort(byCodePoint),
+      fields: [...new Set(id.alternatives.flatMap((a) => a.tests.flatMap((t) => t.needs.map((n) => n.source))))].sort(
+        byCodePoint,
+      ),
       alternatives,
       canMatch: alternatives.some((a) => a.canMatch),
     };
   });
   const applies = ruleCanMatch(L, needs, mode);
-  const missing = [...needs.referenced, ...needs.always]
-    .filter((n) => !L.field(n))
-    .map((n) => n.names[0]);
+  const missing = [...needs.referenced, ...needs.always].filter((n) => !L.field(n)).map((n) => n.names[0]);
   const conditionTrue = needs.condition
     ? foldCondition<boolean>(needs.condition, {
         ref: (name) => identifiers.find((i) => i.name === name)?.canMatch ?? false,
@@ -147,22 +171,32 @@ function explainReading(needs: RuleNeeds, intake: Intake, context: MatchContext,
 }
 
 export function explainPair(rule: Rule, intake: Intake, catalog: Catalog, options: ExplainOptions): Explanation {
-  const context: MatchContext = { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table };
+  const context: MatchContext = {
+    logsource: rule.logsource,
+    features: options.features ?? ALL_FEATURES,
+    table: options.table,
+  };
   const fit = logsourceFit(rule.logsource, intake, options.table);
   const readings = renamingsFor(rule.logsource, options.mapping).map((renaming) => {
     const needs = ruleNeeds(rule, renaming);
     return { renaming, needs, result: explainReading(needs, intake, context, options.mode) };
   });
   const chosen =
-    readings.find((r) => r.result.applies) ?? [...readings].sort((a, b) => a.result.missing.length - b.result.missing.length)[0];
+    readings.find((r) => r.result.applies) ??
+    [...readings].sort((a, b) => a.result.missing.length - b.result.missing.length)[0];
   let byDetection = readings.some((r) => r.result.applies);
   let correlated: Explanation['correlated'];
   if (rule.kind === 'correlation') {
-    correlated = (catalog.correlated.get(rule) ?? []).map((r) => ({ title: r.title, applies: explainPair(r, intake, catalog, options).applies }));
+    correlated = (catalog.correlated.get(rule) ?? []).map((r) => ({
+      title: r.title,
+      applies: explainPair(r, intake, catalog, options).applies,
+    }));
     byDetection = byDetection && correlated.some((c) => c.applies);
   }
   const explicit = (catalog.explicit.get(rule) ?? []).includes(intake);
-  const missingSets: FieldSets = minimise(readings.flatMap((r) => r.result.sets)).filter((s) => s.length > 0 || !byDetection);
+  const missingSets: FieldSets = minimise(readings.flatMap((r) => r.result.sets)).filter(
+    (s) => s.length > 0 || !byDetection,
+  );
   return {
     rule: { id: rule.id, title: rule.title, file: rule.file, kind: rule.kind, logsource: rule.logsource },
     intake: { uuid: intake.uuid, name: intake.name },
@@ -172,7 +206,10 @@ export function explainPair(rule: Rule, intake: Intake, catalog: Catalog, option
     reading: chosen.renaming.pipeline,
     readings: readings.map((r) => ({ pipeline: r.renaming.pipeline, applies: r.result.applies })),
     logsource: options.features?.logsource === false ? { fits: true, evidence: ['log sources not used'] } : fit,
-    condition: rule.detection && chosen.result.conditionTrue !== undefined ? { text: formatCondition(rule.detection.condition), canBeTrue: chosen.result.conditionTrue } : undefined,
+    condition:
+      rule.detection && chosen.result.conditionTrue !== undefined
+        ? { text: formatCondition(rule.detection.condition), canBeTrue: chosen.result.conditionTrue }
+        : undefined,
     identifiers: chosen.result.identifiers,
     missingFields: chosen.result.missing,
     missingSets: byDetection ? [] : missingSets.filter((s) => s.length > 0),

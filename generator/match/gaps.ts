@@ -31,7 +31,9 @@ export function missingSetsOf(rule: Rule, intake: Intake, options: ExplainOption
   if (rule.kind !== 'detection' || !rule.detection) return [];
   const context = { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table };
   const L = missingLattice(intake, context);
-  return minimise(renamingsFor(rule.logsource, options.mapping).flatMap((r) => ruleCanMatch(L, ruleNeeds(rule, r), options.mode)));
+  return minimise(
+    renamingsFor(rule.logsource, options.mapping).flatMap((r) => ruleCanMatch(L, ruleNeeds(rule, r), options.mode)),
+  );
 }
 
 function subsetsOf(fields: readonly string[]): string[][] {
@@ -67,11 +69,20 @@ export function intakeGaps(intake: Intake, catalog: Catalog, match: CatalogMatch
     const unlocked = new Set<Rule>();
     for (const sub of subsetsOf(set)) for (const r of rulesBySet.get(key(sub)) ?? []) unlocked.add(r);
     const rules = [...unlocked];
-    gaps.push({ fields: set, rules: [...new Set(rules.map((r) => r.title))].sort(byCodePoint), techniques: techniquesOf(rules), unlocked });
+    gaps.push({
+      fields: set,
+      rules: [...new Set(rules.map((r) => r.title))].sort(byCodePoint),
+      techniques: techniquesOf(rules),
+      unlocked,
+    });
   }
   // A set that unlocks nothing more than one of its own subsets is not among the smallest.
   const byKey = new Map(gaps.map((g) => [key(g.fields), g]));
-  const useful = gaps.filter((g) => subsetsOf(g.fields).every((sub) => sub.length === g.fields.length || (byKey.get(key(sub))?.unlocked.size ?? 0) < g.unlocked.size));
+  const useful = gaps.filter((g) =>
+    subsetsOf(g.fields).every(
+      (sub) => sub.length === g.fields.length || (byKey.get(key(sub))?.unlocked.size ?? 0) < g.unlocked.size,
+    ),
+  );
   useful.sort(
     (a, b) =>
       b.rules.length - a.rules.length ||
@@ -88,7 +99,12 @@ export interface CatalogGaps {
   fields: { field: string; rules: number; intakes: number }[];
 }
 
-export function catalogGaps(catalog: Catalog, match: CatalogMatch, options: ExplainOptions, perIntake = 5): CatalogGaps {
+export function catalogGaps(
+  catalog: Catalog,
+  match: CatalogMatch,
+  options: ExplainOptions,
+  perIntake = 5,
+): CatalogGaps {
   const fieldTotals = new Map<string, { rules: number; intakes: number }>();
   const intakes = catalog.intakes.map((intake) => {
     const gaps = intakeGaps(intake, catalog, match, options);
@@ -100,9 +116,17 @@ export function catalogGaps(catalog: Catalog, match: CatalogMatch, options: Expl
       t.intakes += 1;
       fieldTotals.set(g.fields[0], t);
     }
-    return { uuid: intake.uuid, name: intake.name, applying: match.rulesByIntake.get(intake.uuid)?.length ?? 0, withinOneSet: within.size, gaps: gaps.slice(0, perIntake) };
+    return {
+      uuid: intake.uuid,
+      name: intake.name,
+      applying: match.rulesByIntake.get(intake.uuid)?.length ?? 0,
+      withinOneSet: within.size,
+      gaps: gaps.slice(0, perIntake),
+    };
   });
   intakes.sort((a, b) => b.withinOneSet - a.withinOneSet || byCodePoint(a.name, b.name));
-  const fields = [...fieldTotals].map(([field, t]) => ({ field, ...t })).sort((a, b) => b.rules - a.rules || b.intakes - a.intakes || byCodePoint(a.field, b.field));
+  const fields = [...fieldTotals]
+    .map(([field, t]) => ({ field, ...t }))
+    .sort((a, b) => b.rules - a.rules || b.intakes - a.intakes || byCodePoint(a.field, b.field));
   return { intakes, fields };
 }

@@ -48,7 +48,13 @@ function intake(spec: Spec): Intake {
   const i = n++;
   const constants = spec.constants ?? {};
   return buildIntake({
-    manifest: { uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: spec.name, slug: spec.slug ?? `s${i}`, description: '', dataSources: [] },
+    manifest: {
+      uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      name: spec.name,
+      slug: spec.slug ?? `s${i}`,
+      description: '',
+      dataSources: [],
+    },
     manifestFile: `intakes/${i}/_meta/manifest.yml`,
     place: { file: `intakes/${i}/_meta/manifest.yml`, line: 1, col: 1 },
     folder: `intakes/${i}`,
@@ -68,7 +74,12 @@ function intake(spec: Spec): Intake {
 }
 
 const need = (source: string, names: string[] = [source]): FieldNeed => ({ source, names });
-const fieldTest = (field: string, values: Scalar[], modifiers: string[] = []): FieldTest => ({ field, modifiers, values, place: { file: 'r.yml', line: 1, col: 1 } });
+const fieldTest = (field: string, values: Scalar[], modifiers: string[] = []): FieldTest => ({
+  field,
+  modifiers,
+  values,
+  place: { file: 'r.yml', line: 1, col: 1 },
+});
 const compared = (field: string, values: Scalar[], names: string[] = [field], modifiers: string[] = []): NeededTest => {
   const n = need(field, names);
   return { test: fieldTest(field, values, modifiers), needs: [n], compared: n };
@@ -145,37 +156,68 @@ describe('parser-derived names', () => {
   });
 
   it('suffix: a shorter segment suffix of a deeper raw path', () => {
-    expect(derivedNames(trail, 'resultCode')).toEqual([{ raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'suffix' }]);
-    expect(derivedNames(trail, 'outcome.resultCode')).toEqual([{ raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'suffix' }]);
+    expect(derivedNames(trail, 'resultCode')).toEqual([
+      { raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'suffix' },
+    ]);
+    expect(derivedNames(trail, 'outcome.resultCode')).toEqual([
+      { raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'suffix' },
+    ]);
     // Only the container segment left out: a path.
-    expect(derivedNames(trail, 'detail.outcome.result_code')).toEqual([{ raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'path' }]);
-    expect(derivedNames(other, 'methodName')).toEqual([{ raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'suffix' }]);
-    expect(derivedNames(other, 'protoPayload.methodName')).toEqual([{ raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'path' }]);
+    expect(derivedNames(trail, 'detail.outcome.result_code')).toEqual([
+      { raw: 'json_event.message.detail.outcome.resultCode', target: 'action.outcome', how: 'path' },
+    ]);
+    expect(derivedNames(other, 'methodName')).toEqual([
+      { raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'suffix' },
+    ]);
+    expect(derivedNames(other, 'protoPayload.methodName')).toEqual([
+      { raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'path' },
+    ]);
   });
 
   it('every raw path a field is filled from counts, and the input/original roots; unknown stages do not', () => {
-    expect(derivedNames(trail, 'providerName')).toEqual([{ raw: 'json_event.message.provider_name', target: 'event.provider', how: 'path' }]);
-    expect(derivedNames(trail, 'eventSource')).toEqual([{ raw: 'json_event.message.eventSource', target: 'event.provider', how: 'path' }]);
+    expect(derivedNames(trail, 'providerName')).toEqual([
+      { raw: 'json_event.message.provider_name', target: 'event.provider', how: 'path' },
+    ]);
+    expect(derivedNames(trail, 'eventSource')).toEqual([
+      { raw: 'json_event.message.eventSource', target: 'event.provider', how: 'path' },
+    ]);
     expect(derivedNames(trail, 'service')).toEqual([{ raw: 'input.service', target: 'service.name', how: 'path' }]);
-    expect(derivedNames(trail, 'service-label')).toEqual([{ raw: 'original.service_label', target: 'service.name', how: 'path' }]);
+    expect(derivedNames(trail, 'service-label')).toEqual([
+      { raw: 'original.service_label', target: 'service.name', how: 'path' },
+    ]);
   });
 
   it('a field below a copied raw object maps below its ECS field when the intake produces that field (spelled as produced)', () => {
-    expect(derivedNames(trail, 'actor.arn')).toEqual([{ raw: 'json_event.message.actor.arn', target: 'action.properties.Actor.Arn', how: 'path' }]);
+    expect(derivedNames(trail, 'actor.arn')).toEqual([
+      { raw: 'json_event.message.actor.arn', target: 'action.properties.Actor.Arn', how: 'path' },
+    ]);
     expect(derivedNames(trail, 'actor.missing')).toEqual([]);
   });
 
   it('a whole raw event copied into an ECS object maps every field that exists below it', () => {
-    const whole = intake({ name: 'W', fields: ['action.properties.TicketOptions', 'action.properties.a.b'], sources: { 'action.properties': ['json.event'] }, externals: { json: 'json.parse-json' } });
-    expect(derivedNames(whole, 'ticketOptions')).toEqual([{ raw: 'json.event.ticketOptions', target: 'action.properties.TicketOptions', how: 'path' }]);
-    expect(derivedNames(whole, 'a.b')).toEqual([{ raw: 'json.event.a.b', target: 'action.properties.a.b', how: 'path' }]);
+    const whole = intake({
+      name: 'W',
+      fields: ['action.properties.TicketOptions', 'action.properties.a.b'],
+      sources: { 'action.properties': ['json.event'] },
+      externals: { json: 'json.parse-json' },
+    });
+    expect(derivedNames(whole, 'ticketOptions')).toEqual([
+      { raw: 'json.event.ticketOptions', target: 'action.properties.TicketOptions', how: 'path' },
+    ]);
+    expect(derivedNames(whole, 'a.b')).toEqual([
+      { raw: 'json.event.a.b', target: 'action.properties.a.b', how: 'path' },
+    ]);
     expect(derivedNames(whole, 'NotBelow')).toEqual([]);
     expect(derivedNames(trail, 'ticketOptions')).toEqual([]);
   });
 
   it('name: only when no path is found, the same specific last segment (8+ characters once normalised) under any namespace', () => {
-    expect(derivedNames(other, 'vendor.audit.method_name')).toEqual([{ raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'name' }]);
-    expect(derivedNames(trail, 'x.y.Event-Name')).toEqual([{ raw: 'json_event.message.eventName', target: 'event.action', how: 'name' }]);
+    expect(derivedNames(other, 'vendor.audit.method_name')).toEqual([
+      { raw: 'parsed.payload.protoPayload.methodName', target: 'event.action', how: 'name' },
+    ]);
+    expect(derivedNames(trail, 'x.y.Event-Name')).toEqual([
+      { raw: 'json_event.message.eventName', target: 'event.action', how: 'name' },
+    ]);
     // 7 characters once normalised ("resultcd") is 8: found; "result-c" normalises to 7: not.
     const short = intake({ name: 'S', sources: { a: ['json_event.m.result_c'], b: ['json_event.m.resultcd'] } });
     expect(derivedNames(short, 'ns.resultcd')).toEqual([{ raw: 'json_event.m.resultcd', target: 'b', how: 'name' }]);
@@ -183,7 +225,10 @@ describe('parser-derived names', () => {
     // The name level needs a namespace: a one-segment field is matched by path only.
     expect(derivedNames(trail, 'unrelatedButLong')).toEqual([]);
     // A path match hides name matches.
-    const both = intake({ name: 'B', sources: { a: ['json_event.m.eventName'], b: ['json_event.other.deep.x.eventName'] } });
+    const both = intake({
+      name: 'B',
+      sources: { a: ['json_event.m.eventName'], b: ['json_event.other.deep.x.eventName'] },
+    });
     expect(derivedNames(both, 'm.eventName')).toEqual([{ raw: 'json_event.m.eventName', target: 'a', how: 'path' }]);
     expect(derivedNames(both, 'z.eventName')).toEqual([
       { raw: 'json_event.m.eventName', target: 'a', how: 'name' },
@@ -226,7 +271,16 @@ describe('carriers and values on one intake', () => {
     // A pattern carrier is never proof.
     expect(valuesCanHold(other, compared('vendor.*', ['gadget'], ['vendor.*']), true)).toBe(true);
     // A test that compares nothing (fieldref, keywords) always holds.
-    expect(valuesCanHold(other, { test: fieldTest('vendor.kind', ['event.action'], ['fieldref']), needs: [need('vendor.kind'), need('event.action')] }, true)).toBe(true);
+    expect(
+      valuesCanHold(
+        other,
+        {
+          test: fieldTest('vendor.kind', ['event.action'], ['fieldref']),
+          needs: [need('vendor.kind'), need('event.action')],
+        },
+        true,
+      ),
+    ).toBe(true);
   });
 
   it('values: a derived carrier filled from the event can hold when allowed', () => {
@@ -242,19 +296,31 @@ describe('carriers and values on one intake', () => {
 });
 
 const FEATURES: MatchFeatures[] = [];
-for (const derived of [true, false]) for (const values of [true, false]) for (const logsource of [true, false]) FEATURES.push({ derived, values, logsource });
+for (const derived of [true, false])
+  for (const values of [true, false])
+    for (const logsource of [true, false]) FEATURES.push({ derived, values, logsource });
 
 describe('the features switch on one intake', () => {
-  const rule = (logsource: string, sel: string) => ruleFromYaml(`title: T\nid: t\nlogsource: {${logsource}}\ndetection:\n  sel:\n${sel.replace(/^/gm, '    ')}\n  condition: sel\n`);
+  const rule = (logsource: string, sel: string) =>
+    ruleFromYaml(
+      `title: T\nid: t\nlogsource: {${logsource}}\ndetection:\n  sel:\n${sel.replace(/^/gm, '    ')}\n  condition: sel\n`,
+    );
   const applies = (r: ReturnType<typeof rule>, i: Intake, features: Partial<MatchFeatures> = {}) =>
-    ruleCanMatch(booleanLattice(i, { logsource: r.logsource, features: { ...ALL_FEATURES, ...features }, table: TABLE }), ruleNeeds(r), 'default');
+    ruleCanMatch(
+      booleanLattice(i, { logsource: r.logsource, features: { ...ALL_FEATURES, ...features }, table: TABLE }),
+      ruleNeeds(r),
+      'default',
+    );
 
   it('logsource: off, the rule scope is every intake', () => {
     const r = rule('product: widget', 'event.action: x');
     expect(applies(r, trail)).toBe(false);
     expect(applies(r, trail, { logsource: false })).toBe(true);
     expect(booleanLattice(trail, { logsource: r.logsource, features: ALL_FEATURES, table: TABLE }).scope).toBe(false);
-    expect(booleanLattice(trail, { logsource: r.logsource, features: { ...ALL_FEATURES, logsource: false }, table: TABLE }).scope).toBe(true);
+    expect(
+      booleanLattice(trail, { logsource: r.logsource, features: { ...ALL_FEATURES, logsource: false }, table: TABLE })
+        .scope,
+    ).toBe(true);
   });
 
   it('derived: raw names count only with the switch on and where the log source fits (or is not checked)', () => {
@@ -279,8 +345,21 @@ describe('the features switch on one intake', () => {
 });
 
 describe('the intake index', () => {
-  const a = intake({ name: 'Alpha Feed', module: 'Acme', moduleName: 'Acme Corp', slug: 'alpha-feed', fields: ['x.one', 'shared'], constants: { kind: ['k1'] } });
-  const b = intake({ name: 'Beta Feed', module: 'Acme', slug: 'beta', fields: ['x.two', 'shared'], constants: { kind: ['k1'], level: [3] } });
+  const a = intake({
+    name: 'Alpha Feed',
+    module: 'Acme',
+    moduleName: 'Acme Corp',
+    slug: 'alpha-feed',
+    fields: ['x.one', 'shared'],
+    constants: { kind: ['k1'] },
+  });
+  const b = intake({
+    name: 'Beta Feed',
+    module: 'Acme',
+    slug: 'beta',
+    fields: ['x.two', 'shared'],
+    constants: { kind: ['k1'], level: [3] },
+  });
   const c = intake({ name: 'Gamma', module: 'Other', slug: 'gamma', fields: ['shared'], constants: { kind: ['k2'] } });
   const index = indexIntakes([a, b, c]);
 
@@ -321,10 +400,18 @@ describe('the intake index', () => {
     // Derived: on the trail only (where gadget fits), not on `other` whose parser also has a methodName.
     expect(members(L.field(need('eventName')))).toEqual([0]);
     expect(members(L.field(need('methodName')))).toEqual([]);
-    const unscoped = bitsetLattice(all, { logsource: { product: 'gadget' }, features: { ...ALL_FEATURES, logsource: false }, table: TABLE });
+    const unscoped = bitsetLattice(all, {
+      logsource: { product: 'gadget' },
+      features: { ...ALL_FEATURES, logsource: false },
+      table: TABLE,
+    });
     expect(members(unscoped.scope)).toEqual([0, 1, 2]);
     expect(members(unscoped.field(need('methodName')))).toEqual([1]);
-    const underived = bitsetLattice(all, { logsource: { product: 'gadget' }, features: { ...ALL_FEATURES, derived: false }, table: TABLE });
+    const underived = bitsetLattice(all, {
+      logsource: { product: 'gadget' },
+      features: { ...ALL_FEATURES, derived: false },
+      table: TABLE,
+    });
     expect(members(underived.field(need('eventName')))).toEqual([]);
   });
 
@@ -396,7 +483,9 @@ describe('fitSet', () => {
   it.fails('BUG: agrees with logsourceFit for a product name without ASCII letters or digits', () => {
     const plain = [intake({ name: 'Alpha' }), intake({ name: 'Beta' })];
     const ls = { product: 'é' };
-    expect(members(fitSet(indexIntakes(plain), ls, TABLE))).toEqual(plain.flatMap((i, k) => (logsourceFit(ls, i, TABLE).fits ? [k] : [])));
+    expect(members(fitSet(indexIntakes(plain), ls, TABLE))).toEqual(
+      plain.flatMap((i, k) => (logsourceFit(ls, i, TABLE).fits ? [k] : [])),
+    );
   });
 });
 
@@ -404,10 +493,26 @@ describe('the whole-catalog form agrees with the one-intake form', () => {
   const intakes = [
     trail,
     other,
-    intake({ name: 'Gadget Things', module: 'Gadget', fields: ['thing.id', 'vendor.kind', 'event.action'], constants: { 'vendor.kind': ['gadget'] } }),
-    intake({ name: 'Widget Audit', fields: ['vendor.kind', 'x.y'], constants: { 'vendor.kind': ['widget', 'other'] }, sources: { 'x.y': ['json_event.message.resultCode'] } }),
+    intake({
+      name: 'Gadget Things',
+      module: 'Gadget',
+      fields: ['thing.id', 'vendor.kind', 'event.action'],
+      constants: { 'vendor.kind': ['gadget'] },
+    }),
+    intake({
+      name: 'Widget Audit',
+      fields: ['vendor.kind', 'x.y'],
+      constants: { 'vendor.kind': ['widget', 'other'] },
+      sources: { 'x.y': ['json_event.message.resultCode'] },
+    }),
     intake({ name: 'Empty', fields: [] }),
-    intake({ name: 'Gadget Whole', module: 'Gadget', fields: ['action.properties.TicketOptions'], sources: { 'action.properties': ['json.event'] }, externals: { json: 'json.parse-json' } }),
+    intake({
+      name: 'Gadget Whole',
+      module: 'Gadget',
+      fields: ['action.properties.TicketOptions'],
+      sources: { 'action.properties': ['json.event'] },
+      externals: { json: 'json.parse-json' },
+    }),
   ];
   const index = indexIntakes(intakes);
   const RULES = [
@@ -424,7 +529,9 @@ describe('the whole-catalog form agrees with the one-intake form', () => {
     ['product: gadget', 'sel:\n  - vendor.kind: other\n  - methodName: x\ncondition: sel'],
     ['product: gadget', 'sel:\n  ticketOptions: x\n  vendor.kind: [gadget, widget]\ncondition: 1 of sel*'],
     ['product: widget', 'sel:\n  resultCode: 1\n  vendor.kind: nope\ncondition: sel'],
-  ].map(([ls, det], k) => ruleFromYaml(`title: R${k}\nid: r${k}\nlogsource: {${ls}}\ndetection:\n${det.replace(/^/gm, '  ')}\n`));
+  ].map(([ls, det], k) =>
+    ruleFromYaml(`title: R${k}\nid: r${k}\nlogsource: {${ls}}\ndetection:\n${det.replace(/^/gm, '  ')}\n`),
+  );
 
   it('for every rule, intake, feature combination and mode', () => {
     for (const features of FEATURES) {
@@ -443,7 +550,15 @@ describe('the whole-catalog form agrees with the one-intake form', () => {
   it('the battery is not trivial: the features change answers', () => {
     const answers = new Set<string>();
     for (const features of FEATURES) {
-      const row = RULES.map((rule) => members(ruleCanMatch(bitsetLattice(index, { logsource: rule.logsource, features, table: TABLE }), ruleNeeds(rule), 'default')).join(','));
+      const row = RULES.map((rule) =>
+        members(
+          ruleCanMatch(
+            bitsetLattice(index, { logsource: rule.logsource, features, table: TABLE }),
+            ruleNeeds(rule),
+            'default',
+          ),
+        ).join(','),
+      );
       answers.add(row.join('|'));
     }
     expect(answers.size).toBe(FEATURES.length);
@@ -454,8 +569,15 @@ describe('the whole-catalog form agrees with the one-intake form', () => {
   // is checked against those constants by valuesCanHold (explain) but taken
   // as "can hold" by the bit-set form (generate).
   it.fails('BUG: agrees when a derived carrier is itself a constant field', () => {
-    const c = intake({ name: 'C', fields: ['user.domain'], constants: { 'user.domain': ['corp'] }, sources: { user: ['json_event.message.user'] } });
-    const rule = ruleFromYaml('title: U\nid: u\nlogsource: {product: zz}\ndetection:\n  sel:\n    user.domain: other\n  condition: sel\n');
+    const c = intake({
+      name: 'C',
+      fields: ['user.domain'],
+      constants: { 'user.domain': ['corp'] },
+      sources: { user: ['json_event.message.user'] },
+    });
+    const rule = ruleFromYaml(
+      'title: U\nid: u\nlogsource: {product: zz}\ndetection:\n  sel:\n    user.domain: other\n  condition: sel\n',
+    );
     const context = { logsource: rule.logsource, features: { ...ALL_FEATURES, logsource: false }, table: TABLE };
     const one = ruleCanMatch(booleanLattice(c, context), ruleNeeds(rule), 'default');
     const bits = members(ruleCanMatch(bitsetLattice(indexIntakes([c]), context), ruleNeeds(rule), 'default'));

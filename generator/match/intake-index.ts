@@ -185,7 +185,12 @@ export function isPattern(name: string): boolean {
 export function globRegExp(pattern: string): RegExp {
   let re = globCache.get(pattern);
   if (!re) {
-    re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    re = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     globCache.set(pattern, re);
   }
   return re;
@@ -312,7 +317,18 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
     }
   });
   const constantGroups = new Map([...groups].map(([field, byValues]) => [field, [...byValues.values()]]));
-  return { intakes, size, producers, derivedBy, constantsBy, constantGroups, patternCache: new Map(), fitCache: new Map(), byWord, producedBy: new Map() };
+  return {
+    intakes,
+    size,
+    producers,
+    derivedBy,
+    constantsBy,
+    constantGroups,
+    patternCache: new Map(),
+    fitCache: new Map(),
+    byWord,
+    producedBy: new Map(),
+  };
 }
 
 function producersOf(index: IntakeIndex, name: string): BitSet | undefined {
@@ -352,7 +368,8 @@ function derivedCandidates(index: IntakeIndex, source: string): BitSet | undefin
   };
   for (let k = normalised.length; k > 0; k--) add(normalised.slice(0, k).join('.'));
   add(ROOT_KEY);
-  if (normalised.length > 1 && normalised[normalised.length - 1].length >= SPECIFIC) add(normalised[normalised.length - 1]);
+  if (normalised.length > 1 && normalised[normalised.length - 1].length >= SPECIFIC)
+    add(normalised[normalised.length - 1]);
   return out;
 }
 
@@ -365,7 +382,7 @@ export function fitSet(index: IntakeIndex, logsource: LogSource, table: Logsourc
       partSet = emptySet(index.size);
       // A part decided by name can only fit intakes whose names hold its first word.
       const first = part.byName === undefined ? undefined : words(part.byName).split(' ')[0];
-      const candidates = first === undefined ? undefined : index.byWord.get(first) ?? [];
+      const candidates = first === undefined ? undefined : (index.byWord.get(first) ?? []);
       if (candidates) {
         for (const i of candidates) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
       } else {

@@ -97,7 +97,11 @@ function firstHolding(items: readonly EvidenceItem[], intake: Intake): string | 
 }
 
 /** Lower-case words separated by single spaces: `Palo Alto Networks` → `palo alto networks`. */
-export const words = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+export const words = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 const placesCache = new WeakMap<Intake, { text: string; spaced: string }[]>();
 
@@ -105,7 +109,10 @@ const placesCache = new WeakMap<Intake, { text: string; spaced: string }[]>();
 export function namingPlaces(intake: Intake): { text: string; spaced: string }[] {
   let places = placesCache.get(intake);
   if (!places) {
-    places = [intake.module.folder, intake.module.name ?? '', intake.name, intake.slug].map((text) => ({ text, spaced: ` ${words(text)} ` }));
+    places = [intake.module.folder, intake.module.name ?? '', intake.name, intake.slug].map((text) => ({
+      text,
+      spaced: ` ${words(text)} `,
+    }));
     placesCache.set(intake, places);
   }
   return places;
@@ -141,13 +148,19 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
       byName: items ? undefined : product,
       fit: (intake) => {
         const why = items ? firstHolding(items, intake) : productByName(product, intake);
-        return { fits: why !== undefined, evidence: `product ${product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}` };
+        return {
+          fits: why !== undefined,
+          evidence: `product ${product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}`,
+        };
       },
     });
   }
   if (ls.service !== undefined) {
     const service = ls.service;
-    const items = table.services[`${ls.product ?? ''}/${service}`] ?? table.services[`${ls.product ?? ''}/*`] ?? table.services[service];
+    const items =
+      table.services[`${ls.product ?? ''}/${service}`] ??
+      table.services[`${ls.product ?? ''}/*`] ??
+      table.services[service];
     parts.push({
       key: `service\u0000${ls.product ?? ''}\u0000${service}`,
       byName: !items && ls.product === undefined ? service : undefined,
@@ -155,7 +168,10 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
         if (!items && ls.product === undefined) {
           // A service without a product names the software itself (`service: apache`).
           const why = productByName(service, intake);
-          return { fits: why !== undefined, evidence: `service ${service}: ${why ?? 'not in the table and not named by the intake'}` };
+          return {
+            fits: why !== undefined,
+            evidence: `service ${service}: ${why ?? 'not in the table and not named by the intake'}`,
+          };
         }
         if (!items) return { fits: true, evidence: `service ${service}: not in the table, not decided by log source` };
         const why = firstHolding(items, intake);
@@ -169,7 +185,8 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     parts.push({
       key: `category\u0000${category}`,
       fit: (intake) => {
-        if (!items) return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };
+        if (!items)
+          return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };
         const why = firstHolding(items, intake);
         return { fits: why !== undefined, evidence: `category ${category}: ${why ?? 'no evidence in the intake'}` };
       },

@@ -35,7 +35,15 @@ function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Latt
   if (!byLogsource) lattices.set(index, (byLogsource = new Map()));
   const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${JSON.stringify(options.features ?? ALL_FEATURES)}`;
   let L = byLogsource.get(key);
-  if (!L) byLogsource.set(key, (L = bitsetLattice(index, { logsource: rule.logsource, features: options.features ?? ALL_FEATURES, table: options.table })));
+  if (!L)
+    byLogsource.set(
+      key,
+      (L = bitsetLattice(index, {
+        logsource: rule.logsource,
+        features: options.features ?? ALL_FEATURES,
+        table: options.table,
+      })),
+    );
   return L;
 }
 
@@ -43,7 +51,10 @@ function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Latt
 export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): BitSet {
   const L = latticeFor(index, rule, options);
   if (isEmpty(L.scope)) return L.bottom; // its log source fits no intake
-  return renamingsFor(rule.logsource, options.mapping).reduce((acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)), L.bottom);
+  return renamingsFor(rule.logsource, options.mapping).reduce(
+    (acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)),
+    L.bottom,
+  );
 }
 
 export function matchCatalog(catalog: Catalog, options: MatchOptions): CatalogMatch {
@@ -54,7 +65,10 @@ export function matchCatalog(catalog: Catalog, options: MatchOptions): CatalogMa
   }
   for (const rule of catalog.rules) {
     if (rule.kind !== 'correlation') continue;
-    const correlated = (catalog.correlated.get(rule) ?? []).reduce((acc, r) => union(acc, where.get(r) ?? acc), emptySet(index.size));
+    const correlated = (catalog.correlated.get(rule) ?? []).reduce(
+      (acc, r) => union(acc, where.get(r) ?? acc),
+      emptySet(index.size),
+    );
     const own = whereRuleMatches(rule, index, options);
     where.set(rule, own.map((w, i) => w & correlated[i]) as BitSet);
   }

@@ -23,7 +23,9 @@ function isSubset(a: string[], b: string[]): boolean {
 
 /** Keep only minimal sets, deduplicated, smallest first, capped. */
 export function minimise(sets: FieldSets): FieldSets {
-  const sorted = [...new Map(sets.map((s) => [key(s), s])).values()].sort((a, b) => a.length - b.length || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sorted = [...new Map(sets.map((s) => [key(s), s])).values()].sort(
+    (a, b) => a.length - b.length || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+  );
   const out: FieldSets = [];
   for (const s of sorted) {
     if (out.some((m) => isSubset(m, s))) continue;
@@ -46,7 +48,10 @@ export function missingLattice(intake: Intake, context: MatchContext): Lattice<F
     bottom: [],
     meet: (a, b) => minimise(a.flatMap((x) => b.map((y) => unionSorted(x, y)))),
     join: (a, b) => minimise([...a, ...b]),
-    field: (need) => (carriers(intake, need, derivedAllowed).length > 0 ? [[]] : minimise(need.names.filter((n) => !n.includes('*')).map((n) => [n]))),
+    field: (need) =>
+      carriers(intake, need, derivedAllowed).length > 0
+        ? [[]]
+        : minimise(need.names.filter((n) => !n.includes('*')).map((n) => [n])),
     values: (test, within) => (booleans.values(test, true) ? within : []),
     scope: fits ? [[]] : [],
   };

@@ -81,7 +81,7 @@ function mentioned(test: FieldTest, renaming: Renaming): FieldNeed[] {
 export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeeds {
   const identifiers = new Map<string, NeededIdentifier>();
   const referenced: FieldNeed[] = [];
-  for (const identifier of rule.kind === 'detection' ? rule.detection?.identifiers ?? [] : []) {
+  for (const identifier of rule.kind === 'detection' ? (rule.detection?.identifiers ?? []) : []) {
     const alternatives = identifier.alternatives.map((alt): NeededAlternative => {
       if (alt.kind === 'keywords') return { kind: 'keywords', tests: [] };
       for (const test of alt.tests) referenced.push(...mentioned(test, renaming));
@@ -90,7 +90,13 @@ export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeed
     identifiers.set(identifier.name, { name: identifier.name, alternatives });
   }
   const correlation = rule.correlation;
-  const always = correlation ? uniqueNeeds([...correlation.groupBy, ...(correlation.valueField ? [correlation.valueField] : [])].map((f) => need(f, renaming))) : [];
+  const always = correlation
+    ? uniqueNeeds(
+        [...correlation.groupBy, ...(correlation.valueField ? [correlation.valueField] : [])].map((f) =>
+          need(f, renaming),
+        ),
+      )
+    : [];
   referenced.push(...always);
   return {
     renaming,

@@ -18,6 +18,8 @@ export function oneIntakeCatalog(catalog: Catalog, intake: Intake, table?: Logso
   for (const [rule, intakes] of catalog.explicit) if (intakes.includes(intake)) explicit.set(rule, [intake]);
   if (!table) return { ...catalog, intakes: [intake], explicit };
   const index = indexIntakes([intake]);
-  const rules = catalog.rules.filter((r) => r.kind !== 'filter' && (explicit.has(r) || hasBit(fitSet(index, r.logsource, table), 0)));
+  const rules = catalog.rules.filter(
+    (r) => r.kind !== 'filter' && (explicit.has(r) || hasBit(fitSet(index, r.logsource, table), 0)),
+  );
   return { ...catalog, rules, intakes: [intake], explicit };
 }

@@ -7,7 +7,14 @@ import { makeIntake, ruleFromYaml } from '../../test/builders.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
 import { ruleCanMatch } from './evaluate.js';
-import { ALL_FEATURES, bitsetLattice, booleanLattice, derivedNames, indexIntakes, type MatchFeatures } from './intake-index.js';
+import {
+  ALL_FEATURES,
+  bitsetLattice,
+  booleanLattice,
+  derivedNames,
+  indexIntakes,
+  type MatchFeatures,
+} from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
 import { logsourceFit } from './logsource.js';
 import { ruleNeeds } from './needs.js';
@@ -24,7 +31,11 @@ const trail = makeIntake({
   module: 'AWS',
   fields: ['event.action', 'event.provider', 'cloud.provider', 'action.properties.userIdentity.arn'],
   constants: { 'cloud.provider': ['aws'] },
-  sources: { 'event.action': ['json_event.message.eventName'], 'event.provider': ['json_event.message.eventSource'], 'action.properties.userIdentity': ['json_event.message.userIdentity'] },
+  sources: {
+    'event.action': ['json_event.message.eventName'],
+    'event.provider': ['json_event.message.eventSource'],
+    'action.properties.userIdentity': ['json_event.message.userIdentity'],
+  },
   externals: { json_event: 'json.parse-json' },
 });
 const gcp = makeIntake({
@@ -47,26 +58,40 @@ function applies(rule: Rule, intake: Intake, features: Partial<MatchFeatures> = 
   return single;
 }
 
-const rule = (logsource: string, detection: string) => ruleFromYaml(`title: T\nid: x\nlogsource: {${logsource}}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`);
+const rule = (logsource: string, detection: string) =>
+  ruleFromYaml(`title: T\nid: x\nlogsource: {${logsource}}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`);
 
 describe('parser-derived names', () => {
-  const r = rule('product: aws, service: cloudtrail', 'sel:\n  eventSource: iam.amazonaws.com\n  eventName: CreateUser\ncondition: sel');
+  const r = rule(
+    'product: aws, service: cloudtrail',
+    'sel:\n  eventSource: iam.amazonaws.com\n  eventName: CreateUser\ncondition: sel',
+  );
 
   it('map a raw vendor field to the ECS field the parser fills from it (case-insensitive)', () => {
-    expect(derivedNames(trail, 'eventname')).toEqual([{ raw: 'json_event.message.eventName', target: 'event.action', how: 'path' }]);
+    expect(derivedNames(trail, 'eventname')).toEqual([
+      { raw: 'json_event.message.eventName', target: 'event.action', how: 'path' },
+    ]);
     expect(applies(r, trail)).toBe(true);
     expect(applies(r, trail, { derived: false })).toBe(false);
   });
 
   it('map a field below a raw object to the same path below its ECS field', () => {
-    expect(derivedNames(trail, 'userIdentity.arn')).toEqual([{ raw: 'json_event.message.userIdentity.arn', target: 'action.properties.userIdentity.arn', how: 'path' }]);
+    expect(derivedNames(trail, 'userIdentity.arn')).toEqual([
+      { raw: 'json_event.message.userIdentity.arn', target: 'action.properties.userIdentity.arn', how: 'path' },
+    ]);
     expect(derivedNames(trail, 'userIdentity.missing')).toEqual([]);
   });
 
   it('recognise a name below another namespace when it is specific, ignoring case, _ and -', () => {
-    expect(derivedNames(gcp, 'gcp.audit.method_name')).toEqual([{ raw: 'json_event.message.methodName', target: 'event.action', how: 'name' }]);
-    expect(derivedNames(gcp, 'METHOD-NAME')).toEqual([{ raw: 'json_event.message.methodName', target: 'event.action', how: 'path' }]);
-    expect(derivedNames(trail, 'x.event_name')).toEqual([{ raw: 'json_event.message.eventName', target: 'event.action', how: 'name' }]);
+    expect(derivedNames(gcp, 'gcp.audit.method_name')).toEqual([
+      { raw: 'json_event.message.methodName', target: 'event.action', how: 'name' },
+    ]);
+    expect(derivedNames(gcp, 'METHOD-NAME')).toEqual([
+      { raw: 'json_event.message.methodName', target: 'event.action', how: 'path' },
+    ]);
+    expect(derivedNames(trail, 'x.event_name')).toEqual([
+      { raw: 'json_event.message.eventName', target: 'event.action', how: 'name' },
+    ]);
     expect(derivedNames(trail, 'x.name')).toEqual([]); // too generic to match across namespaces
   });
 
@@ -86,12 +111,24 @@ describe('constant values', () => {
   });
 
   it('keep a selection with one compatible alternative or a not', () => {
-    expect(applies(rule('product: cloud', 'sel:\n  cloud.provider|contains: [gcp, aw]\ncondition: sel'), trail, { logsource: false })).toBe(true);
-    expect(applies(rule('product: cloud', 'sel:\n  event.action: x\nf:\n  cloud.provider: gcp\ncondition: sel and not f'), trail, { logsource: false })).toBe(true);
+    expect(
+      applies(rule('product: cloud', 'sel:\n  cloud.provider|contains: [gcp, aw]\ncondition: sel'), trail, {
+        logsource: false,
+      }),
+    ).toBe(true);
+    expect(
+      applies(
+        rule('product: cloud', 'sel:\n  event.action: x\nf:\n  cloud.provider: gcp\ncondition: sel and not f'),
+        trail,
+        { logsource: false },
+      ),
+    ).toBe(true);
   });
 
   it('never use a field filled from the event as proof', () => {
-    expect(applies(rule('product: cloud', 'sel:\n  event.action: anything\ncondition: sel'), trail, { logsource: false })).toBe(true);
+    expect(
+      applies(rule('product: cloud', 'sel:\n  event.action: anything\ncondition: sel'), trail, { logsource: false }),
+    ).toBe(true);
   });
 });
 
@@ -109,9 +146,16 @@ describe('log-source evidence', () => {
       'product aws: constant cloud.provider = aws',
       'service cloudtrail: intake name matches /cloudtrail/',
     ]);
-    expect(logsourceFit({ category: 'proxy' }, gcp, TABLE)).toEqual({ fits: false, evidence: ['category proxy: no evidence in the intake'] });
+    expect(logsourceFit({ category: 'proxy' }, gcp, TABLE)).toEqual({
+      fits: false,
+      evidence: ['category proxy: no evidence in the intake'],
+    });
     expect(logsourceFit({ product: 'google cloud' }, gcp, TABLE).fits).toBe(true); // not in the table: named by the intake
-    expect(logsourceFit({ product: 'opencanary' }, gcp, TABLE).evidence).toEqual(['product opencanary: not in the table and not named by the intake']);
-    expect(logsourceFit({ category: 'process_creation' }, gcp, TABLE).evidence).toEqual(['category process_creation: not in the table, not decided by log source']);
+    expect(logsourceFit({ product: 'opencanary' }, gcp, TABLE).evidence).toEqual([
+      'product opencanary: not in the table and not named by the intake',
+    ]);
+    expect(logsourceFit({ category: 'process_creation' }, gcp, TABLE).evidence).toEqual([
+      'category process_creation: not in the table, not decided by log source',
+    ]);
   });
 });

@@ -25,13 +25,34 @@ const RULES = [
 ];
 
 const INTAKES: { uuid: string; names: [string, string]; slug: string; fields: [string[], string[]] }[] = [
-  { uuid: 'aaaaaaaa-0000-4000-8000-000000000001', names: ['Alpha', 'Alpha'], slug: 'alpha', fields: [['process.executable', 'user.name'], ['process.executable']] },
-  { uuid: 'aaaaaaaa-0000-4000-8000-000000000002', names: ['Beta', 'Beta Renamed'], slug: 'beta', fields: [['destination.port'], ['destination.port', 'user.name']] },
-  { uuid: 'aaaaaaaa-0000-4000-8000-000000000003', names: ['Gamma', 'Gamma'], slug: 'gamma-slug', fields: [['user.name'], []] },
-  { uuid: 'aaaaaaaa-0000-4000-8000-000000000004', names: ['Delta', 'Beta'], slug: 'delta', fields: [[], ['process.executable', 'destination.port', 'user.name']] },
+  {
+    uuid: 'aaaaaaaa-0000-4000-8000-000000000001',
+    names: ['Alpha', 'Alpha'],
+    slug: 'alpha',
+    fields: [['process.executable', 'user.name'], ['process.executable']],
+  },
+  {
+    uuid: 'aaaaaaaa-0000-4000-8000-000000000002',
+    names: ['Beta', 'Beta Renamed'],
+    slug: 'beta',
+    fields: [['destination.port'], ['destination.port', 'user.name']],
+  },
+  {
+    uuid: 'aaaaaaaa-0000-4000-8000-000000000003',
+    names: ['Gamma', 'Gamma'],
+    slug: 'gamma-slug',
+    fields: [['user.name'], []],
+  },
+  {
+    uuid: 'aaaaaaaa-0000-4000-8000-000000000004',
+    names: ['Delta', 'Beta'],
+    slug: 'delta',
+    fields: [[], ['process.executable', 'destination.port', 'user.name']],
+  },
 ];
 
-const parseRule = (i: number): Rule => readRuleText(`rules/${i}.yml`, RULES[i], { effortByLevel: DEFAULT_EFFORT_BY_LEVEL }, [])[0];
+const parseRule = (i: number): Rule =>
+  readRuleText(`rules/${i}.yml`, RULES[i], { effortByLevel: DEFAULT_EFFORT_BY_LEVEL }, [])[0];
 
 function makeIntake(i: number, variant: 0 | 1): Intake {
   const d = INTAKES[i];
@@ -48,8 +69,10 @@ function makeIntake(i: number, variant: 0 | 1): Intake {
   });
 }
 
-const shape = (m: CatalogMatch) => Object.fromEntries([...m.rulesByIntake].map(([uuid, rules]) => [uuid, rules.map((r) => r.id)]));
-const byRule = (m: CatalogMatch) => [...m.intakesByRule].map(([r, intakes]) => `${r.id}:${intakes.map((i) => i.name).join(',')}`);
+const shape = (m: CatalogMatch) =>
+  Object.fromEntries([...m.rulesByIntake].map(([uuid, rules]) => [uuid, rules.map((r) => r.id)]));
+const byRule = (m: CatalogMatch) =>
+  [...m.intakesByRule].map(([r, intakes]) => `${r.id}:${intakes.map((i) => i.name).join(',')}`);
 
 describe('matching again after a change', () => {
   it('equals matching the whole catalog, whatever was added, changed or removed (property)', () => {
@@ -68,8 +91,12 @@ describe('matching again after a change', () => {
         const catalog1 = buildCatalog([...rules1.values()], [...intakes1.values()], []);
         const base = { catalog: catalog1, match: run(catalog1) };
         // Unchanged inputs keep their objects, as the workspace keeps unchanged files.
-        const rules2 = second.rules.map((i) => (rules1.has(i) && !second.changedRules.includes(i) ? rules1.get(i)! : parseRule(i)));
-        const intakes2 = second.intakes.map((i) => (intakes1.has(i) && !second.changedIntakes.includes(i) ? intakes1.get(i)! : makeIntake(i, second.variants[i])));
+        const rules2 = second.rules.map((i) =>
+          rules1.has(i) && !second.changedRules.includes(i) ? rules1.get(i)! : parseRule(i),
+        );
+        const intakes2 = second.intakes.map((i) =>
+          intakes1.has(i) && !second.changedIntakes.includes(i) ? intakes1.get(i)! : makeIntake(i, second.variants[i]),
+        );
         const catalog2 = buildCatalog(rules2, intakes2, []);
         const again = rematch(base, catalog2, run);
         const full = run(catalog2);

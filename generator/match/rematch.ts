@@ -28,7 +28,10 @@ export interface Rematched {
 
 const uuids = (list: readonly Intake[] | undefined) => (list ?? []).map((i) => i.uuid).join(' ');
 
-function restrict(explicit: ReadonlyMap<Rule, Intake[]>, keep: (rule: Rule, intake: Intake) => boolean): Map<Rule, Intake[]> {
+function restrict(
+  explicit: ReadonlyMap<Rule, Intake[]>,
+  keep: (rule: Rule, intake: Intake) => boolean,
+): Map<Rule, Intake[]> {
   const out = new Map<Rule, Intake[]>();
   for (const [rule, intakes] of explicit) {
     const kept = intakes.filter((i) => keep(rule, i));
@@ -42,7 +45,11 @@ function affectedRules(base: { catalog: Catalog; match: CatalogMatch }, catalog:
   const affected = new Set<Rule>();
   for (const rule of catalog.rules) {
     if (rule.kind === 'filter') continue;
-    if (!base.match.intakesByRule.has(rule) || uuids(catalog.explicit.get(rule)) !== uuids(base.catalog.explicit.get(rule))) affected.add(rule);
+    if (
+      !base.match.intakesByRule.has(rule) ||
+      uuids(catalog.explicit.get(rule)) !== uuids(base.catalog.explicit.get(rule))
+    )
+      affected.add(rule);
   }
   const current = new Set(catalog.rules);
   const removed = base.catalog.rules.some((r) => !current.has(r));
@@ -56,8 +63,16 @@ function affectedRules(base: { catalog: Catalog; match: CatalogMatch }, catalog:
   return affected;
 }
 
-export function rematch(base: { catalog: Catalog; match: CatalogMatch } | undefined, catalog: Catalog, run: MatchRunner): Rematched {
-  if (!base) return { match: run(catalog), redone: { full: true, rules: catalog.rules.length, intakes: catalog.intakes.length } };
+export function rematch(
+  base: { catalog: Catalog; match: CatalogMatch } | undefined,
+  catalog: Catalog,
+  run: MatchRunner,
+): Rematched {
+  if (!base)
+    return {
+      match: run(catalog),
+      redone: { full: true, rules: catalog.rules.length, intakes: catalog.intakes.length },
+    };
   const previous = new Set(base.catalog.intakes);
   const changedIntakes = catalog.intakes.filter((i) => !previous.has(i));
   const changed = new Set(changedIntakes);
@@ -66,10 +81,16 @@ export function rematch(base: { catalog: Catalog; match: CatalogMatch } | undefi
 
   const byRules =
     affected.size > 0
-      ? run({ ...catalog, rules: catalog.rules.filter((r) => affected.has(r)), explicit: restrict(catalog.explicit, (r) => affected.has(r)) })
+      ? run({
+          ...catalog,
+          rules: catalog.rules.filter((r) => affected.has(r)),
+          explicit: restrict(catalog.explicit, (r) => affected.has(r)),
+        })
       : undefined;
   const byIntakes =
-    changedIntakes.length > 0 ? run({ ...catalog, intakes: changedIntakes, explicit: restrict(catalog.explicit, (_, i) => changed.has(i)) }) : undefined;
+    changedIntakes.length > 0
+      ? run({ ...catalog, intakes: changedIntakes, explicit: restrict(catalog.explicit, (_, i) => changed.has(i)) })
+      : undefined;
 
   const position = new Map(catalog.intakes.map((intake, i) => [intake, i]));
   const rulesByIntake = new Map<string, Rule[]>(catalog.intakes.map((i) => [i.uuid, []]));
@@ -78,11 +99,15 @@ export function rematch(base: { catalog: Catalog; match: CatalogMatch } | undefi
     if (rule.kind === 'filter') continue;
     const intakes =
       byRules?.intakesByRule.get(rule) ??
-      [...(base.match.intakesByRule.get(rule) ?? []).filter((i) => present.has(i)), ...(byIntakes?.intakesByRule.get(rule) ?? [])].sort(
-        (a, b) => position.get(a)! - position.get(b)!,
-      );
+      [
+        ...(base.match.intakesByRule.get(rule) ?? []).filter((i) => present.has(i)),
+        ...(byIntakes?.intakesByRule.get(rule) ?? []),
+      ].sort((a, b) => position.get(a)! - position.get(b)!);
     intakesByRule.set(rule, intakes);
     for (const intake of intakes) rulesByIntake.get(intake.uuid)!.push(rule);
   }
-  return { match: { rulesByIntake, intakesByRule }, redone: { full: false, rules: affected.size, intakes: changedIntakes.length } };
+  return {
+    match: { rulesByIntake, intakesByRule },
+    redone: { full: false, rules: affected.size, intakes: changedIntakes.length },
+  };
 }

@@ -56,7 +56,9 @@ describe('field renaming under a mapping', () => {
   });
 
   it('keeps names as written when no pipeline applies or there is no mapping', () => {
-    expect(renamingsFor({ product: 'okta' }, mapping()).map((r) => [r.pipeline, r.targets('eventType')])).toEqual([[null, ['eventType']]]);
+    expect(renamingsFor({ product: 'okta' }, mapping()).map((r) => [r.pipeline, r.targets('eventType')])).toEqual([
+      [null, ['eventType']],
+    ]);
     expect(renamingsFor({ product: 'windows' }, undefined)[0].targets('Image')).toEqual(['Image']);
   });
 });

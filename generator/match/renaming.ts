@@ -88,7 +88,9 @@ function pipelineRenaming(pipeline: string, entries: MappingEntry[]): Renaming {
     pipeline,
     targets: (field) => {
       const hit = lookup(field);
-      return hit ? hit.entry.fields.get(hit.key)! : [prefix !== undefined && !field.includes('.') ? prefix + field : field];
+      return hit
+        ? hit.entry.fields.get(hit.key)!
+        : [prefix !== undefined && !field.includes('.') ? prefix + field : field];
     },
     mapped: (field) => lookup(field) !== undefined,
     source: (field) => {
@@ -100,7 +102,9 @@ function pipelineRenaming(pipeline: string, entries: MappingEntry[]): Renaming {
 
 function stepApplies(step: ChainStep, logsource: LogSource): boolean {
   if (step.conditions.length === 0) return true;
-  return step.conditionOp === 'or' ? step.conditions.some((c) => logsourceMatches(c, logsource)) : step.conditions.every((c) => logsourceMatches(c, logsource));
+  return step.conditionOp === 'or'
+    ? step.conditions.some((c) => logsourceMatches(c, logsource))
+    : step.conditions.every((c) => logsourceMatches(c, logsource));
 }
 
 /** What one step makes of a name: its targets, or the name unchanged. */
@@ -109,7 +113,8 @@ function applyStep(step: ChainStep, name: string): { key: string; targets: strin
     const targets = step.mapping.get(name);
     return targets && { key: name, targets };
   }
-  for (const [from, to] of step.mapping) if (name.startsWith(from)) return { key: from, targets: to.map((t) => t + name.slice(from.length)) };
+  for (const [from, to] of step.mapping)
+    if (name.startsWith(from)) return { key: from, targets: to.map((t) => t + name.slice(from.length)) };
   return undefined;
 }
 
@@ -130,7 +135,12 @@ function chainRenaming(steps: readonly ChainStep[], logsource: LogSource): Renam
     }
     return { names: [...new Set(names)], last };
   };
-  return { pipeline: name, targets: (f) => run(f).names, mapped: (f) => run(f).last !== undefined, source: (f) => run(f).last };
+  return {
+    pipeline: name,
+    targets: (f) => run(f).names,
+    mapped: (f) => run(f).last !== undefined,
+    source: (f) => run(f).last,
+  };
 }
 
 const readingsCache = new WeakMap<FieldMapping, Map<string, Renaming[]>>();

@@ -8,7 +8,15 @@ import type { FieldMapping } from '../model/field-mapping.js';
 import type { Rule } from '../model/rule.js';
 import { isEmpty } from './bitset.js';
 import { byCodePoint } from './coverage.js';
-import { ALL_FEATURES, bitsetLattice, derivedNames, fitSet, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
+import {
+  ALL_FEATURES,
+  bitsetLattice,
+  derivedNames,
+  fitSet,
+  indexIntakes,
+  type IntakeIndex,
+  type MatchFeatures,
+} from './intake-index.js';
 import { logsourceFit, type LogsourceTable } from './logsource.js';
 import type { CatalogMatch } from './match-catalog.js';
 import { ruleNeeds, type FieldNeed } from './needs.js';
@@ -59,7 +67,9 @@ function whyNowhere(rule: Rule, index: IntakeIndex, options: ReportOptions): str
   if (!rule.detection) return 'no detection to match and no intakes listed';
   if (features.logsource) {
     if (isEmpty(fitSet(index, rule.logsource, options.table))) {
-      const ls = Object.entries(rule.logsource).map(([k, v]) => `${k} ${v}`).join(', ');
+      const ls = Object.entries(rule.logsource)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
       return `its log source (${ls}) fits no intake`;
     }
   }
@@ -68,7 +78,8 @@ function whyNowhere(rule: Rule, index: IntakeIndex, options: ReportOptions): str
   for (const need of allNeeds(rule, options.mapping)) {
     if (isEmpty(L.meet(L.scope, L.field(need)))) missing.add(need.source);
   }
-  if (missing.size > 0) return `no intake${features.logsource ? ' its log source fits' : ''} produces ${[...missing].sort(byCodePoint).join(', ')}`;
+  if (missing.size > 0)
+    return `no intake${features.logsource ? ' its log source fits' : ''} produces ${[...missing].sort(byCodePoint).join(', ')}`;
   return 'its fields are produced, but no intake produces a whole selection with values that can match';
 }
 
@@ -81,11 +92,15 @@ export function reportMatch(catalog: Catalog, match: CatalogMatch, options: Repo
   for (const rule of catalog.rules) {
     if (rule.kind === 'filter') continue;
     const intakes = match.intakesByRule.get(rule) ?? [];
-    if (intakes.length === 0) unmatched.push({ id: rule.id, title: rule.title, file: rule.file, reason: whyNowhere(rule, index, options) });
+    if (intakes.length === 0)
+      unmatched.push({ id: rule.id, title: rule.title, file: rule.file, reason: whyNowhere(rule, index, options) });
     if (options.mapping && rule.detection) {
       const renamings = renamingsFor(rule.logsource, options.mapping);
-      const fields = [...new Set(allNeeds(rule, undefined).map((n) => n.source))].filter((f) => !renamings.some((r) => r.mapped(f)));
-      if (fields.length > 0) unmapped.push({ id: rule.id, title: rule.title, file: rule.file, fields: fields.sort(byCodePoint) });
+      const fields = [...new Set(allNeeds(rule, undefined).map((n) => n.source))].filter(
+        (f) => !renamings.some((r) => r.mapped(f)),
+      );
+      if (fields.length > 0)
+        unmapped.push({ id: rule.id, title: rule.title, file: rule.file, fields: fields.sort(byCodePoint) });
     }
     if (!features.derived) continue;
     for (const intake of intakes) {
@@ -108,7 +123,13 @@ export function reportMatch(catalog: Catalog, match: CatalogMatch, options: Repo
     unmapped,
     derived: catalog.intakes
       .filter((i) => derived.has(i.uuid))
-      .map((i) => ({ intake: i.uuid, name: i.name, fields: [...derived.get(i.uuid)!.values()].sort((a, b) => byCodePoint(a.field, b.field) || byCodePoint(a.target, b.target)) })),
+      .map((i) => ({
+        intake: i.uuid,
+        name: i.name,
+        fields: [...derived.get(i.uuid)!.values()].sort(
+          (a, b) => byCodePoint(a.field, b.field) || byCodePoint(a.target, b.target),
+        ),
+      })),
   };
 }
 
@@ -116,8 +137,15 @@ export function reportMatch(catalog: Catalog, match: CatalogMatch, options: Repo
 export function summarizeUnmatched(report: MatchReport): string {
   const counts = new Map<string, number>();
   for (const u of report.unmatched) {
-    const kind = u.reason.startsWith('its log source') ? 'log source fits no intake' : u.reason.startsWith('no intake') ? 'fields not produced' : 'other';
+    const kind = u.reason.startsWith('its log source')
+      ? 'log source fits no intake'
+      : u.reason.startsWith('no intake')
+        ? 'fields not produced'
+        : 'other';
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => byCodePoint(a, b)).map(([k, n]) => `${n} ${k}`).join(', ');
+  return [...counts]
+    .sort(([a], [b]) => byCodePoint(a, b))
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
 }

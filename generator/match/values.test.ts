@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { FieldTest, Scalar } from '../model/detection.js';
 import { judgeTest, STEP_BUDGET, testCanMatchConstants } from './values.js';
 
-const t = (modifiers: string[], values: Scalar[]): FieldTest => ({ field: 'f', modifiers, values, place: { file: 'x', line: 1, col: 1 } });
-const can = (modifiers: string[], values: Scalar[], constants: Scalar[]) => testCanMatchConstants(t(modifiers, values), constants);
+const t = (modifiers: string[], values: Scalar[]): FieldTest => ({
+  field: 'f',
+  modifiers,
+  values,
+  place: { file: 'x', line: 1, col: 1 },
+});
+const can = (modifiers: string[], values: Scalar[], constants: Scalar[]) =>
+  testCanMatchConstants(t(modifiers, values), constants);
 
 describe('test values against constant field values', () => {
   it('compares equality case-insensitively with wildcards, unless cased', () => {
@@ -112,4 +118,3 @@ describe('wildcards without backtracking', () => {
     expect(STEP_BUDGET).toBeGreaterThan(whole.steps);
   });
 });
-

@@ -14,7 +14,23 @@ import type { Rule } from '../model/rule.js';
 import { regexFlags, sigmaRegex } from '../model/sigma-regex.js';
 import { compileWildcard, foldText, matchWildcard, type Meter, type Placement, type Wildcard } from './wildcard.js';
 
-const UNDECIDABLE = new Set(['base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16', 'fieldref', 'expand', 'neq', 'minute', 'hour', 'day', 'week', 'month', 'year']);
+const UNDECIDABLE = new Set([
+  'base64',
+  'base64offset',
+  'wide',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'fieldref',
+  'expand',
+  'neq',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+]);
 
 /** `-` / `/` and the dash look-alikes are interchangeable at the start of an option. */
 function windashVariants(value: string): string[] {
@@ -70,7 +86,8 @@ interface Kind {
 const kindOf = (text: string): Kind => ({ boolean: BOOLEAN.test(text), number: NUMBER.test(text) });
 
 /** Booleans and numbers compared with words are of another kind: a mapping may translate them (`Initiated: true` → `network.direction: egress`). */
-const sameKind = (value: Kind, constant: Kind) => value.boolean === constant.boolean && !(value.number && !constant.number);
+const sameKind = (value: Kind, constant: Kind) =>
+  value.boolean === constant.boolean && !(value.number && !constant.number);
 
 /**
  * Work allowed to judge one test against the constants of one field: a step
@@ -90,9 +107,17 @@ function valueWildcards(m: readonly string[], value: string): Wildcard[] {
   const key = `${m.join('|')}\u0000${value}`;
   let known = wildcards.get(key);
   if (!known) {
-    const placement: Placement = m.includes('contains') ? 'contains' : m.includes('startswith') ? 'startswith' : m.includes('endswith') ? 'endswith' : 'equals';
+    const placement: Placement = m.includes('contains')
+      ? 'contains'
+      : m.includes('startswith')
+        ? 'startswith'
+        : m.includes('endswith')
+          ? 'endswith'
+          : 'equals';
     const caseless = !m.includes('cased');
-    known = (m.includes('windash') ? windashVariants(value) : [value]).map((v) => compileWildcard(v, placement, caseless));
+    known = (m.includes('windash') ? windashVariants(value) : [value]).map((v) =>
+      compileWildcard(v, placement, caseless),
+    );
     if (wildcards.size >= KEEP) wildcards.clear();
     wildcards.set(key, known);
   }

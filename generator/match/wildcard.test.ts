@@ -23,7 +23,14 @@ function referenceSource(value: string): string {
 
 function referenceMatch(value: string, placement: Placement, caseless: boolean, text: string): boolean {
   const core = referenceSource(value);
-  const source = placement === 'contains' ? core : placement === 'startswith' ? `^${core}` : placement === 'endswith' ? `${core}$` : `^${core}$`;
+  const source =
+    placement === 'contains'
+      ? core
+      : placement === 'startswith'
+        ? `^${core}`
+        : placement === 'endswith'
+          ? `${core}$`
+          : `^${core}$`;
   return new RegExp(source, caseless ? 'is' : 's').test(text);
 }
 
@@ -42,9 +49,41 @@ const ours = (value: string, placement: Placement, caseless: boolean, text: stri
   matchWildcard(compileWildcard(value, placement, caseless), foldText(text, caseless), { left: Infinity });
 
 /** Characters where wildcard matching and case folding go wrong: specials, escapes, dashes, non-ASCII letters folding to ASCII. */
-const PIECES = ['a', 'A', 'b', 'B', '*', '?', '\\', '\\*', '\\?', '\\\\', '-', '/', '\u2013', '.', '$', '(', '[', '\n', 'é', 'É', 's', 'S', '\u017f', 'k', '\u212a', 'ß', '\ud83d\ude00', '\ud800'];
+const PIECES = [
+  'a',
+  'A',
+  'b',
+  'B',
+  '*',
+  '?',
+  '\\',
+  '\\*',
+  '\\?',
+  '\\\\',
+  '-',
+  '/',
+  '\u2013',
+  '.',
+  '$',
+  '(',
+  '[',
+  '\n',
+  'é',
+  'É',
+  's',
+  'S',
+  '\u017f',
+  'k',
+  '\u212a',
+  'ß',
+  '\ud83d\ude00',
+  '\ud800',
+];
 /** Mostly a few characters (so that values and texts overlap often), sometimes any of the pieces. */
-const piece = fc.oneof({ arbitrary: fc.constantFrom('a', 'A', 'b', '*', '?'), weight: 4 }, { arbitrary: fc.constantFrom(...PIECES), weight: 1 });
+const piece = fc.oneof(
+  { arbitrary: fc.constantFrom('a', 'A', 'b', '*', '?'), weight: 4 },
+  { arbitrary: fc.constantFrom(...PIECES), weight: 1 },
+);
 const short = (max: number) => fc.array(piece, { maxLength: max }).map((p) => p.join(''));
 /** Texts of at most three letters: shorter than most values, where the start and the end of a value could overlap. */
 const tiny = fc.array(fc.constantFrom('a', 'A', 'b'), { maxLength: 3 }).map((p) => p.join(''));
@@ -62,21 +101,47 @@ describe('wildcard matching equals the former regular expressions', () => {
 
   it('on texts built from the value, sometimes with a piece cut out (so that matches and near misses are frequent)', () => {
     fc.assert(
-      fc.property(short(6), short(3), short(3), fc.nat(10), fc.nat(3), placement, fc.boolean(), (value, before, after, cut, length, where, caseless) => {
-        const whole = before + value.replace(/\\(.)/g, '$1').replace(/[*?]/g, 'x') + after;
-        const text = whole.slice(0, cut) + whole.slice(cut + length);
-        expect(ours(value, where, caseless, text)).toBe(referenceMatch(value, where, caseless, text));
-      }),
+      fc.property(
+        short(6),
+        short(3),
+        short(3),
+        fc.nat(10),
+        fc.nat(3),
+        placement,
+        fc.boolean(),
+        (value, before, after, cut, length, where, caseless) => {
+          const whole = before + value.replace(/\\(.)/g, '$1').replace(/[*?]/g, 'x') + after;
+          const text = whole.slice(0, cut) + whole.slice(cut + length);
+          expect(ours(value, where, caseless, text)).toBe(referenceMatch(value, where, caseless, text));
+        },
+      ),
       { numRuns: fuzzRuns(5_000) },
     );
   });
 
   it('through the modifiers, windash included', () => {
-    const test = (modifiers: string[], value: string): FieldTest => ({ field: 'f', modifiers, values: [value], place: { file: 'x', line: 1, col: 1 } });
-    const modifiers = fc.tuple(placement, fc.boolean(), fc.boolean()).map(([p, cased, windash]) => [...(p === 'equals' ? [] : [p]), ...(cased ? ['cased'] : []), ...(windash ? ['windash'] : [])]);
+    const test = (modifiers: string[], value: string): FieldTest => ({
+      field: 'f',
+      modifiers,
+      values: [value],
+      place: { file: 'x', line: 1, col: 1 },
+    });
+    const modifiers = fc
+      .tuple(placement, fc.boolean(), fc.boolean())
+      .map(([p, cased, windash]) => [
+        ...(p === 'equals' ? [] : [p]),
+        ...(cased ? ['cased'] : []),
+        ...(windash ? ['windash'] : []),
+      ]);
     fc.assert(
       fc.property(short(5), fc.array(short(6), { minLength: 1, maxLength: 3 }), modifiers, (value, constants, m) => {
-        const where: Placement = m.includes('contains') ? 'contains' : m.includes('startswith') ? 'startswith' : m.includes('endswith') ? 'endswith' : 'equals';
+        const where: Placement = m.includes('contains')
+          ? 'contains'
+          : m.includes('startswith')
+            ? 'startswith'
+            : m.includes('endswith')
+              ? 'endswith'
+              : 'equals';
         const variants = m.includes('windash') ? referenceWindash(value) : [value];
         const expected = constants.some((c) => variants.some((v) => referenceMatch(v, where, !m.includes('cased'), c)));
         // Words that read as numbers or booleans are of another kind: undecidable, not compared.

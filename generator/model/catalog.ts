@@ -25,11 +25,23 @@ export function buildCatalog(rules: Rule[], intakes: Intake[], diagnostics: Diag
   for (const rule of rules) {
     const first = byId.get(rule.id);
     if (first) {
-      diagnostics.push(error(rule.placeOf(['id']), 'duplicate-rule-id', `Duplicate rule id ${rule.id}: also used by ${at(first.placeOf(['id']))}, expected ids to be unique`));
+      diagnostics.push(
+        error(
+          rule.placeOf(['id']),
+          'duplicate-rule-id',
+          `Duplicate rule id ${rule.id}: also used by ${at(first.placeOf(['id']))}, expected ids to be unique`,
+        ),
+      );
     } else byId.set(rule.id, rule);
     const sameTitle = byTitle.get(rule.title);
     if (sameTitle && rule.kind !== 'filter') {
-      diagnostics.push(warning(rule.placeOf(['title']), 'duplicate-rule-title', `Title "${rule.title}" is also used by ${at(sameTitle.placeOf(['title']))}; pages list it once`));
+      diagnostics.push(
+        warning(
+          rule.placeOf(['title']),
+          'duplicate-rule-title',
+          `Title "${rule.title}" is also used by ${at(sameTitle.placeOf(['title']))}; pages list it once`,
+        ),
+      );
     } else if (rule.kind !== 'filter') byTitle.set(rule.title, rule);
   }
   const byUuid = new Map<string, Intake>();
@@ -37,7 +49,13 @@ export function buildCatalog(rules: Rule[], intakes: Intake[], diagnostics: Diag
   for (const intake of intakes) {
     const first = byUuid.get(intake.uuid);
     if (first) {
-      diagnostics.push(error(intake.place, 'duplicate-intake-uuid', `Duplicate intake uuid ${intake.uuid}: also used by ${first.manifestFile}, expected uuids to be unique`));
+      diagnostics.push(
+        error(
+          intake.place,
+          'duplicate-intake-uuid',
+          `Duplicate intake uuid ${intake.uuid}: also used by ${first.manifestFile}, expected uuids to be unique`,
+        ),
+      );
     } else byUuid.set(intake.uuid, intake);
     if (!byName.has(intake.name)) byName.set(intake.name, intake);
     if (intake.slug && !byName.has(intake.slug)) byName.set(intake.slug, intake);
@@ -51,7 +69,13 @@ export function buildCatalog(rules: Rule[], intakes: Intake[], diagnostics: Diag
       if (intake) {
         if (!named.includes(intake)) named.push(intake);
       } else {
-        diagnostics.push(warning(ref.place, 'unknown-intake', `Unknown intake "${ref.value}" in "intakes", expected an intake uuid, name or slug`));
+        diagnostics.push(
+          warning(
+            ref.place,
+            'unknown-intake',
+            `Unknown intake "${ref.value}" in "intakes", expected an intake uuid, name or slug`,
+          ),
+        );
       }
     }
     if (named.length > 0) explicit.set(rule, named);
@@ -62,7 +86,13 @@ export function buildCatalog(rules: Rule[], intakes: Intake[], diagnostics: Diag
       if (target) resolved.push(target);
       else {
         const key = rule.correlation ? ['correlation', 'rules', i] : ['filter', 'rules', i];
-        diagnostics.push(warning(rule.placeOf(key), 'unknown-rule-reference', `Unknown rule "${ref}", expected the id or title of a rule of the catalog`));
+        diagnostics.push(
+          warning(
+            rule.placeOf(key),
+            'unknown-rule-reference',
+            `Unknown rule "${ref}", expected the id or title of a rule of the catalog`,
+          ),
+        );
       }
     });
     if (rule.correlation) correlated.set(rule, resolved);

@@ -13,7 +13,12 @@ export interface CheckAttackOptions {
   imported: boolean;
 }
 
-function techniqueProblem(attack: AttackIndex, id: string, imported: boolean, usedBy = ''): Omit<Diagnostic, 'file' | 'line' | 'col'> | undefined {
+function techniqueProblem(
+  attack: AttackIndex,
+  id: string,
+  imported: boolean,
+  usedBy = '',
+): Omit<Diagnostic, 'file' | 'line' | 'col'> | undefined {
   const v = `ATT&CK v${attack.version}`;
   const t: AttackTechnique | undefined = attack.technique(id);
   if (!t) {
@@ -23,10 +28,18 @@ function techniqueProblem(attack: AttackIndex, id: string, imported: boolean, us
   if (t.status === 'revoked') {
     const next = t.replacedBy ? attack.technique(t.replacedBy) : undefined;
     const instead = next ? `${next.id} (${next.name}), expected attack.${next.id.toLowerCase()}` : 'no technique';
-    return { severity: 'warning', code: 'revoked-technique', message: `ATT&CK technique ${id} (${t.name})${usedBy} is revoked in ${v}, replaced by ${instead}` };
+    return {
+      severity: 'warning',
+      code: 'revoked-technique',
+      message: `ATT&CK technique ${id} (${t.name})${usedBy} is revoked in ${v}, replaced by ${instead}`,
+    };
   }
   if (t.status === 'deprecated') {
-    return { severity: 'warning', code: 'deprecated-technique', message: `ATT&CK technique ${id} (${t.name})${usedBy} is deprecated in ${v} and has no replacement, expected a current technique` };
+    return {
+      severity: 'warning',
+      code: 'deprecated-technique',
+      message: `ATT&CK technique ${id} (${t.name})${usedBy} is deprecated in ${v} and has no replacement, expected a current technique`,
+    };
   }
   return undefined;
 }
@@ -37,7 +50,11 @@ function tacticProblem(attack: AttackIndex, ref: TagRef): Diagnostic | undefined
   const now = RETIRED_TACTICS[ref.value];
   if (now) {
     const names = now.map((s) => `${attack.tactic(s)?.name ?? s} (attack.${s})`).join(' or ');
-    return warning(ref.place, 'retired-tactic', `ATT&CK tactic ${ref.value} no longer exists in ${v}, expected ${names}`);
+    return warning(
+      ref.place,
+      'retired-tactic',
+      `ATT&CK tactic ${ref.value} no longer exists in ${v}, expected ${names}`,
+    );
   }
   const known = attack.tactics.map((t) => t.shortname).join(', ');
   return warning(ref.place, 'unknown-tactic', `Unknown ATT&CK tactic "${ref.value}", expected one of: ${known}`);

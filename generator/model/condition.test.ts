@@ -32,8 +32,12 @@ describe('parseCondition', () => {
   });
 
   it('reports the offset of an unexpected token and what was expected', () => {
-    expect(parseCondition('a and (b or c')).toEqual({ problem: { offset: 13, message: 'Unexpected end of condition, expected ")"' } });
-    expect(parseCondition('a b')).toEqual({ problem: { offset: 2, message: 'Unexpected "b" in condition, expected "and", "or" or end of condition' } });
+    expect(parseCondition('a and (b or c')).toEqual({
+      problem: { offset: 13, message: 'Unexpected end of condition, expected ")"' },
+    });
+    expect(parseCondition('a b')).toEqual({
+      problem: { offset: 2, message: 'Unexpected "b" in condition, expected "and", "or" or end of condition' },
+    });
     expect(parseCondition('a and )')).toMatchObject({ problem: { offset: 6 } });
     expect(parseCondition('')).toMatchObject({ problem: { offset: 0 } });
     expect(parseCondition('1 of')).toMatchObject({ problem: { offset: 4 } });

@@ -88,7 +88,10 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
     const t = peek();
     if (!isWord(t, 'not') && t?.text !== '(') return parsePrimary();
     if (++depth > MAX_CONDITION_DEPTH) {
-      throw new ParseError(t!.offset, `Unexpected ${describe(t)}: nesting deeper than ${MAX_CONDITION_DEPTH} levels, expected a simpler condition`);
+      throw new ParseError(
+        t!.offset,
+        `Unexpected ${describe(t)}: nesting deeper than ${MAX_CONDITION_DEPTH} levels, expected a simpler condition`,
+      );
     }
     let inner: Condition;
     if (isWord(t, 'not')) {
@@ -116,7 +119,10 @@ export function parseCondition(text: string): { condition?: Condition; problem?:
       pos++;
       const pattern = target!.text.toLowerCase() === 'them' ? 'them' : target!.text;
       if (pattern !== 'them' && !IDENTIFIER.test(pattern)) {
-        throw new ParseError(target!.offset, `Unexpected ${describe(target)}, expected an identifier pattern or "them"`);
+        throw new ParseError(
+          target!.offset,
+          `Unexpected ${describe(target)}, expected an identifier pattern or "them"`,
+        );
       }
       return { kind: 'of', quantifier: word === 'all' ? 'all' : 'one', pattern, names: [] };
     }
@@ -169,7 +175,9 @@ export function resolveCondition(
     switch (c.kind) {
       case 'ref':
         if (!known.has(c.name)) {
-          problems.push(`Unknown search identifier "${c.name}" in condition, expected one of: ${identifiers.join(', ') || '(none defined)'}`);
+          problems.push(
+            `Unknown search identifier "${c.name}" in condition, expected one of: ${identifiers.join(', ') || '(none defined)'}`,
+          );
         }
         return c;
       case 'and':

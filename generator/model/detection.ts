@@ -36,11 +36,37 @@ export interface Detection {
 
 /** Modifiers of Sigma specification v2 (value, type, regular-expression flags and time parts). */
 export const KNOWN_MODIFIERS: ReadonlySet<string> = new Set([
-  'contains', 'startswith', 'endswith', 'all', 'exists', 'cased', 'neq',
-  'base64', 'base64offset', 'wide', 'utf16le', 'utf16be', 'utf16', 'windash',
-  're', 'i', 'm', 's', 'cidr', 'expand', 'fieldref',
-  'lt', 'lte', 'gt', 'gte',
-  'minute', 'hour', 'day', 'week', 'month', 'year',
+  'contains',
+  'startswith',
+  'endswith',
+  'all',
+  'exists',
+  'cased',
+  'neq',
+  'base64',
+  'base64offset',
+  'wide',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'windash',
+  're',
+  'i',
+  'm',
+  's',
+  'cidr',
+  'expand',
+  'fieldref',
+  'lt',
+  'lte',
+  'gt',
+  'gte',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
 ]);
 
 const RESERVED = new Set(['condition', 'timeframe']);
@@ -53,14 +79,25 @@ function isPlainMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function readFieldTests(doc: YamlDoc, map: Record<string, unknown>, path: YamlPath, diagnostics: Diagnostic[]): FieldTest[] {
+function readFieldTests(
+  doc: YamlDoc,
+  map: Record<string, unknown>,
+  path: YamlPath,
+  diagnostics: Diagnostic[],
+): FieldTest[] {
   const tests: FieldTest[] = [];
   for (const [key, raw] of Object.entries(map)) {
     const [field, ...modifiers] = key.split('|');
     const place = doc.place([...path, key], 'key');
     for (const m of modifiers) {
       if (!KNOWN_MODIFIERS.has(m)) {
-        diagnostics.push(error(place, 'unknown-modifier', `Unknown modifier "${m}" in "${key}", expected one of: ${[...KNOWN_MODIFIERS].join(', ')}`));
+        diagnostics.push(
+          error(
+            place,
+            'unknown-modifier',
+            `Unknown modifier "${m}" in "${key}", expected one of: ${[...KNOWN_MODIFIERS].join(', ')}`,
+          ),
+        );
       }
     }
     const values = Array.isArray(raw) ? raw : [raw];
@@ -74,7 +111,13 @@ function readFieldTests(doc: YamlDoc, map: Record<string, unknown>, path: YamlPa
         const compiled = regex && v !== null ? sigmaRegex(String(v), regex) : undefined;
         if (compiled && !compiled.ok) diagnostics.push(warning(doc.place(where), compiled.code, compiled.message));
       } else {
-        diagnostics.push(error(doc.place(where), 'detection-value', `Unexpected ${Array.isArray(v) ? 'list' : 'map'} as value of "${key}", expected a string, number, boolean or null`));
+        diagnostics.push(
+          error(
+            doc.place(where),
+            'detection-value',
+            `Unexpected ${Array.isArray(v) ? 'list' : 'map'} as value of "${key}", expected a string, number, boolean or null`,
+          ),
+        );
       }
     });
     tests.push({ field, modifiers, values: scalars, place });
@@ -82,7 +125,13 @@ function readFieldTests(doc: YamlDoc, map: Record<string, unknown>, path: YamlPa
   return tests;
 }
 
-function readIdentifier(doc: YamlDoc, name: string, raw: unknown, path: YamlPath, diagnostics: Diagnostic[]): SearchIdentifier {
+function readIdentifier(
+  doc: YamlDoc,
+  name: string,
+  raw: unknown,
+  path: YamlPath,
+  diagnostics: Diagnostic[],
+): SearchIdentifier {
   const place = doc.place(path, 'key');
   const alternatives: Alternative[] = [];
   if (isPlainMap(raw)) {
@@ -90,23 +139,48 @@ function readIdentifier(doc: YamlDoc, name: string, raw: unknown, path: YamlPath
   } else if (Array.isArray(raw)) {
     const keywords: Scalar[] = [];
     raw.forEach((item, i) => {
-      if (isPlainMap(item)) alternatives.push({ kind: 'fields', tests: readFieldTests(doc, item, [...path, i], diagnostics) });
+      if (isPlainMap(item))
+        alternatives.push({ kind: 'fields', tests: readFieldTests(doc, item, [...path, i], diagnostics) });
       else if (isScalar(item)) keywords.push(item);
-      else diagnostics.push(error(doc.place([...path, i]), 'detection-value', `Unexpected nested list in search identifier "${name}", expected a map or a keyword`));
+      else
+        diagnostics.push(
+          error(
+            doc.place([...path, i]),
+            'detection-value',
+            `Unexpected nested list in search identifier "${name}", expected a map or a keyword`,
+          ),
+        );
     });
     if (keywords.length > 0) alternatives.push({ kind: 'keywords', values: keywords });
   } else if (typeof raw === 'string' || typeof raw === 'number') {
     alternatives.push({ kind: 'keywords', values: [raw] });
   } else {
-    diagnostics.push(error(doc.place(path), 'detection-identifier', `Unexpected ${raw === null ? 'empty value' : typeof raw} for search identifier "${name}", expected a map of field tests or a list`));
+    diagnostics.push(
+      error(
+        doc.place(path),
+        'detection-identifier',
+        `Unexpected ${raw === null ? 'empty value' : typeof raw} for search identifier "${name}", expected a map of field tests or a list`,
+      ),
+    );
   }
   return { name, alternatives, place };
 }
 
 /** Read `detection` (also used for the selections of filter rules). */
-export function readDetection(doc: YamlDoc, raw: unknown, path: YamlPath, diagnostics: Diagnostic[]): Detection | undefined {
+export function readDetection(
+  doc: YamlDoc,
+  raw: unknown,
+  path: YamlPath,
+  diagnostics: Diagnostic[],
+): Detection | undefined {
   if (!isPlainMap(raw)) {
-    diagnostics.push(error(doc.place(path), 'detection-type', `Unexpected ${raw === null ? 'empty value' : Array.isArray(raw) ? 'list' : typeof raw} for "${path.join('.')}", expected a map of search identifiers and a condition`));
+    diagnostics.push(
+      error(
+        doc.place(path),
+        'detection-type',
+        `Unexpected ${raw === null ? 'empty value' : Array.isArray(raw) ? 'list' : typeof raw} for "${path.join('.')}", expected a map of search identifiers and a condition`,
+      ),
+    );
     return undefined;
   }
   const identifiers: SearchIdentifier[] = [];
@@ -122,7 +196,15 @@ export function readDetection(doc: YamlDoc, raw: unknown, path: YamlPath, diagno
     rawCondition.forEach((text, i) => texts.push({ text, path: [...conditionPath, i] }));
   } else {
     const where = rawCondition === undefined ? doc.place(path, 'key') : doc.place(conditionPath);
-    diagnostics.push(error(where, 'condition-missing', rawCondition === undefined ? `Missing "condition" in "${path.join('.')}", expected a condition string` : 'Unexpected value for "condition", expected a string or a list of strings'));
+    diagnostics.push(
+      error(
+        where,
+        'condition-missing',
+        rawCondition === undefined
+          ? `Missing "condition" in "${path.join('.')}", expected a condition string`
+          : 'Unexpected value for "condition", expected a string or a list of strings',
+      ),
+    );
     return undefined;
   }
   const parts: Condition[] = [];
@@ -132,7 +214,10 @@ export function readDetection(doc: YamlDoc, raw: unknown, path: YamlPath, diagno
       diagnostics.push(error(doc.textPlace(p, problem.offset), 'condition-syntax', problem.message));
       continue;
     }
-    const resolved = resolveCondition(condition!, identifiers.map((i) => i.name));
+    const resolved = resolveCondition(
+      condition!,
+      identifiers.map((i) => i.name),
+    );
     for (const message of resolved.problems) diagnostics.push(error(doc.place(p), 'condition-identifier', message));
     parts.push(resolved.condition);
   }

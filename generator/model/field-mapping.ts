@@ -89,31 +89,66 @@ export function readFieldMapping(doc: YamlDoc, diagnostics: Diagnostic[]): Field
   const root = doc.value;
   const list = isMap(root) ? root.mappings : undefined;
   if (!Array.isArray(list)) {
-    diagnostics.push(error(doc.place(isMap(root) && 'mappings' in root ? ['mappings'] : []), 'mapping-type', 'Unexpected value, expected "mappings:" with a list of {pipeline, logsource, fields}'));
+    diagnostics.push(
+      error(
+        doc.place(isMap(root) && 'mappings' in root ? ['mappings'] : []),
+        'mapping-type',
+        'Unexpected value, expected "mappings:" with a list of {pipeline, logsource, fields}',
+      ),
+    );
     return mapping;
   }
   list.forEach((raw, i) => {
     const path = ['mappings', i];
     if (!isMap(raw)) {
-      diagnostics.push(error(doc.place(path), 'mapping-entry', 'Unexpected value in "mappings", expected a map with pipeline, logsource and fields'));
+      diagnostics.push(
+        error(
+          doc.place(path),
+          'mapping-entry',
+          'Unexpected value in "mappings", expected a map with pipeline, logsource and fields',
+        ),
+      );
       return;
     }
     const pipeline = typeof raw.pipeline === 'string' && raw.pipeline !== '' ? raw.pipeline : `(entry ${i + 1})`;
     const logsource = readLogSource(raw.logsource);
     if (!logsource) {
-      diagnostics.push(error(doc.place([...path, 'logsource']), 'mapping-logsource', 'Unexpected "logsource", expected a map of product, category, service strings'));
+      diagnostics.push(
+        error(
+          doc.place([...path, 'logsource']),
+          'mapping-logsource',
+          'Unexpected "logsource", expected a map of product, category, service strings',
+        ),
+      );
       return;
     }
     const fields = new Map<string, string[]>();
     const places = new Map<string, Place>();
     if (!isMap(raw.fields)) {
-      diagnostics.push(error(doc.place([...path, 'fields']), 'mapping-fields', 'Unexpected "fields", expected a map of Sigma field: target field (or list of target fields)'));
+      diagnostics.push(
+        error(
+          doc.place([...path, 'fields']),
+          'mapping-fields',
+          'Unexpected "fields", expected a map of Sigma field: target field (or list of target fields)',
+        ),
+      );
       return;
     }
     for (const [sigma, target] of Object.entries(raw.fields)) {
-      const targets = typeof target === 'string' ? [target] : Array.isArray(target) && target.every((t) => typeof t === 'string') ? (target as string[]) : undefined;
+      const targets =
+        typeof target === 'string'
+          ? [target]
+          : Array.isArray(target) && target.every((t) => typeof t === 'string')
+            ? (target as string[])
+            : undefined;
       if (!targets || targets.length === 0) {
-        diagnostics.push(error(doc.place([...path, 'fields', sigma]), 'mapping-target', `Unexpected target for "${sigma}", expected a field name or a list of field names`));
+        diagnostics.push(
+          error(
+            doc.place([...path, 'fields', sigma]),
+            'mapping-target',
+            `Unexpected target for "${sigma}", expected a field name or a list of field names`,
+          ),
+        );
         continue;
       }
       fields.set(sigma, targets);
@@ -122,17 +157,33 @@ export function readFieldMapping(doc: YamlDoc, diagnostics: Diagnostic[]): Field
     const alsoFor: AlsoFor[] = [];
     if (Array.isArray(raw.also_for)) {
       raw.also_for.forEach((a, k) => {
-        const when = isMap(a) ? readLogSource(Object.fromEntries(Object.entries(a).filter(([key]) => key !== 'rewritten_to'))) : undefined;
+        const when = isMap(a)
+          ? readLogSource(Object.fromEntries(Object.entries(a).filter(([key]) => key !== 'rewritten_to')))
+          : undefined;
         const rewrittenTo = isMap(a) && a.rewritten_to !== undefined ? readLogSource(a.rewritten_to) : undefined;
         if (!when || (isMap(a) && a.rewritten_to !== undefined && !rewrittenTo)) {
-          diagnostics.push(error(doc.place([...path, 'also_for', k]), 'mapping-also-for', 'Unexpected "also_for" item, expected a log source with an optional rewritten_to log source'));
+          diagnostics.push(
+            error(
+              doc.place([...path, 'also_for', k]),
+              'mapping-also-for',
+              'Unexpected "also_for" item, expected a log source with an optional rewritten_to log source',
+            ),
+          );
           return;
         }
         alsoFor.push({ when, rewrittenTo });
       });
     }
     if (!mapping.pipelines.includes(pipeline)) mapping.pipelines.push(pipeline);
-    mapping.entries.push({ pipeline, logsource, alsoFor, fields, unmappedPrefix: readUnmappedPrefix(raw), order: i, places });
+    mapping.entries.push({
+      pipeline,
+      logsource,
+      alsoFor,
+      fields,
+      unmappedPrefix: readUnmappedPrefix(raw),
+      order: i,
+      places,
+    });
   });
   return mapping;
 }

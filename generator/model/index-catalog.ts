@@ -32,7 +32,13 @@ function unique(refs: TagRef[]): TagRef[] {
 export function indexRule(entry: IndexEntry, diagnostics: Diagnostic[]): Rule {
   const known = entry.effort !== null && (EFFORTS as readonly string[]).includes(entry.effort);
   if (entry.effort !== null && !known) {
-    diagnostics.push(warning(entry.place, 'unknown-effort', `Unknown effort ${JSON.stringify(entry.effort)} for "${entry.name}", expected one of: ${EFFORTS.join(', ')}; shown as elementary`));
+    diagnostics.push(
+      warning(
+        entry.place,
+        'unknown-effort',
+        `Unknown effort ${JSON.stringify(entry.effort)} for "${entry.name}", expected one of: ${EFFORTS.join(', ')}; shown as elementary`,
+      ),
+    );
   }
   return {
     kind: 'detection',
@@ -56,7 +62,11 @@ export function indexRule(entry: IndexEntry, diagnostics: Diagnostic[]): Rule {
 }
 
 /** Rules of the index with their intakes resolved by name (or uuid, or slug); unknown names warned once each. */
-export function buildIndexCatalog(entries: readonly IndexEntry[], intakes: Intake[], diagnostics: Diagnostic[]): Catalog {
+export function buildIndexCatalog(
+  entries: readonly IndexEntry[],
+  intakes: Intake[],
+  diagnostics: Diagnostic[],
+): Catalog {
   const byKey = new Map<string, Intake>();
   for (const intake of intakes) {
     for (const key of [intake.uuid, intake.name, intake.slug]) if (key && !byKey.has(key)) byKey.set(key, intake);
@@ -81,7 +91,13 @@ export function buildIndexCatalog(entries: readonly IndexEntry[], intakes: Intak
     explicit.set(rule, named);
   }
   for (const [name, { place, count }] of unknown) {
-    diagnostics.push(warning(place, 'unknown-intake', `Unknown intake "${name}" (in ${count} entr${count === 1 ? 'y' : 'ies'}), expected the name of an intake of the intake folders; ignored`));
+    diagnostics.push(
+      warning(
+        place,
+        'unknown-intake',
+        `Unknown intake "${name}" (in ${count} entr${count === 1 ? 'y' : 'ies'}), expected the name of an intake of the intake folders; ignored`,
+      ),
+    );
   }
   return { rules, intakes, explicit, correlated: new Map() };
 }

@@ -52,7 +52,9 @@ function isMap(v: unknown): v is Record<string, unknown> {
 export function readManifest(doc: YamlDoc, diagnostics: Diagnostic[]): Manifest | undefined {
   const root = doc.value;
   if (!isMap(root)) {
-    diagnostics.push(error(doc.place([]), 'manifest-type', 'Unexpected value at top level, expected a map with uuid, name and slug'));
+    diagnostics.push(
+      error(doc.place([]), 'manifest-type', 'Unexpected value at top level, expected a map with uuid, name and slug'),
+    );
     return undefined;
   }
   let ok = true;
@@ -61,19 +63,37 @@ export function readManifest(doc: YamlDoc, diagnostics: Diagnostic[]): Manifest 
     if (typeof v === 'string' && v.trim() !== '') return v;
     if (typeof v === 'number') return String(v);
     if (required) {
-      diagnostics.push(error(v === undefined ? doc.place([]) : doc.place([key]), `manifest-${key}`, v === undefined ? `Missing "${key}", expected a non-empty string` : `Unexpected value for "${key}", expected a non-empty string`));
+      diagnostics.push(
+        error(
+          v === undefined ? doc.place([]) : doc.place([key]),
+          `manifest-${key}`,
+          v === undefined
+            ? `Missing "${key}", expected a non-empty string`
+            : `Unexpected value for "${key}", expected a non-empty string`,
+        ),
+      );
       ok = false;
     }
     return '';
   };
   const uuid = text('uuid', true);
   if (uuid && !UUID.test(uuid)) {
-    diagnostics.push(error(doc.place(['uuid']), 'manifest-uuid', `Unexpected uuid ${JSON.stringify(uuid)}, expected a UUID such as 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51`));
+    diagnostics.push(
+      error(
+        doc.place(['uuid']),
+        'manifest-uuid',
+        `Unexpected uuid ${JSON.stringify(uuid)}, expected a UUID such as 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51`,
+      ),
+    );
     ok = false;
   }
   const name = text('name', true);
   const slug = text('slug', false);
-  const dataSources = isMap(root.data_sources) ? Object.keys(root.data_sources) : Array.isArray(root.data_sources) ? root.data_sources.filter((x): x is string => typeof x === 'string') : [];
+  const dataSources = isMap(root.data_sources)
+    ? Object.keys(root.data_sources)
+    : Array.isArray(root.data_sources)
+      ? root.data_sources.filter((x): x is string => typeof x === 'string')
+      : [];
   if (!ok) return undefined;
   return { uuid: uuid.toLowerCase(), name, slug, description: text('description', false), dataSources };
 }
@@ -83,7 +103,13 @@ export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[]): string[
   const root = doc.value;
   if (root === null || root === undefined) return [];
   if (!isMap(root)) {
-    diagnostics.push(error(doc.place([]), 'fields-type', 'Unexpected value at top level, expected a map of field name: {name, type, description}'));
+    diagnostics.push(
+      error(
+        doc.place([]),
+        'fields-type',
+        'Unexpected value at top level, expected a map of field name: {name, type, description}',
+      ),
+    );
     return [];
   }
   return Object.entries(root).map(([key, v]) => (isMap(v) && typeof v.name === 'string' ? v.name : key));

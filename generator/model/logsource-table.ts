@@ -37,7 +37,8 @@ function readItem(doc: YamlDoc, raw: unknown, path: YamlPath, diagnostics: Diagn
     diagnostics.push(error(doc.place(p), 'logsource-table', `Unexpected value, expected ${expected}`));
     return undefined;
   };
-  if (!isMap(raw)) return bad(path, 'an evidence item (a map of module, intake, dataSource, constant, anyField, allFields, unless)');
+  if (!isMap(raw))
+    return bad(path, 'an evidence item (a map of module, intake, dataSource, constant, anyField, allFields, unless)');
   const item: EvidenceItem = {};
   for (const [key, value] of Object.entries(raw)) {
     const p = [...path, key];
@@ -70,19 +71,37 @@ export function readLogsourceTable(doc: YamlDoc, diagnostics: Diagnostic[]): Log
   const table: LogsourceTable = { products: {}, services: {}, categories: {} };
   const root = doc.value ?? {};
   if (!isMap(root)) {
-    diagnostics.push(error(doc.place([]), 'logsource-table', 'Unexpected value at top level, expected products, services and categories'));
+    diagnostics.push(
+      error(
+        doc.place([]),
+        'logsource-table',
+        'Unexpected value at top level, expected products, services and categories',
+      ),
+    );
     return table;
   }
   for (const section of SECTIONS) {
     const entries = root[section];
     if (entries === undefined || entries === null) continue;
     if (!isMap(entries)) {
-      diagnostics.push(error(doc.place([section]), 'logsource-table', `Unexpected value for "${section}", expected a map of name: [evidence items]`));
+      diagnostics.push(
+        error(
+          doc.place([section]),
+          'logsource-table',
+          `Unexpected value for "${section}", expected a map of name: [evidence items]`,
+        ),
+      );
       continue;
     }
     for (const [name, items] of Object.entries(entries)) {
       if (!Array.isArray(items)) {
-        diagnostics.push(error(doc.place([section, name]), 'logsource-table', `Unexpected value for "${section}.${name}", expected a list of evidence items`));
+        diagnostics.push(
+          error(
+            doc.place([section, name]),
+            'logsource-table',
+            `Unexpected value for "${section}.${name}", expected a list of evidence items`,
+          ),
+        );
         continue;
       }
       const read = items.map((it, i) => readItem(doc, it, [section, name, i], diagnostics));

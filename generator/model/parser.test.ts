@@ -54,7 +54,16 @@ describe('parser facts', () => {
       'user.name': ['parsed.message.user'],
       'related.ip': ['parsed.message.src', 'parsed.message.dst'],
     });
-    expect([...f.fields].sort()).toEqual(['event.action', 'event.category', 'event.outcome', 'event.severity', 'related.ip', 'source.address', 'user.id', 'user.name']);
+    expect([...f.fields].sort()).toEqual([
+      'event.action',
+      'event.category',
+      'event.outcome',
+      'event.severity',
+      'related.ip',
+      'source.address',
+      'user.id',
+      'user.name',
+    ]);
   });
 
   it('keep paths only read apart: filters, external inputs, computed values, translate fallbacks', () => {
@@ -99,7 +108,10 @@ stages:
       [11, 30, 'warning', 'parser-template'], // the ")"
       [13, 37, 'warning', 'parser-template'], // the "}}" after "=="
     ]);
-    expect(diagnostics[0]).toMatchObject({ file: 'intake/ingest/parser.yml', message: expect.stringMatching(/^Unexpected "\." in template, expected /) });
+    expect(diagnostics[0]).toMatchObject({
+      file: 'intake/ingest/parser.yml',
+      message: expect.stringMatching(/^Unexpected "\." in template, expected /),
+    });
     expect(f.sources.get('c.d')).toEqual(['ev.message.ok']);
     expect(f.fields.has('a.b')).toBe(true);
     expect(f.sources.has('a.b')).toBe(false);

@@ -35,7 +35,13 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 function typeName(v: unknown): string {
-  return v === null || v === undefined ? 'empty value' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
+  return v === null || v === undefined
+    ? 'empty value'
+    : Array.isArray(v)
+      ? 'list'
+      : typeof v === 'object'
+        ? 'map'
+        : typeof v;
 }
 
 function isTemplate(v: unknown): v is string {
@@ -62,7 +68,13 @@ function literalValues(value: unknown): Scalar[] | undefined {
 }
 
 class FactsBuilder {
-  readonly facts: ParserFacts = { fields: new Set(), literals: new Map(), sources: new Map(), reads: new Set(), externals: new Map() };
+  readonly facts: ParserFacts = {
+    fields: new Set(),
+    literals: new Map(),
+    sources: new Map(),
+    reads: new Set(),
+    externals: new Map(),
+  };
   private readonly computed = new Set<string>();
 
   constructor(
@@ -74,7 +86,10 @@ class FactsBuilder {
   template(where: Where, text: string): string[] {
     const reading = readTemplate(text);
     for (const r of reading.reads) this.facts.reads.add(r);
-    if (reading.problem) this.diagnostics.push(warning(this.doc.textPlace(where, reading.problem.offset), 'parser-template', reading.problem.message));
+    if (reading.problem)
+      this.diagnostics.push(
+        warning(this.doc.textPlace(where, reading.problem.offset), 'parser-template', reading.problem.message),
+      );
     return reading.copies;
   }
 
@@ -121,25 +136,49 @@ class FactsBuilder {
 function readActions(doc: YamlDoc, stage: string, raw: unknown, facts: FactsBuilder, diagnostics: Diagnostic[]): void {
   const path = ['stages', stage];
   if (!isMap(raw)) {
-    diagnostics.push(error(doc.place(path), 'parser-stage', `Unexpected ${typeName(raw)} for stage "${stage}", expected a map with "actions"`));
+    diagnostics.push(
+      error(
+        doc.place(path),
+        'parser-stage',
+        `Unexpected ${typeName(raw)} for stage "${stage}", expected a map with "actions"`,
+      ),
+    );
     return;
   }
   facts.readOnly([...path, 'filter'], raw.filter);
   const actions = raw.actions;
   if (actions === undefined || actions === null) return;
   if (!Array.isArray(actions)) {
-    diagnostics.push(error(doc.place([...path, 'actions']), 'parser-actions', `Unexpected ${typeName(actions)} for "actions" of stage "${stage}", expected a list`));
+    diagnostics.push(
+      error(
+        doc.place([...path, 'actions']),
+        'parser-actions',
+        `Unexpected ${typeName(actions)} for "actions" of stage "${stage}", expected a list`,
+      ),
+    );
     return;
   }
   actions.forEach((action, i) => {
     const where = [...path, 'actions', i];
     if (!isMap(action)) {
-      diagnostics.push(error(doc.place(where), 'parser-action', `Unexpected ${typeName(action)} as action, expected a map with set, translate or delete`));
+      diagnostics.push(
+        error(
+          doc.place(where),
+          'parser-action',
+          `Unexpected ${typeName(action)} as action, expected a map with set, translate or delete`,
+        ),
+      );
       return;
     }
     if ('set' in action) {
       if (!isMap(action.set)) {
-        diagnostics.push(error(doc.place([...where, 'set']), 'parser-action', `Unexpected ${typeName(action.set)} for "set", expected a map of field: value`));
+        diagnostics.push(
+          error(
+            doc.place([...where, 'set']),
+            'parser-action',
+            `Unexpected ${typeName(action.set)} for "set", expected a map of field: value`,
+          ),
+        );
       } else {
         for (const [field, value] of Object.entries(action.set)) facts.write(field, value, [...where, 'set', field]);
       }
@@ -152,12 +191,24 @@ function readActions(doc: YamlDoc, stage: string, raw: unknown, facts: FactsBuil
 }
 
 /** `translate` writes dictionary values (or the fallback) to each mapping target. */
-function readTranslate(doc: YamlDoc, action: Record<string, unknown>, where: (string | number)[], facts: FactsBuilder, diagnostics: Diagnostic[]): void {
+function readTranslate(
+  doc: YamlDoc,
+  action: Record<string, unknown>,
+  where: (string | number)[],
+  facts: FactsBuilder,
+  diagnostics: Diagnostic[],
+): void {
   // Both layouts occur: keys under `translate:` or beside it.
   const body = isMap(action.translate) ? action.translate : action;
   const mapping = body.mapping;
   if (!isMap(mapping)) {
-    diagnostics.push(error(doc.place(where), 'parser-action', `Unexpected ${typeName(mapping)} for translate "mapping", expected a map of source: target`));
+    diagnostics.push(
+      error(
+        doc.place(where),
+        'parser-action',
+        `Unexpected ${typeName(mapping)} for translate "mapping", expected a map of source: target`,
+      ),
+    );
     return;
   }
   const dictionary = isMap(body.dictionary) ? body.dictionary : {};
@@ -182,22 +233,42 @@ export function readParserFacts(doc: YamlDoc, diagnostics: Diagnostic[]): Parser
   const facts = new FactsBuilder(doc, diagnostics);
   const root = doc.value;
   if (!isMap(root)) {
-    diagnostics.push(error(doc.place([]), 'parser-type', `Unexpected ${typeName(root)} at top level, expected a map with pipeline and stages`));
+    diagnostics.push(
+      error(
+        doc.place([]),
+        'parser-type',
+        `Unexpected ${typeName(root)} at top level, expected a map with pipeline and stages`,
+      ),
+    );
     return facts.facts;
   }
   const stages = root.stages ?? {};
   if (!isMap(stages)) {
-    diagnostics.push(error(doc.place(['stages']), 'parser-stages', `Unexpected ${typeName(stages)} for "stages", expected a map of stage name: {actions}`));
+    diagnostics.push(
+      error(
+        doc.place(['stages']),
+        'parser-stages',
+        `Unexpected ${typeName(stages)} for "stages", expected a map of stage name: {actions}`,
+      ),
+    );
     return facts.facts;
   }
   const pipeline = root.pipeline;
   if (!Array.isArray(pipeline)) {
-    diagnostics.push(error(doc.place(root.pipeline === undefined ? [] : ['pipeline']), 'parser-pipeline', `Unexpected ${typeName(pipeline)} for "pipeline", expected a list of stages`));
+    diagnostics.push(
+      error(
+        doc.place(root.pipeline === undefined ? [] : ['pipeline']),
+        'parser-pipeline',
+        `Unexpected ${typeName(pipeline)} for "pipeline", expected a list of stages`,
+      ),
+    );
     return facts.facts;
   }
   pipeline.forEach((entry, i) => {
     if (!isMap(entry) || typeof entry.name !== 'string') {
-      diagnostics.push(error(doc.place(['pipeline', i]), 'parser-pipeline', 'Unexpected pipeline entry, expected a map with a "name"'));
+      diagnostics.push(
+        error(doc.place(['pipeline', i]), 'parser-pipeline', 'Unexpected pipeline entry, expected a map with a "name"'),
+      );
       return;
     }
     facts.readOnly(['pipeline', i, 'filter'], entry.filter);
@@ -206,12 +277,19 @@ export function readParserFacts(doc: YamlDoc, diagnostics: Diagnostic[]): Parser
       facts.readOnly(['pipeline', i, 'external', 'filter'], entry.external.filter);
       // Direct string properties (`input_field`, `pattern_key`…) are templates; nested ones are not (grok `custom_patterns`).
       if (isMap(entry.external.properties)) {
-        for (const [k, v] of Object.entries(entry.external.properties)) if (typeof v === 'string') facts.readOnly(['pipeline', i, 'external', 'properties', k], v);
+        for (const [k, v] of Object.entries(entry.external.properties))
+          if (typeof v === 'string') facts.readOnly(['pipeline', i, 'external', 'properties', k], v);
       }
       return;
     }
     if (!(entry.name in stages)) {
-      diagnostics.push(error(doc.place(['pipeline', i, 'name']), 'parser-unknown-stage', `Unknown stage "${entry.name}" in pipeline, expected one of the "stages"`));
+      diagnostics.push(
+        error(
+          doc.place(['pipeline', i, 'name']),
+          'parser-unknown-stage',
+          `Unknown stage "${entry.name}" in pipeline, expected one of the "stages"`,
+        ),
+      );
       return;
     }
     readActions(doc, entry.name, stages[entry.name], facts, diagnostics);

@@ -27,7 +27,12 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function resolve<T>(query: string, items: readonly T[], keys: (item: T) => string[], label: (item: T) => string): Resolved<T> {
+function resolve<T>(
+  query: string,
+  items: readonly T[],
+  keys: (item: T) => string[],
+  label: (item: T) => string,
+): Resolved<T> {
   const exact = items.filter((i) => keys(i).includes(query));
   if (exact.length === 1) return { found: exact[0] };
   const q = query.toLowerCase();
@@ -45,14 +50,26 @@ function resolve<T>(query: string, items: readonly T[], keys: (item: T) => strin
 }
 
 export function resolveRule(query: string, rules: readonly Rule[]): Resolved<Rule> {
-  return resolve(query, rules.filter((r) => r.kind !== 'filter'), (r) => [r.id, r.title], (r) => `${r.title} (${r.id})`);
+  return resolve(
+    query,
+    rules.filter((r) => r.kind !== 'filter'),
+    (r) => [r.id, r.title],
+    (r) => `${r.title} (${r.id})`,
+  );
 }
 
 export function resolveIntake(query: string, intakes: readonly Intake[]): Resolved<Intake> {
-  return resolve(query, intakes, (i) => [i.uuid, i.name, i.slug], (i) => `${i.name} (${i.uuid})`);
+  return resolve(
+    query,
+    intakes,
+    (i) => [i.uuid, i.name, i.slug],
+    (i) => `${i.name} (${i.uuid})`,
+  );
 }
 
 export function describeUnresolved(kind: string, query: string, r: { close: string[]; ambiguous: boolean }): string {
   const head = r.ambiguous ? `${kind} "${query}" is ambiguous` : `Unknown ${kind} "${query}"`;
-  return r.close.length > 0 ? `${head}; close matches:\n${r.close.map((c) => `  ${c}`).join('\n')}` : `${head}; no close match`;
+  return r.close.length > 0
+    ? `${head}; close matches:\n${r.close.map((c) => `  ${c}`).join('\n')}`
+    : `${head}; no close match`;
 }

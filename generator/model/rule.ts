@@ -88,7 +88,13 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 function typeName(v: unknown): string {
-  return v === null || v === undefined ? 'empty value' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
+  return v === null || v === undefined
+    ? 'empty value'
+    : Array.isArray(v)
+      ? 'list'
+      : typeof v === 'object'
+        ? 'map'
+        : typeof v;
 }
 
 /** Reads typed values out of one document, collecting problems instead of throwing. */
@@ -102,12 +108,21 @@ class Fields {
   string(key: string, required: boolean): string | undefined {
     const v = this.root[key];
     if (v === undefined || v === null) {
-      if (required) this.diagnostics.push(error(this.doc.place([]), `rule-missing-${key}`, `Missing "${key}", expected a non-empty string`));
+      if (required)
+        this.diagnostics.push(
+          error(this.doc.place([]), `rule-missing-${key}`, `Missing "${key}", expected a non-empty string`),
+        );
       return undefined;
     }
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (typeof v !== 'string' || (required && v.trim() === '')) {
-      this.diagnostics.push(error(this.doc.place([key]), 'rule-type', `Unexpected ${typeName(v)}${v === '' ? ' string' : ''} for "${key}", expected a non-empty string`));
+      this.diagnostics.push(
+        error(
+          this.doc.place([key]),
+          'rule-type',
+          `Unexpected ${typeName(v)}${v === '' ? ' string' : ''} for "${key}", expected a non-empty string`,
+        ),
+      );
       return undefined;
     }
     return v;
@@ -117,7 +132,9 @@ class Fields {
     const v = this.root[key];
     if (v === undefined || v === null) return { values: [], places: [] };
     if (!Array.isArray(v)) {
-      this.diagnostics.push(error(this.doc.place([key]), 'rule-type', `Unexpected ${typeName(v)} for "${key}", expected a list of strings`));
+      this.diagnostics.push(
+        error(this.doc.place([key]), 'rule-type', `Unexpected ${typeName(v)} for "${key}", expected a list of strings`),
+      );
       return { values: [], places: [] };
     }
     const values: string[] = [];
@@ -127,7 +144,9 @@ class Fields {
         values.push(String(item));
         places.push(this.doc.place([key, i]));
       } else {
-        this.diagnostics.push(error(this.doc.place([key, i]), 'rule-type', `Unexpected ${typeName(item)} in "${key}", expected a string`));
+        this.diagnostics.push(
+          error(this.doc.place([key, i]), 'rule-type', `Unexpected ${typeName(item)} in "${key}", expected a string`),
+        );
       }
     });
     return { values, places };
@@ -138,7 +157,13 @@ function readLogSource(f: Fields): LogSource {
   const raw = f.root.logsource;
   if (raw === undefined || raw === null) return {};
   if (!isMap(raw)) {
-    f.diagnostics.push(error(f.doc.place(['logsource']), 'rule-type', `Unexpected ${typeName(raw)} for "logsource", expected a map with product, category or service`));
+    f.diagnostics.push(
+      error(
+        f.doc.place(['logsource']),
+        'rule-type',
+        `Unexpected ${typeName(raw)} for "logsource", expected a map with product, category or service`,
+      ),
+    );
     return {};
   }
   const out: LogSource = {};
@@ -146,7 +171,13 @@ function readLogSource(f: Fields): LogSource {
     const v = raw[key];
     if (typeof v === 'string' && v !== '') out[key] = v;
     else if (v !== undefined && v !== null) {
-      f.diagnostics.push(error(f.doc.place(['logsource', key]), 'rule-type', `Unexpected ${typeName(v)} for "logsource.${key}", expected a string`));
+      f.diagnostics.push(
+        error(
+          f.doc.place(['logsource', key]),
+          'rule-type',
+          `Unexpected ${typeName(v)} for "logsource.${key}", expected a string`,
+        ),
+      );
     }
   }
   return out;
@@ -158,14 +189,26 @@ function readChangelog(f: Fields): ChangelogEntry[] {
   const raw = f.root.changelog;
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
-    f.diagnostics.push(error(f.doc.place(['changelog']), 'rule-type', `Unexpected ${typeName(raw)} for "changelog", expected a list of {date, type, description}`));
+    f.diagnostics.push(
+      error(
+        f.doc.place(['changelog']),
+        'rule-type',
+        `Unexpected ${typeName(raw)} for "changelog", expected a list of {date, type, description}`,
+      ),
+    );
     return [];
   }
   const entries: ChangelogEntry[] = [];
   raw.forEach((item, i) => {
     const path = ['changelog', i];
     if (!isMap(item)) {
-      f.diagnostics.push(error(f.doc.place(path), 'rule-type', `Unexpected ${typeName(item)} in "changelog", expected a map {date, type, description}`));
+      f.diagnostics.push(
+        error(
+          f.doc.place(path),
+          'rule-type',
+          `Unexpected ${typeName(item)} in "changelog", expected a map {date, type, description}`,
+        ),
+      );
       return;
     }
     const date = typeof item.date === 'string' ? item.date : '';
@@ -173,15 +216,33 @@ function readChangelog(f: Fields): ChangelogEntry[] {
     const description = item.description;
     let ok = true;
     if (!DATE.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-      f.diagnostics.push(error(f.doc.place([...path, 'date']), 'changelog-date', `Unexpected changelog date ${JSON.stringify(item.date ?? null)}, expected YYYY-MM-DD`));
+      f.diagnostics.push(
+        error(
+          f.doc.place([...path, 'date']),
+          'changelog-date',
+          `Unexpected changelog date ${JSON.stringify(item.date ?? null)}, expected YYYY-MM-DD`,
+        ),
+      );
       ok = false;
     }
     if (type !== 'minor' && type !== 'major') {
-      f.diagnostics.push(error(f.doc.place([...path, 'type']), 'changelog-type', `Unexpected changelog type ${JSON.stringify(type ?? null)}, expected minor or major`));
+      f.diagnostics.push(
+        error(
+          f.doc.place([...path, 'type']),
+          'changelog-type',
+          `Unexpected changelog type ${JSON.stringify(type ?? null)}, expected minor or major`,
+        ),
+      );
       ok = false;
     }
     if (typeof description !== 'string' || description.trim() === '') {
-      f.diagnostics.push(error(f.doc.place([...path, 'description']), 'changelog-description', 'Missing changelog description, expected a non-empty string'));
+      f.diagnostics.push(
+        error(
+          f.doc.place([...path, 'description']),
+          'changelog-description',
+          'Missing changelog description, expected a non-empty string',
+        ),
+      );
       ok = false;
     }
     if (ok) entries.push({ date, type: type as ChangelogEntry['type'], description: description as string });
@@ -192,8 +253,15 @@ function readChangelog(f: Fields): ChangelogEntry[] {
 function readEffort(f: Fields, level: string | undefined, options: RuleOptions): Pick<Rule, 'effort' | 'effortFrom'> {
   const raw = f.root.effort;
   if (raw !== undefined && raw !== null) {
-    if (typeof raw === 'string' && (EFFORTS as readonly string[]).includes(raw)) return { effort: raw as Effort, effortFrom: 'rule' };
-    f.diagnostics.push(error(f.doc.place(['effort']), 'unknown-effort', `Unknown effort ${JSON.stringify(raw)}, expected one of: ${EFFORTS.join(', ')}`));
+    if (typeof raw === 'string' && (EFFORTS as readonly string[]).includes(raw))
+      return { effort: raw as Effort, effortFrom: 'rule' };
+    f.diagnostics.push(
+      error(
+        f.doc.place(['effort']),
+        'unknown-effort',
+        `Unknown effort ${JSON.stringify(raw)}, expected one of: ${EFFORTS.join(', ')}`,
+      ),
+    );
   }
   const fromLevel = level === undefined ? undefined : options.effortByLevel[level];
   return fromLevel ? { effort: fromLevel, effortFrom: 'level' } : { effort: 'elementary', effortFrom: 'default' };
@@ -222,22 +290,48 @@ function splitTags(tags: string[], places: Place[]): { techniques: TagRef[]; tac
 function readCorrelation(f: Fields): Correlation | undefined {
   const raw = f.root.correlation;
   if (!isMap(raw)) {
-    f.diagnostics.push(error(f.doc.place(['correlation']), 'rule-type', `Unexpected ${typeName(raw)} for "correlation", expected a map with type, rules and group-by`));
+    f.diagnostics.push(
+      error(
+        f.doc.place(['correlation']),
+        'rule-type',
+        `Unexpected ${typeName(raw)} for "correlation", expected a map with type, rules and group-by`,
+      ),
+    );
     return undefined;
   }
   const type = typeof raw.type === 'string' ? raw.type : '';
-  if (!type) f.diagnostics.push(error(f.doc.place(['correlation']), 'correlation-type', 'Missing "correlation.type", expected event_count, value_count, temporal or temporal_ordered'));
+  if (!type)
+    f.diagnostics.push(
+      error(
+        f.doc.place(['correlation']),
+        'correlation-type',
+        'Missing "correlation.type", expected event_count, value_count, temporal or temporal_ordered',
+      ),
+    );
   const asList = (v: unknown, key: string): string[] => {
     if (v === undefined || v === null) return [];
     const list = Array.isArray(v) ? v : [v];
     if (!list.every((x) => typeof x === 'string')) {
-      f.diagnostics.push(error(f.doc.place(['correlation', key]), 'rule-type', `Unexpected value for "correlation.${key}", expected a string or a list of strings`));
+      f.diagnostics.push(
+        error(
+          f.doc.place(['correlation', key]),
+          'rule-type',
+          `Unexpected value for "correlation.${key}", expected a string or a list of strings`,
+        ),
+      );
       return [];
     }
     return list as string[];
   };
   const rules = asList(raw.rules, 'rules');
-  if (rules.length === 0) f.diagnostics.push(error(f.doc.place(['correlation']), 'correlation-rules', 'Missing "correlation.rules", expected the ids or names of the correlated rules'));
+  if (rules.length === 0)
+    f.diagnostics.push(
+      error(
+        f.doc.place(['correlation']),
+        'correlation-rules',
+        'Missing "correlation.rules", expected the ids or names of the correlated rules',
+      ),
+    );
   const condition = isMap(raw.condition) ? raw.condition : {};
   const valueField = typeof condition.field === 'string' ? condition.field : undefined;
   return { type, rules, groupBy: asList(raw['group-by'], 'group-by'), valueField };
@@ -246,11 +340,21 @@ function readCorrelation(f: Fields): Correlation | undefined {
 function readFilter(f: Fields, rule: Pick<Rule, 'detection' | 'filterOf'>): void {
   const raw = f.root.filter;
   if (!isMap(raw)) {
-    f.diagnostics.push(error(f.doc.place(['filter']), 'rule-type', `Unexpected ${typeName(raw)} for "filter", expected a map with rules, selections and a condition`));
+    f.diagnostics.push(
+      error(
+        f.doc.place(['filter']),
+        'rule-type',
+        `Unexpected ${typeName(raw)} for "filter", expected a map with rules, selections and a condition`,
+      ),
+    );
     return;
   }
   const rules = raw.rules;
-  rule.filterOf = Array.isArray(rules) ? rules.filter((r): r is string => typeof r === 'string') : typeof rules === 'string' ? [rules] : [];
+  rule.filterOf = Array.isArray(rules)
+    ? rules.filter((r): r is string => typeof r === 'string')
+    : typeof rules === 'string'
+      ? [rules]
+      : [];
   const selections = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'rules'));
   rule.detection = readDetection(f.doc, selections, ['filter'], f.diagnostics);
 }
@@ -258,12 +362,19 @@ function readFilter(f: Fields, rule: Pick<Rule, 'detection' | 'filterOf'>): void
 /** Build a rule from one YAML document; problems go to `diagnostics`. */
 export function buildRule(doc: YamlDoc, options: RuleOptions, diagnostics: Diagnostic[]): Rule | undefined {
   if (!isMap(doc.value)) {
-    diagnostics.push(error(doc.place([]), 'rule-type', `Unexpected ${typeName(doc.value)} at top level, expected a map (a Sigma rule)`));
+    diagnostics.push(
+      error(
+        doc.place([]),
+        'rule-type',
+        `Unexpected ${typeName(doc.value)} at top level, expected a map (a Sigma rule)`,
+      ),
+    );
     return undefined;
   }
   const before = diagnostics.length;
   const f = new Fields(doc, doc.value, diagnostics);
-  const kind: Rule['kind'] = 'correlation' in doc.value ? 'correlation' : 'filter' in doc.value ? 'filter' : 'detection';
+  const kind: Rule['kind'] =
+    'correlation' in doc.value ? 'correlation' : 'filter' in doc.value ? 'filter' : 'detection';
   const title = f.string('title', true);
   const id = f.string('id', true);
   const level = f.string('level', false);
@@ -291,7 +402,13 @@ export function buildRule(doc: YamlDoc, options: RuleOptions, diagnostics: Diagn
   };
   if (kind === 'detection') {
     if (doc.value.detection === undefined) {
-      diagnostics.push(error(doc.place([]), 'rule-missing-detection', 'Missing "detection", expected search identifiers and a condition (or "correlation" / "filter")'));
+      diagnostics.push(
+        error(
+          doc.place([]),
+          'rule-missing-detection',
+          'Missing "detection", expected search identifiers and a condition (or "correlation" / "filter")',
+        ),
+      );
     } else {
       rule.detection = readDetection(doc, doc.value.detection, ['detection'], diagnostics);
     }
@@ -301,7 +418,9 @@ export function buildRule(doc: YamlDoc, options: RuleOptions, diagnostics: Diagn
     readFilter(f, rule);
   }
   if (title !== undefined && /[\r\n]/.test(title)) {
-    diagnostics.push(warning(doc.place(['title']), 'title-newline', 'Title spans several lines; it is shown on one line'));
+    diagnostics.push(
+      warning(doc.place(['title']), 'title-newline', 'Title spans several lines; it is shown on one line'),
+    );
   }
   return diagnostics.slice(before).some((d) => d.severity === 'error') ? undefined : rule;
 }

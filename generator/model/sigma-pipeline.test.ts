@@ -42,7 +42,9 @@ describe('pySigma processing pipelines', () => {
     const p = pipeline('ecs.yml', ECS, diagnostics);
     expect(p).toMatchObject({ name: 'acme ecs', priority: 20 });
     expect(p.steps.map((s) => s.name)).toEqual(['acme ecs/windows', 'acme ecs/proxy']);
-    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`)).toEqual(['20:11 warning pipeline-transformation-skipped']);
+    expect(diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}`)).toEqual([
+      '20:11 warning pipeline-transformation-skipped',
+    ]);
     expect(diagnostics[0].message).toContain('"add_condition"');
   });
 
@@ -59,8 +61,14 @@ describe('pySigma processing pipelines', () => {
   });
 
   it('chain steps in ascending priority, each renaming what the previous produced (prefixes included)', () => {
-    const late = pipeline('late.yml', 'name: late\npriority: 50\ntransformations:\n  - type: field_name_prefix_mapping\n    mapping: {"process.": "proc."}\n');
-    const early = pipeline('early.yml', 'name: early\npriority: 10\ntransformations:\n  - type: field_name_mapping\n    mapping: {CommandLine: process.command_line}\n');
+    const late = pipeline(
+      'late.yml',
+      'name: late\npriority: 50\ntransformations:\n  - type: field_name_prefix_mapping\n    mapping: {"process.": "proc."}\n',
+    );
+    const early = pipeline(
+      'early.yml',
+      'name: early\npriority: 10\ntransformations:\n  - type: field_name_mapping\n    mapping: {CommandLine: process.command_line}\n',
+    );
     const [r] = renamingsFor({ product: 'windows' }, chainOf([late, early], 'p'));
     expect(r.pipeline).toBe('early + late');
     expect(r.targets('CommandLine')).toEqual(['proc.command_line']);
@@ -69,7 +77,11 @@ describe('pySigma processing pipelines', () => {
 
   it('skip a step whose condition cannot be decided, with a warning naming the condition', () => {
     const diagnostics: Diagnostic[] = [];
-    const p = pipeline('x.yml', 'name: x\ntransformations:\n  - type: field_name_mapping\n    mapping: {a: b}\n    rule_conditions:\n      - type: contains_field\n        field: a\n', diagnostics);
+    const p = pipeline(
+      'x.yml',
+      'name: x\ntransformations:\n  - type: field_name_mapping\n    mapping: {a: b}\n    rule_conditions:\n      - type: contains_field\n        field: a\n',
+      diagnostics,
+    );
     expect(p.steps).toEqual([]);
     expect(diagnostics.map((d) => d.code)).toEqual(['pipeline-condition-skipped']);
   });
@@ -85,7 +97,10 @@ describe('mapping keys', () => {
   it('match exactly first, then in another case when only one key does', () => {
     const diagnostics: Diagnostic[] = [];
     const m = readFieldMapping(
-      readYamlDocs('m.yml', 'mappings:\n  - pipeline: p\n    logsource: {product: azure}\n    fields: {ResultType: error.code, resultDescription: error.message, Status: a, status: b}\n').docs[0],
+      readYamlDocs(
+        'm.yml',
+        'mappings:\n  - pipeline: p\n    logsource: {product: azure}\n    fields: {ResultType: error.code, resultDescription: error.message, Status: a, status: b}\n',
+      ).docs[0],
       diagnostics,
     );
     const [r] = renamingsFor({ product: 'azure' }, m);
@@ -96,7 +111,14 @@ describe('mapping keys', () => {
   });
 
   it('merge files so that a later file wins over an equally specific entry of the same pipeline', () => {
-    const read = (file: string, target: string) => readFieldMapping(readYamlDocs(file, `mappings:\n  - pipeline: rulecat\n    logsource: {product: x}\n    fields: {A: ${target}}\n`).docs[0], []);
+    const read = (file: string, target: string) =>
+      readFieldMapping(
+        readYamlDocs(
+          file,
+          `mappings:\n  - pipeline: rulecat\n    logsource: {product: x}\n    fields: {A: ${target}}\n`,
+        ).docs[0],
+        [],
+      );
     const merged = mergeFieldMappings([read('shipped.yml', 'a.shipped'), read('mine.yml', 'a.mine')])!;
     expect(renamingsFor({ product: 'x' }, merged)[0].targets('A')).toEqual(['a.mine']);
     expect(renamingsFor({ product: 'x' }, merged)[0].source?.('A')?.file).toBe('mine.yml');

@@ -42,22 +42,40 @@ function targetList(v: unknown): string[] | undefined {
 }
 
 /** The log-source conditions of a step; undefined (with a warning) when it has others. */
-function readConditions(doc: YamlDoc, raw: Record<string, unknown>, path: YamlPath, diagnostics: Diagnostic[]): LogSource[] | undefined {
+function readConditions(
+  doc: YamlDoc,
+  raw: Record<string, unknown>,
+  path: YamlPath,
+  diagnostics: Diagnostic[],
+): LogSource[] | undefined {
   const list = raw.rule_conditions;
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) {
-    diagnostics.push(error(doc.place([...path, 'rule_conditions']), 'pipeline-conditions', 'Unexpected "rule_conditions", expected a list of conditions'));
+    diagnostics.push(
+      error(
+        doc.place([...path, 'rule_conditions']),
+        'pipeline-conditions',
+        'Unexpected "rule_conditions", expected a list of conditions',
+      ),
+    );
     return undefined;
   }
   const out: LogSource[] = [];
   for (const [i, c] of list.entries()) {
     if (!isMap(c) || c.type !== 'logsource') {
       const type = isMap(c) && typeof c.type === 'string' ? c.type : 'unknown';
-      diagnostics.push(warning(doc.place([...path, 'rule_conditions', i]), 'pipeline-condition-skipped', `Condition type "${type}" cannot be decided without a backend, expected type logsource; this transformation is skipped`));
+      diagnostics.push(
+        warning(
+          doc.place([...path, 'rule_conditions', i]),
+          'pipeline-condition-skipped',
+          `Condition type "${type}" cannot be decided without a backend, expected type logsource; this transformation is skipped`,
+        ),
+      );
       return undefined;
     }
     const ls: LogSource = {};
-    for (const key of ['product', 'category', 'service'] as const) if (typeof c[key] === 'string') ls[key] = c[key] as string;
+    for (const key of ['product', 'category', 'service'] as const)
+      if (typeof c[key] === 'string') ls[key] = c[key] as string;
     out.push(ls);
   }
   return out;
@@ -67,7 +85,13 @@ function readConditions(doc: YamlDoc, raw: Record<string, unknown>, path: YamlPa
 export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): SigmaPipeline | undefined {
   const root = doc.value;
   if (!isMap(root) || !Array.isArray(root.transformations)) {
-    diagnostics.push(error(doc.place(isMap(root) && 'transformations' in root ? ['transformations'] : []), 'pipeline-type', 'Unexpected value, expected a pySigma processing pipeline (a map with "transformations": a list)'));
+    diagnostics.push(
+      error(
+        doc.place(isMap(root) && 'transformations' in root ? ['transformations'] : []),
+        'pipeline-type',
+        'Unexpected value, expected a pySigma processing pipeline (a map with "transformations": a list)',
+      ),
+    );
     return undefined;
   }
   const name = typeof root.name === 'string' && root.name !== '' ? root.name : doc.file;
@@ -77,16 +101,31 @@ export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): Sigm
   root.transformations.forEach((raw: unknown, i: number) => {
     const path = ['transformations', i];
     if (!isMap(raw) || typeof raw.type !== 'string') {
-      diagnostics.push(error(doc.place(path), 'pipeline-transformation', 'Unexpected transformation, expected a map with a "type"'));
+      diagnostics.push(
+        error(doc.place(path), 'pipeline-transformation', 'Unexpected transformation, expected a map with a "type"'),
+      );
       return;
     }
     if (!RENAMING.has(raw.type)) {
-      if (!skipped.has(raw.type)) diagnostics.push(warning(doc.place([...path, 'type']), 'pipeline-transformation-skipped', `Transformation type "${raw.type}" does not rename fields; skipped (rulecat reads field_name_mapping and field_name_prefix_mapping)`));
+      if (!skipped.has(raw.type))
+        diagnostics.push(
+          warning(
+            doc.place([...path, 'type']),
+            'pipeline-transformation-skipped',
+            `Transformation type "${raw.type}" does not rename fields; skipped (rulecat reads field_name_mapping and field_name_prefix_mapping)`,
+          ),
+        );
       skipped.add(raw.type);
       return;
     }
     if (!isMap(raw.mapping)) {
-      diagnostics.push(error(doc.place([...path, 'mapping']), 'pipeline-mapping', 'Unexpected "mapping", expected a map of field: target field (or list of target fields)'));
+      diagnostics.push(
+        error(
+          doc.place([...path, 'mapping']),
+          'pipeline-mapping',
+          'Unexpected "mapping", expected a map of field: target field (or list of target fields)',
+        ),
+      );
       return;
     }
     const mapping = new Map<string, string[]>();
@@ -94,7 +133,13 @@ export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): Sigm
     for (const [from, to] of Object.entries(raw.mapping)) {
       const targets = targetList(to);
       if (!targets) {
-        diagnostics.push(error(doc.place([...path, 'mapping', from]), 'pipeline-mapping', `Unexpected target for "${from}", expected a field name or a list of field names`));
+        diagnostics.push(
+          error(
+            doc.place([...path, 'mapping', from]),
+            'pipeline-mapping',
+            `Unexpected target for "${from}", expected a field name or a list of field names`,
+          ),
+        );
         continue;
       }
       mapping.set(from, targets);
@@ -104,7 +149,15 @@ export function readSigmaPipeline(doc: YamlDoc, diagnostics: Diagnostic[]): Sigm
     if (!conditions) return;
     const op = raw.rule_cond_op === 'or' ? 'or' : 'and';
     const id = typeof raw.id === 'string' && raw.id !== '' ? `${name}/${raw.id}` : name;
-    steps.push({ name: id, pipeline: name, kind: raw.type as ChainStep['kind'], mapping, conditions, conditionOp: op, places });
+    steps.push({
+      name: id,
+      pipeline: name,
+      kind: raw.type as ChainStep['kind'],
+      mapping,
+      conditions,
+      conditionOp: op,
+      places,
+    });
   });
   return { name, priority, steps };
 }

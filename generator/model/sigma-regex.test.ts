@@ -27,6 +27,13 @@ describe('patterns RE2 refuses are named', () => {
   });
 
   it('accepts what SigmaHQ rules use: inline flags, named groups, classes, counted repeats', () => {
-    for (const p of ['(?i)\\s(-u|--user)\\s*:', '(?P<n>a)|(?<m>b)', '[[:alpha:]]\\d{2,10}', '\\.exe[\\"\']?\\s+[^\\"]{0,64}', 'a\\/b\\-c']) expect(refusal(p)).toBe('ok');
+    for (const p of [
+      '(?i)\\s(-u|--user)\\s*:',
+      '(?P<n>a)|(?<m>b)',
+      '[[:alpha:]]\\d{2,10}',
+      '\\.exe[\\"\']?\\s+[^\\"]{0,64}',
+      'a\\/b\\-c',
+    ])
+      expect(refusal(p)).toBe('ok');
   });
 });

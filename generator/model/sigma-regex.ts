@@ -58,7 +58,10 @@ function describe(e: unknown): { code: 'regex-unsupported' | 'regex-invalid'; me
   if (e instanceof RE2JSSyntaxException) {
     if (BROKEN.has(e.error)) {
       const what = e.input ? `"${clip(e.input)}" (${e.error})` : e.error;
-      return { code: 'regex-invalid', message: `Unexpected ${what} in regular expression, expected a valid pattern; the value counts as able to match` };
+      return {
+        code: 'regex-invalid',
+        message: `Unexpected ${what} in regular expression, expected a valid pattern; the value counts as able to match`,
+      };
     }
     return {
       code: 'regex-unsupported',
@@ -66,7 +69,10 @@ function describe(e: unknown): { code: 'regex-unsupported' | 'regex-invalid'; me
     };
   }
   const text = e instanceof Error ? e.message : String(e);
-  return { code: 'regex-unsupported', message: `Unexpected regular expression that RE2 cannot compile (${text}), expected RE2 syntax; the value counts as able to match` };
+  return {
+    code: 'regex-unsupported',
+    message: `Unexpected regular expression that RE2 cannot compile (${text}), expected RE2 syntax; the value counts as able to match`,
+  };
 }
 
 /** The pattern compiled for RE2 with Sigma's flags, or why it cannot be. */

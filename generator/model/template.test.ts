@@ -14,7 +14,10 @@ const read = (t: string) => {
 describe('paths', () => {
   it('follow attribute lookups and literal subscripts', () => {
     expect(read('{{ ev.message.user.name }}')).toEqual({ copies: ['ev.message.user.name'], reads: [] });
-    expect(read(`{{ ev["message"].user['first name'] }}`)).toEqual({ copies: ['ev.message.user.first name'], reads: [] });
+    expect(read(`{{ ev["message"].user['first name'] }}`)).toEqual({
+      copies: ['ev.message.user.first name'],
+      reads: [],
+    });
     expect(read(`{{ ev['a-b'].c }}`).copies).toEqual(['ev.a-b.c']);
   });
 
@@ -149,7 +152,10 @@ describe('statements', () => {
   });
 
   it('set binds a name to what it stands for', () => {
-    expect(read('{%- set v = ev.performer.name -%}{%- if v and v != " " -%}{{ v }}{%- endif -%}')).toEqual({ copies: ['ev.performer.name'], reads: [] });
+    expect(read('{%- set v = ev.performer.name -%}{%- if v and v != " " -%}{{ v }}{%- endif -%}')).toEqual({
+      copies: ['ev.performer.name'],
+      reads: [],
+    });
     expect(read('{% set o = ev.obj %}{{ o.get("k") }}').copies).toEqual(['ev.obj.k']);
     expect(read('{% set v %}{{ ev.a }}{% endset %}{{ v }}').copies).toEqual(['ev.a']);
   });
@@ -157,7 +163,8 @@ describe('statements', () => {
   it('a for loop reads its iterable; its names are elements of it; its output is computed', () => {
     const t = '{% for p in ev.params %}{% if p.name == "ID" %}{{ p.value }}{% endif %}{% endfor %}';
     expect(read(t)).toEqual({ copies: [], reads: ['ev.params', 'ev.params.name', 'ev.params.value'] });
-    const build = '{%- set out = [] -%}{%- for f in ev.files -%}{%- set _ = out.append({"name": f}) -%}{%- endfor -%}{{ out }}';
+    const build =
+      '{%- set out = [] -%}{%- for f in ev.files -%}{%- set _ = out.append({"name": f}) -%}{%- endfor -%}{{ out }}';
     expect(read(build)).toEqual({ copies: [], reads: ['ev.files'] });
     expect(read('{% for k, v in ev.obj.items() %}{{ k }}{% endfor %}')).toEqual({ copies: [], reads: ['ev.obj'] });
   });
@@ -176,11 +183,19 @@ describe('Jinja syntax nunjucks lacks', () => {
   it.each([
     ['nested dict closing as }}', '{% set m = {"a": {"b": ev.x}} %}{{ m }}', { copies: [], reads: ['ev.x'] }],
     ['dict closing before }}', '{{ {"a": ev.x}}}', { copies: [], reads: ['ev.x'] }],
-    ['trailing comma in a tuple, list and dict', `{{ ev.code in ('A', 'B', ) and ev.x in ["c",] }}{% set d = {"a": 1,} %}`, { copies: [], reads: ['ev.code', 'ev.x'] }],
+    [
+      'trailing comma in a tuple, list and dict',
+      `{{ ev.code in ('A', 'B', ) and ev.x in ["c",] }}{% set d = {"a": 1,} %}`,
+      { copies: [], reads: ['ev.code', 'ev.x'] },
+    ],
     ['star arguments', `{{ '{}-{}'.format(*ev.parts) }}`, { copies: [], reads: ['ev.parts'] }],
     ['negative dict keys', '{% set m = {-1: "error", 0: "ok"} %}{{ m[ev.code] }}', { copies: [], reads: ['ev.code'] }],
     ['is not in', '{{ ev.uid is not in [none, "0"] }}', { copies: [], reads: ['ev.uid'] }],
-    ['colon before the end of a statement', '{%- if ev.a | lower in ["x"]: -%} {{ ev.b }} {%- else: -%} {{ ev.c }} {%- endif -%}', { copies: ['ev.b', 'ev.c'], reads: ['ev.a'] }],
+    [
+      'colon before the end of a statement',
+      '{%- if ev.a | lower in ["x"]: -%} {{ ev.b }} {%- else: -%} {{ ev.c }} {%- endif -%}',
+      { copies: ['ev.b', 'ev.c'], reads: ['ev.a'] },
+    ],
     ['integer attribute', '{{ ev.rules.0.id }}', { copies: ['ev.rules.id'], reads: [] }],
   ])('%s', (_name, t, expected) => {
     expect(read(t)).toEqual(expected);
@@ -221,7 +236,10 @@ describe('the shortcut for plain paths', () => {
     expect(readTemplate(t)).toEqual(readTemplateFully(t));
   });
 
-  it.each([['{{a}}'], ['{{ none.b }}'], ['{{ a.b }} x'], ['{{ a.b.c() }}'], ['{{ a.b | lower }}']])('is not taken for %s', (t) => {
-    expect(plainPath(t)).toBeUndefined();
-  });
+  it.each([['{{a}}'], ['{{ none.b }}'], ['{{ a.b }} x'], ['{{ a.b.c() }}'], ['{{ a.b | lower }}']])(
+    'is not taken for %s',
+    (t) => {
+      expect(plainPath(t)).toBeUndefined();
+    },
+  );
 });

@@ -218,8 +218,14 @@ export function prepareJinja(source: string): Prepared {
         if (split) insert(' ');
         continue;
       } else if (c === ',') blank = matchAt(TRAILING_COMMA, source, i) !== undefined;
-      else if (c === '*') blank = stack[stack.length - 1] === '(' && (lastCode === '(' || lastCode === ',') && matchAt(STAR_ARGUMENT, source, i) !== undefined;
-      else if (c === '-') blank = stack[stack.length - 1] === '{' && (lastCode === '{' || lastCode === ',') && /\d/.test(source[i + 1] ?? '');
+      else if (c === '*')
+        blank =
+          stack[stack.length - 1] === '(' &&
+          (lastCode === '(' || lastCode === ',') &&
+          matchAt(STAR_ARGUMENT, source, i) !== undefined;
+      else if (c === '-')
+        blank =
+          stack[stack.length - 1] === '{' && (lastCode === '{' || lastCode === ',') && /\d/.test(source[i + 1] ?? '');
       else if (c === ':') blank = block && stack.length === 0 && matchAt(STATEMENT_COLON, source, i) !== undefined;
       if (blank && c === '*') {
         // `**kwargs`: both stars.
@@ -300,7 +306,13 @@ function isNode(v: unknown): v is JNode {
 function literalOf(node: unknown): { value: unknown } | undefined {
   if (!isNode(node)) return undefined;
   if (node.typename === 'Literal') return { value: node.value };
-  if (node.typename === 'Neg' && isNode(node.target) && node.target.typename === 'Literal' && typeof node.target.value === 'number') return { value: -node.target.value };
+  if (
+    node.typename === 'Neg' &&
+    isNode(node.target) &&
+    node.target.typename === 'Literal' &&
+    typeof node.target.value === 'number'
+  )
+    return { value: -node.target.value };
   return undefined;
 }
 
@@ -559,7 +571,17 @@ class Reader {
         return { copies: union(copies, d.copies), pieces: Math.max(pieces, d.pieces) };
       }
       default: {
-        if (node.typename === 'Macro' || node.typename === 'Caller' || node.typename === 'Block' || node.typename === 'Import' || node.typename === 'FromImport' || node.typename === 'Include' || node.typename === 'Extends' || node.typename === 'CallExtension' || node.typename === 'CallExtensionAsync') {
+        if (
+          node.typename === 'Macro' ||
+          node.typename === 'Caller' ||
+          node.typename === 'Block' ||
+          node.typename === 'Import' ||
+          node.typename === 'FromImport' ||
+          node.typename === 'Include' ||
+          node.typename === 'Extends' ||
+          node.typename === 'CallExtension' ||
+          node.typename === 'CallExtensionAsync'
+        ) {
           // Not parser-template constructs: what they output is not followed.
           return { copies: [], pieces: 2 };
         }
@@ -582,7 +604,8 @@ class Reader {
     }
     const text = (k: number) => (parts[k]?.typename === 'TemplateData' ? String(parts[k].value ?? '') : undefined);
     const last = parts.length - 1;
-    if (last < 2 || last % 2 !== 0 || !/^\s*\[[\s"']*$/.test(text(0) ?? '') || !/^[\s"']*\]\s*$/.test(text(last) ?? '')) return undefined;
+    if (last < 2 || last % 2 !== 0 || !/^\s*\[[\s"']*$/.test(text(0) ?? '') || !/^[\s"']*\]\s*$/.test(text(last) ?? ''))
+      return undefined;
     // Expressions and separators alternate: each separator is one comma between quotes and blanks.
     for (let k = 1; k < last; k++) {
       const t = text(k);
@@ -603,7 +626,21 @@ class Reader {
 
 /** `{{ a.b.c }}` alone: most templates, read without parsing (the same reading as the parser's). */
 const PLAIN_PATH = /^\s*\{\{-?\s*([A-Za-z_]\w*)((?:\.[A-Za-z_]\w*)+)\s*-?\}\}\s*$/;
-const KEYWORDS = new Set(['true', 'false', 'none', 'True', 'False', 'None', 'and', 'or', 'not', 'in', 'is', 'if', 'else']);
+const KEYWORDS = new Set([
+  'true',
+  'false',
+  'none',
+  'True',
+  'False',
+  'None',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'else',
+]);
 
 /** The path of a template that is one plain dotted path, else undefined. */
 export function plainPath(source: string): string | undefined {
@@ -629,16 +666,36 @@ export function readTemplateFully(source: string): TemplateReading {
   } catch (e) {
     const err = e as { lineno?: number; colno?: number; message?: string };
     // Without a position, the parser ran out of tokens: the problem is at the end.
-    const at = typeof err.lineno === 'number' && typeof err.colno === 'number' ? offsetOf(prepared.text, err.lineno, err.colno) : prepared.text.length;
+    const at =
+      typeof err.lineno === 'number' && typeof err.colno === 'number'
+        ? offsetOf(prepared.text, err.lineno, err.colno)
+        : prepared.text.length;
     const offset = sourceOffset(prepared, at);
-    const why = String(err.message ?? e).split('\n').pop()!.trim();
-    return { copies: [], reads: [], problem: { offset, message: `Unexpected ${describeAt(source, offset)} in template, expected a Jinja expression or statement (${why})` } };
+    const why = String(err.message ?? e)
+      .split('\n')
+      .pop()!
+      .trim();
+    return {
+      copies: [],
+      reads: [],
+      problem: {
+        offset,
+        message: `Unexpected ${describeAt(source, offset)} in template, expected a Jinja expression or statement (${why})`,
+      },
+    };
   }
   try {
     const reader = new Reader();
     return reader.result(reader.listLiteral(ast) ?? reader.render(ast));
   } catch (e) {
     // Deeply nested input may exhaust the stack while walking: reported, never thrown.
-    return { copies: [], reads: [], problem: { offset: 0, message: `Unexpected template structure, expected one rulecat can walk (${(e as Error).message})` } };
+    return {
+      copies: [],
+      reads: [],
+      problem: {
+        offset: 0,
+        message: `Unexpected template structure, expected one rulecat can walk (${(e as Error).message})`,
+      },
+    };
   }
 }

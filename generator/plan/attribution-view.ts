@@ -22,12 +22,18 @@ function linkLabel(text: string): string {
   return text.replace(/[\\[\]]/g, '\\$&');
 }
 
-export function attributionView(rule: { author?: string; file: string }, attribution: AttributionOptions, cwd: string): AttributionView {
+export function attributionView(
+  rule: { author?: string; file: string },
+  attribution: AttributionOptions,
+  cwd: string,
+): AttributionView {
   const relative = path.relative(attribution.sourceRoot, path.resolve(cwd, rule.file)).split(path.sep).join('/');
   return {
     author: (rule.author ?? '').replace(/\s+/g, ' ').trim(),
     source: linkLabel(relative),
-    sourceUrl: attribution.sourceUrl ? attribution.sourceUrl + relative.split('/').map(encodeURIComponent).join('/') : '',
+    sourceUrl: attribution.sourceUrl
+      ? attribution.sourceUrl + relative.split('/').map(encodeURIComponent).join('/')
+      : '',
     notice: attribution.notice.trim(),
   };
 }

@@ -24,10 +24,26 @@ const shape = (view: ReturnType<typeof catalogPageView>) =>
 
 describe('catalog page view', () => {
   it('lists rules under every tactic of their techniques, sub-techniques under the parent, revoked under the replacement', () => {
-    const view = catalogPageView([rule('Zed', ['T1078.004']), rule('Ps', ['T1086', 'T1059']), rule('Old', ['T1064']), rule('Tool', ['T1562.001']), rule('None', ['T9999'])], MINI_ATTACK, '2026-01-01');
+    const view = catalogPageView(
+      [
+        rule('Zed', ['T1078.004']),
+        rule('Ps', ['T1086', 'T1059']),
+        rule('Old', ['T1064']),
+        rule('Tool', ['T1562.001']),
+        rule('None', ['T9999']),
+      ],
+      MINI_ATTACK,
+      '2026-01-01',
+    );
     expect(shape(view)).toEqual([
       ['Initial Access', [['Valid Accounts', ['Zed']]]],
-      ['Execution', [['Command and Scripting Interpreter', ['Ps']], ['Scripting', ['Old']]]],
+      [
+        'Execution',
+        [
+          ['Command and Scripting Interpreter', ['Ps']],
+          ['Scripting', ['Old']],
+        ],
+      ],
       ['Persistence', [['Valid Accounts', ['Zed']]]],
       ['Stealth', [['Valid Accounts', ['Zed']]]],
       ['Defense Impairment', [['Disable or Modify Tools', ['Tool']]]],
@@ -37,13 +53,20 @@ describe('catalog page view', () => {
   });
 
   it('counts a title once and lists its changelog oldest first', () => {
-    const a = rule('A', ['T1059'], [
-      { date: '2026-02-01', type: 'minor', description: 'second' },
-      { date: '2025-01-01', type: 'major', description: 'first' },
-    ], 'a1');
+    const a = rule(
+      'A',
+      ['T1059'],
+      [
+        { date: '2026-02-01', type: 'minor', description: 'second' },
+        { date: '2025-01-01', type: 'major', description: 'first' },
+      ],
+      'a1',
+    );
     const view = catalogPageView([a, rule('A', ['T1059.001'], [], 'a2')], MINI_ATTACK, '2026-01-01');
     expect(view.ruleCount).toBe(1);
-    expect(view.tactics[0].groups[0].rules.map((r) => r.changelog.map((c) => c.description))).toEqual([['first', 'second']]);
+    expect(view.tactics[0].groups[0].rules.map((r) => r.changelog.map((c) => c.description))).toEqual([
+      ['first', 'second'],
+    ]);
   });
 });
 
@@ -52,10 +75,14 @@ describe('changelog view', () => {
     const view = changelogView(
       [
         rule('B', [], [{ date: '2026-01-01', type: 'minor', description: 'b' }]),
-        rule('A', [], [
-          { date: '2025-01-01', type: 'minor', description: 'a-old' },
-          { date: '2026-01-01', type: 'major', description: 'a-new' },
-        ]),
+        rule(
+          'A',
+          [],
+          [
+            { date: '2025-01-01', type: 'minor', description: 'a-old' },
+            { date: '2026-01-01', type: 'major', description: 'a-new' },
+          ],
+        ),
         rule('C', [], [{ date: '2026-03-01', type: 'minor', description: 'c' }]),
         rule('D', []),
       ],
@@ -80,7 +107,9 @@ describe('rules index attack items', () => {
   it('name the technique with the tactic the rule tags, else its first tactic', () => {
     expect(attackItem(MINI_ATTACK, 'T1078.004', ['persistence'])).toBe('persistence - Cloud Accounts (T1078.004)');
     expect(attackItem(MINI_ATTACK, 'T1078.004', [])).toBe('initial-access - Cloud Accounts (T1078.004)');
-    expect(attackItem(MINI_ATTACK, 'T1562.001', ['defense-evasion'])).toBe('stealth - Disable or Modify Tools (T1562.001)');
+    expect(attackItem(MINI_ATTACK, 'T1562.001', ['defense-evasion'])).toBe(
+      'stealth - Disable or Modify Tools (T1562.001)',
+    );
     expect(attackItem(MINI_ATTACK, 'T9999', ['impact'])).toBe('impact - Unknown technique (T9999)');
   });
 });

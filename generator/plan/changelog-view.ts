@@ -19,10 +19,14 @@ export interface ChangelogPageView {
 }
 
 /** The given date, else the newest changelog date of the rules, else undefined. */
-export function catalogDate(given: string | undefined, rules: readonly { changelog: readonly { date: string }[] }[]): string | undefined {
+export function catalogDate(
+  given: string | undefined,
+  rules: readonly { changelog: readonly { date: string }[] }[],
+): string | undefined {
   if (given) return given;
   let newest: string | undefined;
-  for (const rule of rules) for (const entry of rule.changelog) if (newest === undefined || entry.date > newest) newest = entry.date;
+  for (const rule of rules)
+    for (const entry of rule.changelog) if (newest === undefined || entry.date > newest) newest = entry.date;
   return newest;
 }
 
@@ -33,7 +37,10 @@ export function changelogView(rules: readonly RuleView[], date: string): Changel
     .map((r) => ({
       title: r.title,
       // Stable: entries of one day keep the order they are written in.
-      entries: r.changelog.map((e, i) => ({ e, i })).sort((a, b) => byCodePoint(b.e.date, a.e.date) || a.i - b.i).map(({ e }) => e),
+      entries: r.changelog
+        .map((e, i) => ({ e, i }))
+        .sort((a, b) => byCodePoint(b.e.date, a.e.date) || a.i - b.i)
+        .map(({ e }) => e),
     }));
   withEntries.sort((a, b) => byCodePoint(b.entries[0].date, a.entries[0].date) || byCodePoint(a.title, b.title));
   return { date, rules: withEntries };

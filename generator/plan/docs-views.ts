@@ -39,9 +39,20 @@ export interface DocsViews {
   catalogLayer: CatalogLayerView;
 }
 
-function layerOf(name: string, rules: readonly RuleView[], config: PlanOptions, attack: AttackIndex, description: string, style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich'): Record<string, unknown> {
+function layerOf(
+  name: string,
+  rules: readonly RuleView[],
+  config: PlanOptions,
+  attack: AttackIndex,
+  description: string,
+  style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich',
+): Record<string, unknown> {
   if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
-  const options = { name: `SEKOIA.IO x ${name}`, description, ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl) };
+  const options = {
+    name: `SEKOIA.IO x ${name}`,
+    description,
+    ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl),
+  };
   return richLayer(rules, attack, options);
 }
 
@@ -55,16 +66,44 @@ export const richLayerFile = (uuid: string) => `attack_${uuid}_rich_do_not_edit_
  * applying to it, repeated titles included). With `both`, the layer pages link
  * to stays compat and a rich one is added beside it.
  */
-export function styledIntakeView(v: IntakeView, rules: readonly RuleView[], config: PlanOptions, attack: AttackIndex): IntakeView {
+export function styledIntakeView(
+  v: IntakeView,
+  rules: readonly RuleView[],
+  config: PlanOptions,
+  attack: AttackIndex,
+): IntakeView {
   if (config.layerStyle === 'compat') return v;
-  const rich = layerOf(v.intake.name, rules, config, attack, `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`, 'rich');
-  if (config.layerStyle === 'rich' || v.rules.length === 0) return config.layerStyle === 'rich' ? { ...v, layer: rich } : v;
+  const rich = layerOf(
+    v.intake.name,
+    rules,
+    config,
+    attack,
+    `Techniques detected by the ${v.rules.length} rules that apply to ${v.intake.name} (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`,
+    'rich',
+  );
+  if (config.layerStyle === 'rich' || v.rules.length === 0)
+    return config.layerStyle === 'rich' ? { ...v, layer: rich } : v;
   const file = richLayerFile(v.intake.uuid);
   const url = config.layer.baseUrl + file;
-  return { ...v, rich: { layer: rich, layerFile: file, layerUrl: url, navigatorLink: config.layer.navigatorUrl + encodeURIComponent(url) } };
+  return {
+    ...v,
+    rich: {
+      layer: rich,
+      layerFile: file,
+      layerUrl: url,
+      navigatorLink: config.layer.navigatorUrl + encodeURIComponent(url),
+    },
+  };
 }
 
-export function docsViews(catalog: Catalog, match: CatalogMatch, config: PlanOptions, attack: AttackIndex, ruleViews: ReadonlyMap<Rule, RuleView>, intakes: readonly IntakeView[]): DocsViews {
+export function docsViews(
+  catalog: Catalog,
+  match: CatalogMatch,
+  config: PlanOptions,
+  attack: AttackIndex,
+  ruleViews: ReadonlyMap<Rule, RuleView>,
+  intakes: readonly IntakeView[],
+): DocsViews {
   const all = [...ruleViews.values()];
   const unique = sortedUnique(all);
   const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);
@@ -86,7 +125,13 @@ export function docsViews(catalog: Catalog, match: CatalogMatch, config: PlanOpt
       layerFile: CATALOG_LAYER_FILE,
       layerUrl,
       navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
-      layer: layerOf(CATALOG_LAYER_NAME, all, config, attack, `Techniques detected by the ${unique.length} rules of the catalog (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`),
+      layer: layerOf(
+        CATALOG_LAYER_NAME,
+        all,
+        config,
+        attack,
+        `Techniques detected by the ${unique.length} rules of the catalog (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`,
+      ),
     },
   };
 }

@@ -21,10 +21,18 @@ export interface IntakeView {
   rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
 }
 
-export function compatLayer(name: string, techniques: readonly CoveredTechnique[], config: { layer: LayerOptions }): Record<string, unknown> {
+export function compatLayer(
+  name: string,
+  techniques: readonly CoveredTechnique[],
+  config: { layer: LayerOptions },
+): Record<string, unknown> {
   return {
     name: `SEKOIA.IO x ${name}`,
-    versions: { attack: config.layer.versions.attack, layer: config.layer.versions.layer, navigator: config.layer.versions.navigator },
+    versions: {
+      attack: config.layer.versions.attack,
+      layer: config.layer.versions.layer,
+      navigator: config.layer.versions.navigator,
+    },
     domain: 'enterprise-attack',
     techniques: techniques.map((t) => ({ techniqueID: t.id, score: 100, comment: `Rules: ${t.rules.join(', ')}` })),
   };
@@ -33,11 +41,22 @@ export function compatLayer(name: string, techniques: readonly CoveredTechnique[
 export type IntakeInfo = IntakeView['intake'];
 
 export function intakeInfo(intake: Intake): IntakeInfo {
-  return { uuid: intake.uuid, name: intake.name, slug: intake.slug, description: intake.description, module: intake.module.name ?? intake.module.folder };
+  return {
+    uuid: intake.uuid,
+    name: intake.name,
+    slug: intake.slug,
+    description: intake.description,
+    module: intake.module.name ?? intake.module.folder,
+  };
 }
 
 /** The view of one intake given the rules applying to it. */
-export function intakeView(intake: IntakeInfo, ruleViews: readonly RuleView[], config: { layer: LayerOptions }, nearMiss: NearMissView[] = []): IntakeView {
+export function intakeView(
+  intake: IntakeInfo,
+  ruleViews: readonly RuleView[],
+  config: { layer: LayerOptions },
+  nearMiss: NearMissView[] = [],
+): IntakeView {
   // Every matching rule contributes techniques, even one whose title repeats another's.
   const techniques = techniqueCoverage(ruleViews);
   const layerFile = `attack_${intake.uuid}_do_not_edit_manually.json`;

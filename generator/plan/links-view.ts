@@ -39,16 +39,44 @@ export function linksView(planned: readonly PlannedFile[], views: Views): LinksV
   const byPath = new Map(planned.map((f) => [f.path, f]));
   type Layered = { layerFile: string; layerUrl: string; navigatorLink: string };
   // The layer object the planned file renders: `layer` of an intake context, `catalogLayer.layer` of the catalog's.
-  const row = (base: Omit<LinkRow, 'techniques' | 'layerFile' | 'layerUrl' | 'navigatorLink'>, layer: Layered, written: (c: Record<string, unknown>) => unknown): LinkRow => {
+  const row = (
+    base: Omit<LinkRow, 'techniques' | 'layerFile' | 'layerUrl' | 'navigatorLink'>,
+    layer: Layered,
+    written: (c: Record<string, unknown>) => unknown,
+  ): LinkRow => {
     const file = byPath.get(layer.layerFile);
     return file
-      ? { ...base, techniques: techniqueCount(written(file.context)), layerFile: layer.layerFile, layerUrl: layer.layerUrl, navigatorLink: layer.navigatorLink }
+      ? {
+          ...base,
+          techniques: techniqueCount(written(file.context)),
+          layerFile: layer.layerFile,
+          layerUrl: layer.layerUrl,
+          navigatorLink: layer.navigatorLink,
+        }
       : { ...base, techniques: 0, layerFile: null, layerUrl: null, navigatorLink: null };
   };
   const intakes = views.intakes
-    .map((v) => row({ name: v.intake.name, uuid: v.intake.uuid, module: v.intake.module, rules: v.rules.length }, v, (c) => c.layer))
+    .map((v) =>
+      row(
+        { name: v.intake.name, uuid: v.intake.uuid, module: v.intake.module, rules: v.rules.length },
+        v,
+        (c) => c.layer,
+      ),
+    )
     .sort((a, b) => byCodePoint(a.name, b.name) || byCodePoint(a.uuid, b.uuid));
   const c = views.catalogLayer;
-  const catalog = c && byPath.has(c.layerFile) ? row({ name: c.name, uuid: '', module: '', rules: views.rules.length }, c, (x) => (x.catalogLayer as { layer?: unknown } | undefined)?.layer) : null;
-  return { catalog, intakes, withRules: intakes.filter((r) => r.rules > 0).length, withLayer: intakes.filter((r) => r.layerFile).length };
+  const catalog =
+    c && byPath.has(c.layerFile)
+      ? row(
+          { name: c.name, uuid: '', module: '', rules: views.rules.length },
+          c,
+          (x) => (x.catalogLayer as { layer?: unknown } | undefined)?.layer,
+        )
+      : null;
+  return {
+    catalog,
+    intakes,
+    withRules: intakes.filter((r) => r.rules > 0).length,
+    withLayer: intakes.filter((r) => r.layerFile).length,
+  };
 }

@@ -31,7 +31,13 @@ export function ruleViewer(options: Pick<PlanOptions, 'attribution' | 'cwd'>): (
 }
 
 /** The near misses of an intake, as `generate` lists them (only when asked for: `enabled`). */
-export function pageNearMisses(enabled: boolean, intake: Intake, catalog: Catalog, match: CatalogMatch, options: MatchOptions): NearMissView[] {
+export function pageNearMisses(
+  enabled: boolean,
+  intake: Intake,
+  catalog: Catalog,
+  match: CatalogMatch,
+  options: MatchOptions,
+): NearMissView[] {
   return enabled ? sortedNearMisses(nearMisses(intake, catalog, match, options)) : [];
 }
 

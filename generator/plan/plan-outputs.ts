@@ -46,7 +46,11 @@ export function checkOutputPath(p: string): string | undefined {
   return undefined;
 }
 
-function contextsFor(template: OutputTemplate, views: Views, planned: readonly PlannedFile[]): Record<string, unknown>[] {
+function contextsFor(
+  template: OutputTemplate,
+  views: Views,
+  planned: readonly PlannedFile[],
+): Record<string, unknown>[] {
   switch (template.each) {
     case 'intake':
       return views.intakes.map((v) => ({ ...v }));
@@ -61,7 +65,11 @@ function contextsFor(template: OutputTemplate, views: Views, planned: readonly P
  * Two passes: every `intake` and `catalog` template first, then the
  * `outputs` templates, which see what the first pass plans to write.
  */
-export function planOutputs(templates: readonly OutputTemplate[], views: Views, diagnostics: Diagnostic[]): PlannedFile[] {
+export function planOutputs(
+  templates: readonly OutputTemplate[],
+  views: Views,
+  diagnostics: Diagnostic[],
+): PlannedFile[] {
   const planned: PlannedFile[] = [];
   const owners = new Map<string, string>();
   const passes = [templates.filter((t) => t.each !== 'outputs'), templates.filter((t) => t.each === 'outputs')];
@@ -74,12 +82,24 @@ export function planOutputs(templates: readonly OutputTemplate[], views: Views, 
       const { path, problem } = expandPath(template.output, context);
       const bad = problem ?? (path !== undefined ? checkOutputPath(path) : 'is missing');
       if (bad || path === undefined) {
-        diagnostics.push(error(wholeFile(template.file), 'output-path', `Output path "${path ?? template.output}" ${bad}, expected a relative path inside the output folder`));
+        diagnostics.push(
+          error(
+            wholeFile(template.file),
+            'output-path',
+            `Output path "${path ?? template.output}" ${bad}, expected a relative path inside the output folder`,
+          ),
+        );
         continue;
       }
       const owner = owners.get(path);
       if (owner) {
-        diagnostics.push(error(wholeFile(template.file), 'duplicate-output', `Output "${path}" is also written by ${owner}, expected each output path once`));
+        diagnostics.push(
+          error(
+            wholeFile(template.file),
+            'duplicate-output',
+            `Output "${path}" is also written by ${owner}, expected each output path once`,
+          ),
+        );
         continue;
       }
       owners.set(path, template.file);

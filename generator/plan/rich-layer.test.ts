@@ -4,15 +4,36 @@ import { haveLayerSchema, richLayerProblems } from '../../test/layer-schema.js';
 import { gradientColor, richLayer, type LayerRule } from './rich-layer.js';
 import { ruleUrl, slugify, textFragment } from './rule-url.js';
 
-const rule = (title: string, techniques: string[], tactics: string[] = [], effort = 'advanced'): LayerRule => ({ id: `id-${title}`, title, effort, techniques, tactics });
-const options = { name: 'SEKOIA.IO x Test', description: 'Test layer', ruleUrl: 'https://docs.example.org/rules/#:~:text={title}' };
+const rule = (title: string, techniques: string[], tactics: string[] = [], effort = 'advanced'): LayerRule => ({
+  id: `id-${title}`,
+  title,
+  effort,
+  techniques,
+  tactics,
+});
+const options = {
+  name: 'SEKOIA.IO x Test',
+  description: 'Test layer',
+  ruleUrl: 'https://docs.example.org/rules/#:~:text={title}',
+};
 
-type Entry = { techniqueID: string; tactic?: string; score: number; comment: string; metadata: unknown[]; links: { label: string; url: string }[] };
+type Entry = {
+  techniqueID: string;
+  tactic?: string;
+  score: number;
+  comment: string;
+  metadata: unknown[];
+  links: { label: string; url: string }[];
+};
 const entries = (layer: Record<string, unknown>) => layer.techniques as Entry[];
 
 describe('rich layer', () => {
   it('scores techniques by number of rules, adds parents, follows revoked IDs and drops unknown and deprecated ones', () => {
-    const layer = richLayer([rule('B', ['T1086']), rule('A', ['T1059.001', 'T9999']), rule('C', ['T1064'])], MINI_ATTACK, options);
+    const layer = richLayer(
+      [rule('B', ['T1086']), rule('A', ['T1059.001', 'T9999']), rule('C', ['T1064'])],
+      MINI_ATTACK,
+      options,
+    );
     expect(entries(layer).map((t) => [t.techniqueID, t.tactic, t.score, t.comment])).toEqual([
       ['T1059', undefined, 2, 'Rules: A, B'],
       ['T1059.001', undefined, 2, 'Rules: A, B'],
@@ -31,7 +52,11 @@ describe('rich layer', () => {
       ['T1078', undefined],
       ['T1078.004', undefined],
     ]);
-    const limited = richLayer([rule('A', ['T1078.004'], ['initial-access']), rule('B', ['T1078'], ['persistence', 'execution'])], MINI_ATTACK, options);
+    const limited = richLayer(
+      [rule('A', ['T1078.004'], ['initial-access']), rule('B', ['T1078'], ['persistence', 'execution'])],
+      MINI_ATTACK,
+      options,
+    );
     expect(entries(limited).map((t) => [t.techniqueID, t.tactic, t.score])).toEqual([
       ['T1078', 'initial-access', 1],
       ['T1078', 'persistence', 1],
@@ -43,7 +68,11 @@ describe('rich layer', () => {
   });
 
   it('has a gradient and legend that say what the score means', () => {
-    const layer = richLayer([rule('A', ['T1059']), rule('B', ['T1059']), rule('C', ['T1059']), rule('D', ['T1685'])], MINI_ATTACK, options);
+    const layer = richLayer(
+      [rule('A', ['T1059']), rule('B', ['T1059']), rule('C', ['T1059']), rule('D', ['T1685'])],
+      MINI_ATTACK,
+      options,
+    );
     expect(layer.gradient).toEqual({ colors: ['#c6dbef', '#08519c'], minValue: 1, maxValue: 3 });
     expect(layer.legendItems).toEqual([
       { label: '1 rule detects the technique', color: '#c6dbef' },
@@ -58,7 +87,11 @@ describe('rich layer', () => {
   it.skipIf(!haveLayerSchema())('validates against the layer 4.5 schema', () => {
     const layers = [
       richLayer([], MINI_ATTACK, options),
-      richLayer([rule('A "quoted" & <b>', ['T1078.004'], ['initial-access']), rule('B', ['T1086', 'T1685'])], MINI_ATTACK, options),
+      richLayer(
+        [rule('A "quoted" & <b>', ['T1078.004'], ['initial-access']), rule('B', ['T1086', 'T1685'])],
+        MINI_ATTACK,
+        options,
+      ),
     ];
     for (const layer of layers) expect(richLayerProblems(layer, MINI_ATTACK)).toEqual([]);
   });
@@ -68,7 +101,9 @@ describe('rule URLs', () => {
   it('fills {id}, {slug} and {title}', () => {
     const r = { id: 'a b/c', title: 'Mimikatz - LSASS, "Dump" 100%' };
     expect(ruleUrl('https://x/{id}/#{slug}', r)).toBe('https://x/a%20b%2Fc/#mimikatz-lsass-dump-100');
-    expect(ruleUrl('https://x/#:~:text={title}', r)).toBe('https://x/#:~:text=Mimikatz%20%2D%20LSASS%2C%20%22Dump%22%20100%25');
+    expect(ruleUrl('https://x/#:~:text={title}', r)).toBe(
+      'https://x/#:~:text=Mimikatz%20%2D%20LSASS%2C%20%22Dump%22%20100%25',
+    );
     expect(textFragment('a-b')).toBe('a%2Db');
     expect(slugify('  Hello,  World  ')).toBe('hello-world');
   });

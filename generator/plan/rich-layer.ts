@@ -33,7 +33,16 @@ function hexToRgb(hex: string): number[] {
 export function gradientColor(score: number, min: number, max: number): string {
   const t = Math.min(1, Math.max(0, (score - min) / (max - min)));
   const [a, b] = [hexToRgb(GRADIENT[0]), hexToRgb(GRADIENT[1])];
-  return '#' + a.map((x, i) => Math.round(x + (b[i] - x) * t).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    a
+      .map((x, i) =>
+        Math.round(x + (b[i] - x) * t)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 
 /** technique ID → tactic → rules (by title, first rule of a title kept). */
@@ -110,7 +119,11 @@ function legend(max: number, min: number, top: number): { label: string; color: 
   return scores.map((n) => ({ label: rules(n), color: gradientColor(n, min, top) }));
 }
 
-export function richLayer(rules: readonly LayerRule[], attack: AttackIndex, options: RichLayerOptions): Record<string, unknown> {
+export function richLayer(
+  rules: readonly LayerRule[],
+  attack: AttackIndex,
+  options: RichLayerOptions,
+): Record<string, unknown> {
   const techniques = techniqueEntries(richCoverage(rules, attack), attack, options.ruleUrl);
   const max = Math.max(1, ...techniques.map((t) => t.score as number));
   const [min, top] = [1, Math.max(2, max)];

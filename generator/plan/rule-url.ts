@@ -28,6 +28,10 @@ export function slugify(text: string): string {
 
 export function ruleUrl(pattern: string, rule: { id: string; title: string }): string {
   return pattern.replace(/\{(id|slug|title)\}/g, (_, key: string) =>
-    key === 'id' ? encodeURIComponent(rule.id) : key === 'slug' ? encodeURIComponent(slugify(rule.title)) : textFragment(rule.title),
+    key === 'id'
+      ? encodeURIComponent(rule.id)
+      : key === 'slug'
+        ? encodeURIComponent(slugify(rule.title))
+        : textFragment(rule.title),
   );
 }

@@ -44,7 +44,9 @@ export function ruleView(rule: Rule): RuleView {
 }
 
 export function sortedNearMisses(list: readonly { rule: Rule; fields: string[] }[]): NearMissView[] {
-  const views = list.map((n) => ({ title: n.rule.title, fields: n.fields })).sort((a, b) => byCodePoint(a.title, b.title));
+  const views = list
+    .map((n) => ({ title: n.rule.title, fields: n.fields }))
+    .sort((a, b) => byCodePoint(a.title, b.title));
   return views.filter((v, i) => i === 0 || v.title !== views[i - 1].title);
 }
 

@@ -24,11 +24,19 @@ export function attackItem(attack: AttackIndex, id: string, ruleTactics: readonl
   const technique = attack.technique(id);
   const tagged = ruleTactics.flatMap((t) => currentTactics(attack, t));
   if (!technique) return `${ruleTactics[0] ?? 'unknown'} - Unknown technique (${id})`;
-  const tactic = tagged.find((t) => technique.tactics.includes(t)) ?? technique.tactics[0] ?? tagged[0] ?? ruleTactics[0] ?? 'unknown';
+  const tactic =
+    tagged.find((t) => technique.tactics.includes(t)) ??
+    technique.tactics[0] ??
+    tagged[0] ??
+    ruleTactics[0] ??
+    'unknown';
   return `${tactic} - ${technique.name} (${technique.id})`;
 }
 
-export function rulesIndexView(rules: readonly { rule: RuleView; intakes: readonly string[] }[], attack: AttackIndex): RulesIndexEntry[] {
+export function rulesIndexView(
+  rules: readonly { rule: RuleView; intakes: readonly string[] }[],
+  attack: AttackIndex,
+): RulesIndexEntry[] {
   const entries = rules.map(({ rule, intakes }) => ({
     uuid: rule.id,
     name: rule.title,

@@ -23,9 +23,16 @@ export type ExtendViews = (ruleViews: ReadonlyMap<Rule, RuleView>, intakes: Inta
 /** Near misses per intake uuid, when asked for. */
 export type NearMisses = ReadonlyMap<string, readonly { rule: Rule; fields: string[] }[]>;
 
-export function buildViews(catalog: Catalog, match: CatalogMatch, config: PlanOptions, extend?: ExtendViews, nearMisses?: NearMisses): Views {
+export function buildViews(
+  catalog: Catalog,
+  match: CatalogMatch,
+  config: PlanOptions,
+  extend?: ExtendViews,
+  nearMisses?: NearMisses,
+): Views {
   const views = new Map<Rule, RuleView>();
-  const attribute = (rule: Rule, view: RuleView) => (config.attribution ? { ...view, attribution: attributionView(rule, config.attribution, config.cwd) } : view);
+  const attribute = (rule: Rule, view: RuleView) =>
+    config.attribution ? { ...view, attribution: attributionView(rule, config.attribution, config.cwd) } : view;
   for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, attribute(rule, ruleView(rule)));
   const base: Views = {
     intakes: catalog.intakes.map((intake) =>

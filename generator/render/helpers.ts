@@ -3,7 +3,16 @@
  * escaping for its destination (see markdown.ts for the markdown ones; JSON
  * outputs get JSON escaping only).
  */
-import { admonitionTitle, codeSpan, headingText, indentedBlock, inlineName, linkTarget, linkText, tableCell } from './markdown.js';
+import {
+  admonitionTitle,
+  codeSpan,
+  headingText,
+  indentedBlock,
+  inlineName,
+  linkTarget,
+  linkText,
+  tableCell,
+} from './markdown.js';
 import { pyJson } from './py-json.js';
 
 type HelperOptions = { hash?: Record<string, unknown> };

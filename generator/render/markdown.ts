@@ -70,11 +70,10 @@ const ALLOWED_SCHEMES = new Set(['http', 'https', 'mailto']);
 export function isSafeUrl(url: string): boolean {
   const strip = (s: string) => s.replace(/[\u0000-\u0020\u007f-\u009f\\]/g, '');
   const decoded = strip(
-    strip(url)
-      .replace(/&#x([0-9a-f]+);?|&#(\d+);?/gi, (_, hex: string | undefined, dec: string | undefined) => {
-        const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
-      }),
+    strip(url).replace(/&#x([0-9a-f]+);?|&#(\d+);?/gi, (_, hex: string | undefined, dec: string | undefined) => {
+      const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd';
+    }),
   );
   const head = decoded.split(/[/?#]/, 1)[0];
   if (head.includes('&')) return false;
@@ -88,7 +87,8 @@ export function isSafeUrl(url: string): boolean {
  * characters that would end or break the target percent-encoded.
  */
 export function linkTarget(url: string): string {
-  if (!isSafeUrl(url)) throw new Error(`refused link target ${JSON.stringify(url)}: only http, https, mailto or relative addresses`);
+  if (!isSafeUrl(url))
+    throw new Error(`refused link target ${JSON.stringify(url)}: only http, https, mailto or relative addresses`);
   return url.replace(/[\u0000-\u0020\u007f-\u009f\u2028\u2029"()<>\\`{}|]/g, (c) =>
     [...Buffer.from(c, 'utf8')].map((b) => '%' + b.toString(16).toUpperCase().padStart(2, '0')).join(''),
   );
@@ -304,7 +304,8 @@ export function tableCell(text: string): string {
  */
 export function codeSpan(text: string): string {
   const line = oneLine(text);
-  if (line.includes('{!') || line.trim() === '' || /[\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/.test(line)) return inlineName(line);
+  if (line.includes('{!') || line.trim() === '' || /[\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/.test(line))
+    return inlineName(line);
   const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
@@ -330,7 +331,9 @@ function sparedInCode(text: string): Set<number> {
     const end = node.position?.end.offset;
     if (node.type === 'inlineCode' && start !== undefined && end !== undefined) {
       const source = text.slice(start, end);
-      if (!source.includes('\n')) for (let i = source.search(/[<{\]]/); i >= 0 && i < source.length; i++) if ('<{]'.includes(source[i])) candidates.push(start + i);
+      if (!source.includes('\n'))
+        for (let i = source.search(/[<{\]]/); i >= 0 && i < source.length; i++)
+          if ('<{]'.includes(source[i])) candidates.push(start + i);
     }
     if ('children' in node) for (const child of node.children) visit(child as Nodes);
   };
@@ -396,7 +399,11 @@ function pythonMarkdownCode(text: string, candidates: readonly number[]): number
         if (here.length === 0) continue;
         const from = starts[s];
         const spans: [number, number][] = [];
-        for (const m of lines.slice(s, e + 1).join('\n').matchAll(PM_BACKTICK)) if (m[2] !== undefined) spans.push([from + m.index, from + m.index + m[0].length]);
+        for (const m of lines
+          .slice(s, e + 1)
+          .join('\n')
+          .matchAll(PM_BACKTICK))
+          if (m[2] !== undefined) spans.push([from + m.index, from + m.index + m[0].length]);
         for (const at of here) if (!spans.some(([a, b]) => a < at && at < b)) inside.set(at, false);
       }
     }
@@ -434,7 +441,10 @@ function lineEdits(text: string, edits: Edits, replaced: Set<number>): void {
     } else if (rest.startsWith('???')) {
       edits.set(at, '&#63;');
       replaced.add(at);
-    } else if (rest.startsWith('===') || (/^=+[ \t]*$/.test(rest) && previous !== undefined && previous.trim() !== '')) {
+    } else if (
+      rest.startsWith('===') ||
+      (/^=+[ \t]*$/.test(rest) && previous !== undefined && previous.trim() !== '')
+    ) {
       edits.set(at, '&#61;');
       replaced.add(at);
     } else if (rest.startsWith('///')) {
@@ -478,5 +488,7 @@ export function neutralizeBlock(text: string): string {
  * as the model pages do).
  */
 export function indentedBlock(text: string, indent = '    '): string {
-  return neutralizeBlock(text).split('\n').join('\n' + indent);
+  return neutralizeBlock(text)
+    .split('\n')
+    .join('\n' + indent);
 }

@@ -4,7 +4,9 @@ import { pyJson } from './py-json.js';
 
 describe('pyJson', () => {
   it('writes Python json.dumps spacing and escapes', () => {
-    expect(pyJson({ a: [1, 'x, y: z'], 'k"ey': null, t: true })).toBe('{"a": [1, "x, y: z"], "k\\"ey": null, "t": true}');
+    expect(pyJson({ a: [1, 'x, y: z'], 'k"ey': null, t: true })).toBe(
+      '{"a": [1, "x, y: z"], "k\\"ey": null, "t": true}',
+    );
     expect(pyJson('é\u2028😀\u007f\n\t\u0001\\')).toBe('"\\u00e9\\u2028\\ud83d\\ude00\\u007f\\n\\t\\u0001\\\\"');
     expect(pyJson([])).toBe('[]');
     expect(pyJson({})).toBe('{}');

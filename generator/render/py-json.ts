@@ -16,7 +16,8 @@ function pythonize(json: string): string {
   for (let i = 0; i < json.length; i++) {
     const c = json.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // an escape: the next character is part of it
+      if (c === 0x5c)
+        i++; // an escape: the next character is part of it
       else if (c === 0x22) inString = false;
       else if (c >= 0x7f) {
         parts.push(json.slice(last, i), '\\u' + c.toString(16).padStart(4, '0'));

@@ -33,7 +33,13 @@ export async function renderPage(
   const diagnostics: Diagnostic[] = [];
   const template = pageTemplate(templates.templates);
   if (!template) {
-    diagnostics.push(error(wholeFile(templates.dir), 'no-page-template', 'No intake page template, expected an "each: intake" template whose output ends in .md'));
+    diagnostics.push(
+      error(
+        wholeFile(templates.dir),
+        'no-page-template',
+        'No intake page template, expected an "each: intake" template whose output ends in .md',
+      ),
+    );
     return { diagnostics };
   }
   const planned = planOutputs([template], { intakes: [view], rules: [] }, diagnostics);

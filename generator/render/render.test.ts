@@ -9,12 +9,30 @@ import { sha256 } from '../hash.js';
 import { renderFiles } from './render.js';
 import { REPO } from '../../test/shared.js';
 
-const rule = (title: string): RuleView => ({ id: title, title, description: `About ${title}.`, effort: 'advanced', level: '', author: '', techniques: ['T1059'], tactics: [], dataSources: [], changelog: [], file: '' });
+const rule = (title: string): RuleView => ({
+  id: title,
+  title,
+  description: `About ${title}.`,
+  effort: 'advanced',
+  level: '',
+  author: '',
+  techniques: ['T1059'],
+  tactics: [],
+  dataSources: [],
+  changelog: [],
+  file: '',
+});
 
 describe('renderFiles', () => {
   it('past the memory budget keeps hashes and renders the same bytes again on each read', () => {
     const { templates, partials } = loadTemplates(path.join(REPO, 'templates'));
-    const intakes = ['a', 'b', 'c'].map((n, i) => intakeView({ uuid: `00000000-0000-4000-8000-00000000000${i}`, name: n, slug: n, description: '', module: 'M' }, [rule(`${n} one`), rule(`${n} two`)], DEFAULT_CONFIG));
+    const intakes = ['a', 'b', 'c'].map((n, i) =>
+      intakeView(
+        { uuid: `00000000-0000-4000-8000-00000000000${i}`, name: n, slug: n, description: '', module: 'M' },
+        [rule(`${n} one`), rule(`${n} two`)],
+        DEFAULT_CONFIG,
+      ),
+    );
     const planned = planOutputs(templates, { intakes, rules: [] }, []);
     const eager = renderFiles(planned, partials, []);
     const lazy = renderFiles(planned, partials, [], eager[0].content.length);

@@ -40,7 +40,12 @@ export function createRenderer(partials: ReadonlyMap<string, string>): (file: Pl
  * file's hash is kept and its content is rendered again when read (rendering
  * is deterministic), so that memory does not grow with the size of the output.
  */
-export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyMap<string, string>, diagnostics: Diagnostic[], keepBytes = Infinity): RenderedFile[] {
+export function renderFiles(
+  planned: readonly PlannedFile[],
+  partials: ReadonlyMap<string, string>,
+  diagnostics: Diagnostic[],
+  keepBytes = Infinity,
+): RenderedFile[] {
   const render = createRenderer(partials);
   const out: RenderedFile[] = [];
   let kept = 0;
@@ -49,7 +54,13 @@ export function renderFiles(planned: readonly PlannedFile[], partials: ReadonlyM
     try {
       content = render(file);
     } catch (e) {
-      diagnostics.push(error(wholeFile(file.template.file), 'template-error', `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`));
+      diagnostics.push(
+        error(
+          wholeFile(file.template.file),
+          'template-error',
+          `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`,
+        ),
+      );
       continue;
     }
     kept += content.length;

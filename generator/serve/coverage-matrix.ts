@@ -89,7 +89,11 @@ export function coverageMatrix(rules: readonly MatrixRule[], attack: AttackIndex
   return {
     attackVersion: attack.version,
     columns,
-    outside: [...outside.keys()].sort(byCodePoint).map((id) => ({ id, status: attack.technique(id)?.status ?? 'unknown', rules: sorted(outside.get(id)!) })) as CoverageMatrix['outside'],
+    outside: [...outside.keys()].sort(byCodePoint).map((id) => ({
+      id,
+      status: attack.technique(id)?.status ?? 'unknown',
+      rules: sorted(outside.get(id)!),
+    })) as CoverageMatrix['outside'],
     techniqueCount: techniques.length,
     maxRules: Math.max(0, ...techniques.map((t) => t.rules.length)),
   };

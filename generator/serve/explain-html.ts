@@ -7,35 +7,56 @@
 import type { Explanation, TestExplanation } from '../match/explain.js';
 import { html, type SafeHtml } from './html.js';
 
-const yes = (ok: boolean, good = 'present', bad = 'missing') => html`<span class="${ok ? 'ok' : 'no'}">${ok ? good : bad}</span>`;
+const yes = (ok: boolean, good = 'present', bad = 'missing') =>
+  html`<span class="${ok ? 'ok' : 'no'}">${ok ? good : bad}</span>`;
 
 function testRows(t: TestExplanation): SafeHtml[] {
   const rows: SafeHtml[] = [];
-  if (t.fields.length === 0) rows.push(html`<tr><td><code>${t.test}</code></td><td colspan="3">needs no field</td></tr>`);
+  if (t.fields.length === 0)
+    rows.push(html`<tr><td><code>${t.test}</code></td><td colspan="3">needs no field</td></tr>`);
   for (const f of t.fields) {
-    const renamed = f.names.length === 1 && f.names[0] === f.field ? '' : html` → <code>${f.names.join(' | ')}</code> <small>(${f.via})</small>`;
-    const derived = f.derived.map((d) => html`<div class="derived">from the parser: <code>${d.raw}</code> → <code>${d.target}</code> (${d.how})</div>`);
-    rows.push(html`<tr class="${f.present ? 'present' : 'missing'}"><td><code>${t.test}</code></td><td><code>${f.field}</code>${renamed}</td><td>${yes(f.present)}</td><td>${f.carriers.map((c, i) => html`${i > 0 ? ', ' : ''}<code>${c}</code>`)}${derived}</td></tr>`);
+    const renamed =
+      f.names.length === 1 && f.names[0] === f.field
+        ? ''
+        : html` → <code>${f.names.join(' | ')}</code> <small>(${f.via})</small>`;
+    const derived = f.derived.map(
+      (d) =>
+        html`<div class="derived">from the parser: <code>${d.raw}</code> → <code>${d.target}</code> (${d.how})</div>`,
+    );
+    rows.push(
+      html`<tr class="${f.present ? 'present' : 'missing'}"><td><code>${t.test}</code></td><td><code>${f.field}</code>${renamed}</td><td>${yes(f.present)}</td><td>${f.carriers.map((c, i) => html`${i > 0 ? ', ' : ''}<code>${c}</code>`)}${derived}</td></tr>`,
+    );
   }
   for (const c of t.contradicts) {
-    rows.push(html`<tr class="contradicted"><td><code>${t.test}</code></td><td colspan="3">values <code>${JSON.stringify(t.values)}</code> contradict the constant <code>${c.field}</code> = <code>${JSON.stringify(c.constants)}</code></td></tr>`);
+    rows.push(
+      html`<tr class="contradicted"><td><code>${t.test}</code></td><td colspan="3">values <code>${JSON.stringify(t.values)}</code> contradict the constant <code>${c.field}</code> = <code>${JSON.stringify(c.constants)}</code></td></tr>`,
+    );
   }
   return rows;
 }
 
 export function explainHtml(e: Explanation, extra: { description?: string; pageHref?: string } = {}): SafeHtml {
-  const verdict = e.applies ? (e.explicit && !e.byDetection ? 'applies (listed in the rule’s intakes)' : 'applies') : 'does not apply';
+  const verdict = e.applies
+    ? e.explicit && !e.byDetection
+      ? 'applies (listed in the rule’s intakes)'
+      : 'applies'
+    : 'does not apply';
   const readings =
     e.readings.length > 1 || e.reading !== null
       ? html`<p>Field names read ${e.reading === null ? 'as written' : html`with pipeline <code>${e.reading}</code>`}${
-          e.readings.length > 1 ? html` (readings: ${e.readings.map((r, i) => html`${i > 0 ? ', ' : ''}<code>${r.pipeline ?? 'as written'}</code> ${r.applies ? 'applies' : 'no'}`)})` : ''
+          e.readings.length > 1
+            ? html` (readings: ${e.readings.map((r, i) => html`${i > 0 ? ', ' : ''}<code>${r.pipeline ?? 'as written'}</code> ${r.applies ? 'applies' : 'no'}`)})`
+            : ''
         }.</p>`
       : '';
   const identifiers = e.identifiers.map(
     (id) => html`<section class="identifier">
 <h3><code>${id.name}</code>: ${yes(id.canMatch, 'can match', 'cannot match')}${id.kind === 'keywords' ? ' (keywords: search the whole event)' : ''}</h3>
 ${id.alternatives.map(
-  (alt, i) => html`${id.alternatives.length > 1 ? html`<p>Alternative ${i + 1}: ${yes(alt.canMatch, 'can match', 'cannot match')}</p>` : ''}
+  (
+    alt,
+    i,
+  ) => html`${id.alternatives.length > 1 ? html`<p>Alternative ${i + 1}: ${yes(alt.canMatch, 'can match', 'cannot match')}</p>` : ''}
 <table class="fields"><thead><tr><th>test</th><th>field</th><th>on this intake</th><th>carried by</th></tr></thead><tbody>${alt.tests.flatMap(testRows)}</tbody></table>`,
 )}
 </section>`,
@@ -57,7 +78,9 @@ ${
   e.applies
     ? ''
     : html`<h2>What would make it apply</h2>${
-        e.missingSets.length > 0 ? html`<ul>${e.missingSets.map((s) => html`<li>${s.map((f, i) => html`${i > 0 ? ' + ' : ''}<code>${f}</code>`)}</li>`)}</ul>` : html`<p>No field would: the log source or the values keep it off.</p>`
+        e.missingSets.length > 0
+          ? html`<ul>${e.missingSets.map((s) => html`<li>${s.map((f, i) => html`${i > 0 ? ' + ' : ''}<code>${f}</code>`)}</li>`)}</ul>`
+          : html`<p>No field would: the log source or the values keep it off.</p>`
       }`
 }
 </section>`;

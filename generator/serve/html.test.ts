@@ -13,7 +13,9 @@ describe('html', () => {
   });
 
   it('joins arrays, passes SafeHtml through, leaves null, undefined and false empty', () => {
-    expect(html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>${null}${undefined}${false}${0}${raw('<br>')}`.value).toBe('<ul><li>a&lt;</li><li>b</li></ul>0<br>');
+    expect(
+      html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>${null}${undefined}${false}${0}${raw('<br>')}`.value,
+    ).toBe('<ul><li>a&lt;</li><li>b</li></ul>0<br>');
   });
 
   it('never lets a string produce markup (property)', () => {
@@ -27,7 +29,11 @@ describe('html', () => {
   });
 
   it('shows problems with their place', () => {
-    const banner = problemsBanner([{ file: 'rules/<x>.yml', line: 3, col: 7, severity: 'error', code: 'yaml-syntax', message: 'Unexpected <b>' }], true, true).value;
+    const banner = problemsBanner(
+      [{ file: 'rules/<x>.yml', line: 3, col: 7, severity: 'error', code: 'yaml-syntax', message: 'Unexpected <b>' }],
+      true,
+      true,
+    ).value;
     expect(banner).toContain('rules/&lt;x&gt;.yml:3:7: error: Unexpected &lt;b&gt; [yaml-syntax]');
     expect(banner).toContain('Showing the last good rendering');
   });
@@ -35,7 +41,18 @@ describe('html', () => {
 
 describe('safe links', () => {
   it('keeps web, mail and relative addresses, drops anything a browser would run', () => {
-    for (const ok of ['https://x.org/a', 'http://x', 'mailto:a@b.c', '/intake/x', '#top', 'page.md', '?q=1', 'a/b:c']) expect(isSafeUrl(ok), ok).toBe(true);
-    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)', ' javascript:x', 'java\tscript:x', '\u0001javascript:x', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd']) expect(isSafeUrl(bad), bad).toBe(false);
+    for (const ok of ['https://x.org/a', 'http://x', 'mailto:a@b.c', '/intake/x', '#top', 'page.md', '?q=1', 'a/b:c'])
+      expect(isSafeUrl(ok), ok).toBe(true);
+    for (const bad of [
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      ' javascript:x',
+      'java\tscript:x',
+      '\u0001javascript:x',
+      'data:text/html,x',
+      'vbscript:x',
+      'file:///etc/passwd',
+    ])
+      expect(isSafeUrl(bad), bad).toBe(false);
   });
 });

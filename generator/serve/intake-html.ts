@@ -31,10 +31,24 @@ export interface IntakeHtmlInput {
 export function intakeHtmlBody(o: IntakeHtmlInput): SafeHtml {
   const matrix = o.attack ? matrixHtml(coverageMatrix(o.ruleViews, o.attack)) : raw('');
   const i = o.view.intake;
-  return intakeBody({ name: i.name, uuid: i.uuid, module: i.module, rules: o.view.rules.length, techniques: techniqueCount(o.view), page: raw(o.pageHtml), matrix, markdownHref: o.markdownHref });
+  return intakeBody({
+    name: i.name,
+    uuid: i.uuid,
+    module: i.module,
+    rules: o.view.rules.length,
+    techniques: techniqueCount(o.view),
+    page: raw(o.pageHtml),
+    matrix,
+    markdownHref: o.markdownHref,
+  });
 }
 
 /** A standalone HTML document (no script, no server): `rulecat preview --html`. */
-export function standaloneIntakeHtml(o: Omit<IntakeHtmlInput, 'pageHtml' | 'markdownHref'> & { markdown: string; toHtml: MarkdownToHtml }): string {
-  return layout({ title: `${o.view.intake.name} · rulecat preview`, body: intakeHtmlBody({ ...o, pageHtml: o.toHtml(o.markdown) }) });
+export function standaloneIntakeHtml(
+  o: Omit<IntakeHtmlInput, 'pageHtml' | 'markdownHref'> & { markdown: string; toHtml: MarkdownToHtml },
+): string {
+  return layout({
+    title: `${o.view.intake.name} · rulecat preview`,
+    body: intakeHtmlBody({ ...o, pageHtml: o.toHtml(o.markdown) }),
+  });
 }

@@ -10,16 +10,23 @@ import type { AdmonitionOptions } from './remark-admonitions.js';
 export type MarkdownToHtml = (markdown: string, options?: AdmonitionOptions) => string;
 
 export async function createMarkdownToHtml(): Promise<MarkdownToHtml> {
-  const [{ unified }, { default: remarkParse }, { default: remarkRehype }, { default: rehypeStringify }, { default: remarkAdmonitions }, { default: remarkAttrLinks }, { default: rehypeSafeLinks }] =
-    await Promise.all([
-      import('unified'),
-      import('remark-parse'),
-      import('remark-rehype'),
-      import('rehype-stringify'),
-      import('./remark-admonitions.js'),
-      import('./remark-attr-links.js'),
-      import('./rehype-safe-links.js'),
-    ]);
+  const [
+    { unified },
+    { default: remarkParse },
+    { default: remarkRehype },
+    { default: rehypeStringify },
+    { default: remarkAdmonitions },
+    { default: remarkAttrLinks },
+    { default: rehypeSafeLinks },
+  ] = await Promise.all([
+    import('unified'),
+    import('remark-parse'),
+    import('remark-rehype'),
+    import('rehype-stringify'),
+    import('./remark-admonitions.js'),
+    import('./remark-attr-links.js'),
+    import('./rehype-safe-links.js'),
+  ]);
   return (markdown, options = {}) =>
     String(
       unified()

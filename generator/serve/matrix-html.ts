@@ -22,7 +22,9 @@ export function matrixHtml(matrix: CoverageMatrix): SafeHtml {
     (col) => html`<div class="tactic" data-tactic="${col.tactic.shortname}">
 <h3 title="${col.tactic.id}">${col.tactic.name} <small>${col.techniques.length}</small></h3>
 ${col.techniques.map(
-  (t) => html`<div class="technique shade-${shadeOf(t.rules.length, matrix.maxRules)}" data-technique="${t.id}" title="${t.rules.join('\n')}">
+  (
+    t,
+  ) => html`<div class="technique shade-${shadeOf(t.rules.length, matrix.maxRules)}" data-technique="${t.id}" title="${t.rules.join('\n')}">
 <div class="thead"><span><span class="tname">${t.name}</span> <span class="tid">${t.id}</span></span> <span class="count" aria-label="${plural(t.rules.length, 'rule')}">${t.rules.length}</span></div>
 ${t.subtechniques.length > 0 ? html`<ul class="subs">${t.subtechniques.map((s) => html`<li data-technique="${s.id}" title="${s.rules.join('\n')}"><span>${s.name} <span class="tid">${s.id}</span></span> <span class="count">${s.rules.length}</span></li>`)}</ul>` : ''}
 </div>`,

@@ -95,7 +95,10 @@ export interface LayoutOptions {
 
 export function layout(o: LayoutOptions): string {
   const scripts = o.nonce !== undefined && o.version !== undefined ? [LIVE_RELOAD, ...(o.scripts ?? [])] : [];
-  const csp = o.nonce === undefined ? html`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">` : '';
+  const csp =
+    o.nonce === undefined
+      ? html`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`
+      : '';
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${csp}
 <title>${o.title}</title><link rel="icon" href="data:,">
@@ -136,7 +139,8 @@ export function indexBody(rows: readonly IndexRow[], ruleCount: number): SafeHtm
 <input type="search" id="filter" placeholder="Filter intakes by name, module or uuid" aria-label="Filter intakes" autofocus>
 <table id="intakes"><thead><tr><th>Intake</th><th>Module</th><th class="num">Rules</th><th class="num">Techniques</th></tr></thead>
 <tbody>${rows.map(
-    (r) => html`<tr data-search="${`${r.name} ${r.module} ${r.uuid}`.toLowerCase()}"><td><a href="/intake/${r.uuid}">${r.name}</a></td><td>${r.module}</td><td class="num">${r.rules}</td><td class="num">${r.techniques}</td></tr>`,
+    (r) =>
+      html`<tr data-search="${`${r.name} ${r.module} ${r.uuid}`.toLowerCase()}"><td><a href="/intake/${r.uuid}">${r.name}</a></td><td>${r.module}</td><td class="num">${r.rules}</td><td class="num">${r.techniques}</td></tr>`,
   )}</tbody></table>`;
 }
 

@@ -31,7 +31,9 @@ describe('admonitions as MkDocs Material shows them', () => {
       '',
     ].join('\n');
     const out = squeeze(toHtml(md));
-    expect(out).toContain('<a href="https://example.org/#layerURL=x" class="md-button" rel="noopener noreferrer" target="_blank">SEKOIA.IO x A &#x26; B on ATT&#x26;CK Navigator</a></p>');
+    expect(out).toContain(
+      '<a href="https://example.org/#layerURL=x" class="md-button" rel="noopener noreferrer" target="_blank">SEKOIA.IO x A &#x26; B on ATT&#x26;CK Navigator</a></p>',
+    );
     expect(out).not.toContain('{ .md-button }');
     expect(out).not.toContain('???');
     expect(out).toContain(
@@ -52,14 +54,17 @@ describe('admonitions as MkDocs Material shows them', () => {
   });
 
   it('parses a multi-line indented body as markdown, blank indented lines included', () => {
-    const md = '??? note "T"\n    \n    First paragraph\n    goes on.\n    \n    \n    Second paragraph with `code` and *emphasis*.\n    \n    - a\n    - b\n';
+    const md =
+      '??? note "T"\n    \n    First paragraph\n    goes on.\n    \n    \n    Second paragraph with `code` and *emphasis*.\n    \n    - a\n    - b\n';
     expect(squeeze(toHtml(md))).toBe(
       '<details class="admonition note"><summary>T</summary><p>First paragraph\ngoes on.</p><p>Second paragraph with <code>code</code> and <em>emphasis</em>.</p><ul><li>a</li><li>b</li></ul></details>',
     );
   });
 
   it('takes indented lines right after the title as body (no blank line)', () => {
-    expect(squeeze(toHtml('??? note "T"\n    first line\n    second line\n'))).toBe('<details class="admonition note"><summary>T</summary><p>first line\nsecond line</p></details>');
+    expect(squeeze(toHtml('??? note "T"\n    first line\n    second line\n'))).toBe(
+      '<details class="admonition note"><summary>T</summary><p>first line\nsecond line</p></details>',
+    );
   });
 
   it('ends the block at the first line without indent, and leaves text around blocks outside them', () => {
@@ -71,13 +76,21 @@ describe('admonitions as MkDocs Material shows them', () => {
   });
 
   it('splits a paragraph where a block starts on a later line', () => {
-    expect(squeeze(toHtml('Some text\n??? note "A"\n    body\n'))).toBe('<p>Some text</p><details class="admonition note"><summary>A</summary><p>body</p></details>');
+    expect(squeeze(toHtml('Some text\n??? note "A"\n    body\n'))).toBe(
+      '<p>Some text</p><details class="admonition note"><summary>A</summary><p>body</p></details>',
+    );
   });
 
   it('knows ???+ (open), !!! (not collapsible), several classes and titles without quotes', () => {
-    expect(toHtml('???+ tip "Open"\n    x\n')).toContain('<details class="admonition tip" open><summary>Open</summary>');
-    expect(squeeze(toHtml('!!! warning "Careful"\n    x\n'))).toBe('<div class="admonition warning"><p class="admonition-title">Careful</p><p>x</p></div>');
-    expect(toHtml('??? note inline end "T"\n    x\n')).toContain('<details class="admonition note inline end"><summary>T</summary>');
+    expect(toHtml('???+ tip "Open"\n    x\n')).toContain(
+      '<details class="admonition tip" open><summary>Open</summary>',
+    );
+    expect(squeeze(toHtml('!!! warning "Careful"\n    x\n'))).toBe(
+      '<div class="admonition warning"><p class="admonition-title">Careful</p><p>x</p></div>',
+    );
+    expect(toHtml('??? note inline end "T"\n    x\n')).toContain(
+      '<details class="admonition note inline end"><summary>T</summary>',
+    );
     expect(toHtml('??? abstract\n    x\n')).toContain('<summary>Abstract</summary>');
   });
 
@@ -88,19 +101,27 @@ describe('admonitions as MkDocs Material shows them', () => {
   });
 
   it('leaves code blocks, escaped markers and bare question marks alone', () => {
-    expect(toHtml('```\n??? abstract "x"\n    y\n```\n')).toContain('<pre><code>??? abstract "x"\n    y\n</code></pre>');
+    expect(toHtml('```\n??? abstract "x"\n    y\n```\n')).toContain(
+      '<pre><code>??? abstract "x"\n    y\n</code></pre>',
+    );
     expect(toHtml('\\??? abstract "x"\n')).toContain('<p>??? abstract "x"</p>');
     expect(toHtml('???\n')).toBe('<p>???</p>');
     expect(toHtml('Why??? "x"\n')).toBe('<p>Why??? "x"</p>');
   });
 
   it('shows raw HTML of bodies as nothing runnable', () => {
-    const out = toHtml('??? note "T"\n    <script>alert(1)</script> <img src=x onerror=alert(1)>\n    [x](javascript:alert(1))\n');
+    const out = toHtml(
+      '??? note "T"\n    <script>alert(1)</script> <img src=x onerror=alert(1)>\n    [x](javascript:alert(1))\n',
+    );
     expect(out).not.toMatch(/<script|<img|onerror|javascript:/);
   });
 
   it('appends the footer link to each block, numbered in document order', () => {
-    const out = squeeze(toHtml('??? note "A"\n    a\n\n??? note "B"\n    b\n', { footer: (i, title) => ({ href: `/explain/${i}`, text: `Why ${title}` }) }));
+    const out = squeeze(
+      toHtml('??? note "A"\n    a\n\n??? note "B"\n    b\n', {
+        footer: (i, title) => ({ href: `/explain/${i}`, text: `Why ${title}` }),
+      }),
+    );
     expect(out).toContain('<p>a</p><p><a href="/explain/0" class="explain-link">Why A</a></p></details>');
     expect(out).toContain('<p>b</p><p><a href="/explain/1" class="explain-link">Why B</a></p></details>');
   });

@@ -27,10 +27,12 @@ const el = (hName: string, className: string[] | undefined, children: unknown[],
   ({ type: 'admonition', data: { hName, hProperties: { className, ...extra } }, children }) as unknown as RootContent;
 
 const plain = (nodes: readonly unknown[]): string =>
-  nodes.map((n) => {
-    const node = n as { value?: string; children?: unknown[] };
-    return node.value ?? plain(node.children ?? []);
-  }).join('');
+  nodes
+    .map((n) => {
+      const node = n as { value?: string; children?: unknown[] };
+      return node.value ?? plain(node.children ?? []);
+    })
+    .join('');
 
 export default function remarkAdmonitions(this: Processor, options: AdmonitionOptions = {}) {
   const parse = (text: string) => this.parse(text) as Root;
@@ -43,7 +45,10 @@ export default function remarkAdmonitions(this: Processor, options: AdmonitionOp
       const node = kids[i];
       const start = node.position?.start.offset;
       const end = node.position?.end.offset;
-      const lines = node.type === 'paragraph' && start !== undefined && end !== undefined ? source.slice(start, end).split('\n') : [];
+      const lines =
+        node.type === 'paragraph' && start !== undefined && end !== undefined
+          ? source.slice(start, end).split('\n')
+          : [];
       // As in Python-Markdown, an admonition may start on any line of a paragraph: the lines before it stay a paragraph.
       const at = lines.findIndex((l) => HEAD.test(l) && /\S/.test(l.replace(/^\S+/, '')));
       if (at < 0) {
@@ -71,10 +76,30 @@ export default function remarkAdmonitions(this: Processor, options: AdmonitionOp
       const inner = parse(body);
       transform(inner, body);
       const link = options.footer?.(count++, plain(titleNodes));
-      if (link) inner.children.push({ type: 'paragraph', children: [{ type: 'link', url: link.href, children: [{ type: 'text', value: link.text }], data: { hProperties: { className: ['explain-link'] } } }] });
+      if (link)
+        inner.children.push({
+          type: 'paragraph',
+          children: [
+            {
+              type: 'link',
+              url: link.href,
+              children: [{ type: 'text', value: link.text }],
+              data: { hProperties: { className: ['explain-link'] } },
+            },
+          ],
+        });
       const classes = ['admonition', ...kinds.split(/[ \t]+/).filter(Boolean)];
-      if (marker === '!!!') out.push(el('div', classes, [el('p', ['admonition-title'], titleNodes), ...inner.children]));
-      else out.push(el('details', classes, [el('summary', undefined, titleNodes), ...inner.children], marker === '???+' ? { open: true } : {}));
+      if (marker === '!!!')
+        out.push(el('div', classes, [el('p', ['admonition-title'], titleNodes), ...inner.children]));
+      else
+        out.push(
+          el(
+            'details',
+            classes,
+            [el('summary', undefined, titleNodes), ...inner.children],
+            marker === '???+' ? { open: true } : {},
+          ),
+        );
       if (after) {
         const tail = parse(after);
         transform(tail, after);

@@ -23,9 +23,19 @@ export default function remarkAttrLinks() {
         if (!m) return;
         const tokens = m[1].split(/[ \t]+/).filter(Boolean);
         const classes = tokens.filter((t) => /^\.[\w-]+$/.test(t)).map((t) => t.slice(1));
-        const id = tokens.filter((t) => /^#[\w-]+$/.test(t)).map((t) => t.slice(1)).pop();
+        const id = tokens
+          .filter((t) => /^#[\w-]+$/.test(t))
+          .map((t) => t.slice(1))
+          .pop();
         const link = node as Link;
-        link.data = { ...link.data, hProperties: { ...(link.data?.hProperties ?? {}), ...(classes.length ? { className: classes } : {}), ...(id ? { id } : {}) } };
+        link.data = {
+          ...link.data,
+          hProperties: {
+            ...(link.data?.hProperties ?? {}),
+            ...(classes.length ? { className: classes } : {}),
+            ...(id ? { id } : {}),
+          },
+        };
         (next as Text).value = (next as Text).value.slice(m[0].length);
       });
     });

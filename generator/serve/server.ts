@@ -31,7 +31,12 @@ function securityHeaders(nonce: string): Record<string, string> {
 }
 
 function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store', ...extra });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
   res.end(text);
 }
 
@@ -41,12 +46,19 @@ export async function startServer(site: Site, options: { port: number }): Promis
   const allowedHosts = () => new Set([`${HOST}:${port}`, `localhost:${port}`]);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!allowedHosts().has((req.headers.host ?? '').toLowerCase())) return plain(res, 403, 'Unexpected Host header, expected 127.0.0.1 or localhost with this port\n');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
+    if (!allowedHosts().has((req.headers.host ?? '').toLowerCase()))
+      return plain(res, 403, 'Unexpected Host header, expected 127.0.0.1 or localhost with this port\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return plain(res, 405, 'Method not allowed\n', { Allow: 'GET, HEAD' });
     const url = req.url ?? '/';
     if (url.split('?')[0] === '/events') {
       if (req.method === 'HEAD') return plain(res, 200, '', { 'Content-Type': 'text/event-stream; charset=utf-8' });
-      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+        'X-Content-Type-Options': 'nosniff',
+      });
       res.write(`retry: 1000\nevent: version\ndata: ${site.version}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
@@ -60,7 +72,8 @@ export async function startServer(site: Site, options: { port: number }): Promis
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) plain(res, 500, `rulecat serve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (!res.headersSent)
+        plain(res, 500, `rulecat serve: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
       else res.end();
     });
   });

@@ -83,7 +83,12 @@ export class Site {
     const good = this.workspace.good;
     if (!segments) return this.notFound(nonce);
     if (segments.length === 0) return this.page(nonce, 'Intakes', this.index(good), [], INDEX_SCRIPTS);
-    if (segments.length === 1 && segments[0] === 'version') return { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ version: this.version, broken: this.workspace.broken }) };
+    if (segments.length === 1 && segments[0] === 'version')
+      return {
+        status: 200,
+        type: 'application/json; charset=utf-8',
+        body: JSON.stringify({ version: this.version, broken: this.workspace.broken }),
+      };
     if (segments[0] !== 'intake' || !good || segments.length < 2) return this.notFound(nonce);
     const intake = good.catalog.intakes.find((i) => i.uuid === segments[1]);
     if (!intake) return this.notFound(nonce);
@@ -91,31 +96,70 @@ export class Site {
     const crumbs = [{ href: `/intake/${intake.uuid}`, text: intake.name }];
     if (segments.length === 2) {
       const page = await this.renderedPage(good, entry);
-      const body = page.html !== undefined
-        ? intakeHtmlBody({ view: entry.view, ruleViews: entry.ruleViews, attack: good.attack, pageHtml: page.html, markdownHref: `/intake/${intake.uuid}/page.md` })
-        : html`<h1>${intake.name}</h1><section class="problems"><pre>${page.problems.map((p) => p + '\n')}</pre></section>`;
+      const body =
+        page.html !== undefined
+          ? intakeHtmlBody({
+              view: entry.view,
+              ruleViews: entry.ruleViews,
+              attack: good.attack,
+              pageHtml: page.html,
+              markdownHref: `/intake/${intake.uuid}/page.md`,
+            })
+          : html`<h1>${intake.name}</h1><section class="problems"><pre>${page.problems.map((p) => p + '\n')}</pre></section>`;
       return this.page(nonce, intake.name, body, crumbs);
     }
     if (segments.length === 3 && segments[2] === 'page.md') {
       const page = await this.renderedPage(good, entry);
-      return page.markdown === undefined ? this.notFound(nonce) : { status: 200, type: 'text/markdown; charset=utf-8', body: page.markdown };
+      return page.markdown === undefined
+        ? this.notFound(nonce)
+        : { status: 200, type: 'text/markdown; charset=utf-8', body: page.markdown };
     }
     if (segments.length === 4 && segments[2] === 'rule') {
       const rule = this.ruleById(good.catalog).get(segments[3]);
       if (!rule) return this.notFound(nonce);
       const explanation = explainPair(rule, intake, good.catalog, { mode: good.config.match, ...good.matchInputs });
-      return this.page(nonce, `${rule.title} · ${intake.name}`, explainHtml(explanation, { description: rule.description, pageHref: `/intake/${intake.uuid}` }), crumbs);
+      return this.page(
+        nonce,
+        `${rule.title} · ${intake.name}`,
+        explainHtml(explanation, { description: rule.description, pageHref: `/intake/${intake.uuid}` }),
+        crumbs,
+      );
     }
     return this.notFound(nonce);
   }
 
-  private page(nonce: string, title: string, body: SafeHtml, crumbs: { href: string; text: string }[] = [], scripts: string[] = [], status = 200): SiteResponse {
+  private page(
+    nonce: string,
+    title: string,
+    body: SafeHtml,
+    crumbs: { href: string; text: string }[] = [],
+    scripts: string[] = [],
+    status = 200,
+  ): SiteResponse {
     const banner = problemsBanner(this.workspace.problems, this.workspace.broken, this.workspace.good !== undefined);
-    return { status, type: 'text/html; charset=utf-8', body: layout({ title: `${title} · rulecat preview`, body: html`${banner}${body}`, nonce, version: this.version, crumbs, scripts }) };
+    return {
+      status,
+      type: 'text/html; charset=utf-8',
+      body: layout({
+        title: `${title} · rulecat preview`,
+        body: html`${banner}${body}`,
+        nonce,
+        version: this.version,
+        crumbs,
+        scripts,
+      }),
+    };
   }
 
   private notFound(nonce: string): SiteResponse {
-    return this.page(nonce, 'Not found', html`<h1>Not found</h1><p>Nothing is served at this address. <a href="/">All intakes</a></p>`, [], [], 404);
+    return this.page(
+      nonce,
+      'Not found',
+      html`<h1>Not found</h1><p>Nothing is served at this address. <a href="/">All intakes</a></p>`,
+      [],
+      [],
+      404,
+    );
   }
 
   private viewer(good: Good): (rule: Rule) => RuleView {
@@ -138,10 +182,23 @@ export class Site {
   private entry(good: Good, intake: Intake): IntakeCache {
     const rules = good.match.rulesByIntake.get(intake.uuid) ?? [];
     const cached = this.intakes.get(intake.uuid);
-    if (cached && cached.intake === intake && cached.config === good.config && sameList(cached.rules, rules)) return cached;
+    if (cached && cached.intake === intake && cached.config === good.config && sameList(cached.rules, rules))
+      return cached;
     const viewOf = this.viewer(good);
-    const near = pageNearMisses(!!good.config.nearMiss && !good.config.rulesIndex, intake, good.catalog, good.match, matchOptions(good.config, good.matchInputs));
-    const entry: IntakeCache = { intake, rules, config: good.config, view: pageView(intake, rules, good.config, good.attack, viewOf, near), ruleViews: rules.map(viewOf) };
+    const near = pageNearMisses(
+      !!good.config.nearMiss && !good.config.rulesIndex,
+      intake,
+      good.catalog,
+      good.match,
+      matchOptions(good.config, good.matchInputs),
+    );
+    const entry: IntakeCache = {
+      intake,
+      rules,
+      config: good.config,
+      view: pageView(intake, rules, good.config, good.attack, viewOf, near),
+      ruleViews: rules.map(viewOf),
+    };
     this.intakes.set(intake.uuid, entry);
     return entry;
   }
@@ -153,8 +210,19 @@ export class Site {
     const explain = (rule: RuleView) => `/intake/${entry.intake.uuid}/rule/${encodeURIComponent(rule.id)}`;
     const page =
       rendered.markdown === undefined
-        ? { templates: good.templates, problems: problems.length > 0 ? problems : ['The page template writes no page for this intake.'] }
-        : { templates: good.templates, markdown: rendered.markdown, html: this.toHtml(rendered.markdown, { footer: (i) => (entry.view.rules[i] ? { href: explain(entry.view.rules[i]), text: 'Why it applies' } : undefined) }), problems };
+        ? {
+            templates: good.templates,
+            problems: problems.length > 0 ? problems : ['The page template writes no page for this intake.'],
+          }
+        : {
+            templates: good.templates,
+            markdown: rendered.markdown,
+            html: this.toHtml(rendered.markdown, {
+              footer: (i) =>
+                entry.view.rules[i] ? { href: explain(entry.view.rules[i]), text: 'Why it applies' } : undefined,
+            }),
+            problems,
+          };
     entry.page = page;
     return page;
   }
@@ -163,7 +231,13 @@ export class Site {
     if (!good) return html`<h1>Intakes</h1><p>Nothing to show yet.</p>`;
     const rows: IndexRow[] = good.catalog.intakes.map((intake) => {
       const { view } = this.entry(good, intake);
-      return { uuid: intake.uuid, name: intake.name, module: view.intake.module, rules: view.rules.length, techniques: techniqueCount(view) };
+      return {
+        uuid: intake.uuid,
+        name: intake.name,
+        module: view.intake.module,
+        rules: view.rules.length,
+        techniques: techniqueCount(view),
+      };
     });
     rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.uuid < b.uuid ? -1 : 1));
     return indexBody(rows, good.catalog.rules.filter((r) => r.kind !== 'filter').length);

@@ -14,7 +14,11 @@ export interface InputWatcher {
 
 const IGNORED = /(^|[/\\])(\.git|node_modules|\.rulecat-cache)([/\\]|$)|~$|\.sw[px]$/;
 
-export async function watchInputs(paths: readonly string[], onBurst: (changed: Set<string>) => void, debounceMs = 150): Promise<InputWatcher> {
+export async function watchInputs(
+  paths: readonly string[],
+  onBurst: (changed: Set<string>) => void,
+  debounceMs = 150,
+): Promise<InputWatcher> {
   const { watch } = await import('chokidar');
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

@@ -10,18 +10,26 @@ import { Workspace } from './workspace.js';
 /** A copy of the example catalog (rules, intakes, configuration, templates) in a temporary folder. */
 function exampleCopy(): string {
   const root = tempDir('rulecat-ws-');
-  for (const name of ['rules', 'intakes', 'templates', 'rulecat.config.yaml']) cpSync(path.join(REPO, name), path.join(root, name), { recursive: true });
-  writeFileSync(path.join(root, 'rulecat.config.yaml'), readFileSync(path.join(root, 'rulecat.config.yaml'), 'utf8') + 'templates: templates\n');
+  for (const name of ['rules', 'intakes', 'templates', 'rulecat.config.yaml'])
+    cpSync(path.join(REPO, name), path.join(root, name), { recursive: true });
+  writeFileSync(
+    path.join(root, 'rulecat.config.yaml'),
+    readFileSync(path.join(root, 'rulecat.config.yaml'), 'utf8') + 'templates: templates\n',
+  );
   return root;
 }
 
 const workspace = (root: string) =>
-  new Workspace(() => {
-    const r = resolveConfig(root, undefined, {});
-    return { config: { ...r.config, cache: false }, diagnostics: r.diagnostics };
-  }, path.join(root, 'rulecat.config.yaml'));
+  new Workspace(
+    () => {
+      const r = resolveConfig(root, undefined, {});
+      return { config: { ...r.config, cache: false }, diagnostics: r.diagnostics };
+    },
+    path.join(root, 'rulecat.config.yaml'),
+  );
 
-const shape = (m: CatalogMatch) => Object.fromEntries([...m.rulesByIntake].map(([uuid, rules]) => [uuid, rules.map((r) => `${r.id} ${r.title}`)]));
+const shape = (m: CatalogMatch) =>
+  Object.fromEntries([...m.rulesByIntake].map(([uuid, rules]) => [uuid, rules.map((r) => `${r.id} ${r.title}`)]));
 
 /** The workspace's match equals that of a fresh full load. */
 async function expectFresh(ws: Workspace, root: string): Promise<void> {
@@ -39,7 +47,8 @@ describe('workspace updates', () => {
   let root: string;
   let ws: Workspace;
   const file = (rel: string) => path.join(root, rel);
-  const edit = (rel: string, fn: (s: string) => string) => writeFileSync(file(rel), fn(readFileSync(file(rel), 'utf8')));
+  const edit = (rel: string, fn: (s: string) => string) =>
+    writeFileSync(file(rel), fn(readFileSync(file(rel), 'utf8')));
 
   beforeEach(async () => {
     root = exampleCopy();
@@ -50,7 +59,9 @@ describe('workspace updates', () => {
   });
 
   it('watches the configuration, rule and intake folders and templates', async () => {
-    expect(ws.watched()).toEqual(expect.arrayContaining([file('rulecat.config.yaml'), file('rules'), file('intakes'), file('templates')]));
+    expect(ws.watched()).toEqual(
+      expect.arrayContaining([file('rulecat.config.yaml'), file('rules'), file('intakes'), file('templates')]),
+    );
   });
 
   it('reads only a changed rule file and matches only what depends on it', async () => {
@@ -75,7 +86,10 @@ describe('workspace updates', () => {
   });
 
   it('takes added and removed rules into account', async () => {
-    writeFileSync(file('rules/new.yml'), 'title: Brand New\nid: 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51\ndescription: New.\nlevel: low\nlogsource: {product: okta}\ndetection: {sel: {event.action: x}, condition: sel}\n');
+    writeFileSync(
+      file('rules/new.yml'),
+      'title: Brand New\nid: 0b5c0d2a-6c7e-4d1a-9f0e-2b8f6d3c4a51\ndescription: New.\nlevel: low\nlogsource: {product: okta}\ndetection: {sel: {event.action: x}, condition: sel}\n',
+    );
     rmSync(file(OKTA_RULE));
     const report = await ws.update([file('rules/new.yml'), file(OKTA_RULE)]);
     expect(report.reread.rules).toEqual(['rules/new.yml']);
@@ -91,7 +105,11 @@ describe('workspace updates', () => {
     expect(broken.errors).toBeGreaterThan(0);
     expect(ws.broken).toBe(true);
     expect(ws.good).toBe(good);
-    expect(ws.problems.find((d) => d.severity === 'error')).toMatchObject({ file: OKTA_RULE, line: expect.any(Number), col: expect.any(Number) });
+    expect(ws.problems.find((d) => d.severity === 'error')).toMatchObject({
+      file: OKTA_RULE,
+      line: expect.any(Number),
+      col: expect.any(Number),
+    });
     expect(ws.problems.find((d) => d.severity === 'error')!.line).toBeGreaterThan(0);
     edit(OKTA_RULE, (s) => s.replace('\n  bad: [unclosed', ''));
     const fixed = await ws.update([file(OKTA_RULE)]);
@@ -120,13 +138,32 @@ describe('workspace updates', () => {
 
   it('answers after a live reload of rules that backtracking engines take exponential time on, warning of a test past the budget', async () => {
     const okta = ws.good!.catalog.intakes.find((i) => i.name.startsWith('Okta System Log'))!;
-    edit(OKTA_PARSER, (s) => s.replace('          event.kind: "event"\n', `          event.kind: "event"\n          event.costly: "${'a'.repeat(200_000)}!"\n`));
+    edit(OKTA_PARSER, (s) =>
+      s.replace(
+        '          event.kind: "event"\n',
+        `          event.kind: "event"\n          event.costly: "${'a'.repeat(200_000)}!"\n`,
+      ),
+    );
     const rule = (id: string, title: string, test: string) =>
       `title: ${title}\nid: ${id}\ndescription: x\nlogsource:\n    product: okta\n    service: okta\ndetection:\n    sel:\n        ${test}\n    condition: sel\nlevel: high\n`;
-    writeFileSync(file('rules/identity/redos.yml'), rule('r-redos', 'Nested Quantifiers', "event.costly|re: '^(a+)+$'"));
-    writeFileSync(file('rules/identity/stars.yml'), rule('r-stars', 'Many Stars', `event.costly: '${'*a'.repeat(15)}*b'`));
-    writeFileSync(file('rules/identity/costly.yml'), rule('r-costly', 'Costly Contains', `event.costly|contains: '${'a'.repeat(1_000)}b'`));
-    await ws.update([file(OKTA_PARSER), file('rules/identity/redos.yml'), file('rules/identity/stars.yml'), file('rules/identity/costly.yml')]);
+    writeFileSync(
+      file('rules/identity/redos.yml'),
+      rule('r-redos', 'Nested Quantifiers', "event.costly|re: '^(a+)+$'"),
+    );
+    writeFileSync(
+      file('rules/identity/stars.yml'),
+      rule('r-stars', 'Many Stars', `event.costly: '${'*a'.repeat(15)}*b'`),
+    );
+    writeFileSync(
+      file('rules/identity/costly.yml'),
+      rule('r-costly', 'Costly Contains', `event.costly|contains: '${'a'.repeat(1_000)}b'`),
+    );
+    await ws.update([
+      file(OKTA_PARSER),
+      file('rules/identity/redos.yml'),
+      file('rules/identity/stars.yml'),
+      file('rules/identity/costly.yml'),
+    ]);
     expect(ws.broken).toBe(false);
     expect(ws.problems.filter((d) => d.code === 'match-budget')).toEqual([
       expect.objectContaining({ file: 'rules/identity/costly.yml', line: 9, col: 9, severity: 'warning' }),
@@ -138,4 +175,3 @@ describe('workspace updates', () => {
     expectFresh(ws, root);
   });
 });
-

@@ -81,7 +81,11 @@ export class Workspace {
     return this.run(this.state.config, this.state, changed);
   }
 
-  private async run(config: Config, previous: PipelineState | undefined, changed: readonly string[]): Promise<UpdateReport> {
+  private async run(
+    config: Config,
+    previous: PipelineState | undefined,
+    changed: readonly string[],
+  ): Promise<UpdateReport> {
     const start = performance.now();
     const state = await runPipeline(config, { previous, changed });
     this.state = state;
@@ -89,7 +93,14 @@ export class Workspace {
     this.problems = [...this.configProblems, ...state.diagnostics];
     this.broken = hasErrors(this.problems);
     if (!this.broken && state.match) {
-      this.good = { config, catalog: state.catalog, match: state.match, attack: state.attack, matchInputs: state.matchInputs, templates: state.templates };
+      this.good = {
+        config,
+        catalog: state.catalog,
+        match: state.match,
+        attack: state.attack,
+        matchInputs: state.matchInputs,
+        templates: state.templates,
+      };
     }
     return {
       full: state.work.full,

@@ -16,7 +16,21 @@
  * Nothing is written or removed through a folder link leading outside the
  * output folder.
  */
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { OutputDiff } from './diff-output.js';
 import { staysInside } from './inside.js';
@@ -67,7 +81,8 @@ export function removeStaleStaging(outDir: string): void {
     return;
   }
   for (const name of names) {
-    if (name.startsWith(STAGING_PREFIX) || TMP_FILE.test(name)) rmSync(path.join(outDir, name), { recursive: true, force: true });
+    if (name.startsWith(STAGING_PREFIX) || TMP_FILE.test(name))
+      rmSync(path.join(outDir, name), { recursive: true, force: true });
   }
 }
 
@@ -126,7 +141,11 @@ function undo(changes: readonly Change[], createdDirs: readonly string[]): void 
   for (const dir of [...createdDirs].reverse()) rmSync(dir, { recursive: true, force: true });
 }
 
-export function applyOutput(diff: OutputDiff, owned: ReadonlyMap<string, string>, observe?: CommitObserver): ApplyResult {
+export function applyOutput(
+  diff: OutputDiff,
+  owned: ReadonlyMap<string, string>,
+  observe?: CommitObserver,
+): ApplyResult {
   const { outDir } = diff;
   const writes = [...diff.added, ...diff.changed];
   const next: OutputManifest = { files: Object.fromEntries(owned) };
@@ -149,13 +168,17 @@ export function applyOutput(diff: OutputDiff, owned: ReadonlyMap<string, string>
       const target = path.join(outDir, rel);
       return { target, previous: keepPrevious(target, path.join(staging, `removed-${i}`)) };
     });
-    const manifest = { target: manifestPath(outDir), previous: keepPrevious(manifestPath(outDir), path.join(staging, 'manifest')) };
+    const manifest = {
+      target: manifestPath(outDir),
+      previous: keepPrevious(manifestPath(outDir), path.join(staging, 'manifest')),
+    };
     const done: Change[] = [];
     const createdDirs: string[] = [];
     const total = staged.length + removals.length;
     try {
       done.push(manifest);
-      if (total > 0) writeFileAtomic(manifest.target, serializeManifest({ files: { ...diff.previous.files, ...next.files } }));
+      if (total > 0)
+        writeFileAtomic(manifest.target, serializeManifest({ files: { ...diff.previous.files, ...next.files } }));
       for (const { tmp, target, previous } of staged) {
         const created = mkdirSync(path.dirname(target), { recursive: true });
         if (created) createdDirs.push(created);

@@ -33,13 +33,25 @@ function readIfExists(file: string): Buffer | undefined {
 
 export function diffOutput(outDir: string, files: readonly RenderedFile[]): OutputDiff {
   const { manifest: previous, problem } = readManifest(outDir);
-  const diff: OutputDiff = { outDir, added: [], changed: [], unchanged: [], removed: [], kept: [], previous, notes: problem ? [problem] : [] };
+  const diff: OutputDiff = {
+    outDir,
+    added: [],
+    changed: [],
+    unchanged: [],
+    removed: [],
+    kept: [],
+    previous,
+    notes: problem ? [problem] : [],
+  };
   const generated = new Set<string>();
   for (const file of files) {
     generated.add(file.path);
     const current = readIfExists(path.join(outDir, file.path));
     if (current === undefined) diff.added.push(file);
-    else if (file.hash !== undefined ? sha256(current) === file.hash : current.equals(Buffer.from(file.content, 'utf8'))) diff.unchanged.push(file.path);
+    else if (
+      file.hash !== undefined ? sha256(current) === file.hash : current.equals(Buffer.from(file.content, 'utf8'))
+    )
+      diff.unchanged.push(file.path);
     else diff.changed.push(file);
   }
   for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

@@ -11,7 +11,18 @@
  * meanwhile by another run is put back.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 
@@ -61,7 +72,13 @@ function readLock(file: string): Found | undefined {
     let holder: LockHolder | undefined;
     try {
       const v = JSON.parse(text) as Partial<LockHolder>;
-      if (typeof v.pid === 'number' && typeof v.hostname === 'string' && typeof v.started === 'string' && typeof v.token === 'string') holder = v as LockHolder;
+      if (
+        typeof v.pid === 'number' &&
+        typeof v.hostname === 'string' &&
+        typeof v.started === 'string' &&
+        typeof v.token === 'string'
+      )
+        holder = v as LockHolder;
     } catch {
       // being written, or not ours: judged by its age
     }
@@ -150,7 +167,12 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
   const file = lockPath(outDir);
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const pollMs = options.pollMs ?? 100;
-  const me: LockHolder = { pid: process.pid, hostname: hostname(), started: new Date().toISOString(), token: randomBytes(12).toString('hex') };
+  const me: LockHolder = {
+    pid: process.pid,
+    hostname: hostname(),
+    started: new Date().toISOString(),
+    token: randomBytes(12).toString('hex'),
+  };
   const deadline = Date.now() + options.timeoutMs;
   mkdirSync(outDir, { recursive: true });
   let waiting = false;
@@ -159,7 +181,11 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
     const found = readLock(file);
     if (!found) {
       // Released between our attempt and our look (try again), or not a file at all (give up in time).
-      if (Date.now() >= deadline) return { ok: false, message: 'Output folder lock exists but cannot be read, expected a file written by rulecat; remove it' };
+      if (Date.now() >= deadline)
+        return {
+          ok: false,
+          message: 'Output folder lock exists but cannot be read, expected a file written by rulecat; remove it',
+        };
       await sleep(5);
       continue;
     }
@@ -177,7 +203,9 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
     }
     if (!waiting) {
       waiting = true;
-      options.notify?.(`output folder is locked by another rulecat run (${describeHolder(found.holder)}); waiting up to ${options.timeoutMs / 1000} s (--lock-timeout)`);
+      options.notify?.(
+        `output folder is locked by another rulecat run (${describeHolder(found.holder)}); waiting up to ${options.timeoutMs / 1000} s (--lock-timeout)`,
+      );
     }
     await sleep(Math.min(pollMs + Math.random() * pollMs, Math.max(1, deadline - Date.now())));
   }
@@ -195,7 +223,11 @@ function releaseLock(file: string, token: string): void {
 }
 
 /** Run `fn` holding the lock of `outDir`; always released afterwards, even when `fn` throws. */
-export async function withLock<T>(outDir: string, options: LockOptions, fn: () => T): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+export async function withLock<T>(
+  outDir: string,
+  options: LockOptions,
+  fn: () => T,
+): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   const lock = await acquireLock(outDir, options);
   if (!lock.ok) return lock;
   try {

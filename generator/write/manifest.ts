@@ -30,21 +30,38 @@ export function readManifest(outDir: string): { manifest: OutputManifest; proble
   try {
     const value = JSON.parse(text) as { files?: unknown };
     const files = value.files;
-    if (files && typeof files === 'object' && !Array.isArray(files) && Object.values(files).every((h) => typeof h === 'string')) {
+    if (
+      files &&
+      typeof files === 'object' &&
+      !Array.isArray(files) &&
+      Object.values(files).every((h) => typeof h === 'string')
+    ) {
       const entries = Object.entries(files as Record<string, string>);
       const safe = entries.filter(([p]) => checkOutputPath(p) === undefined);
       if (safe.length === entries.length) return { manifest: { files: Object.fromEntries(safe) } };
       const bad = entries.filter(([p]) => checkOutputPath(p) !== undefined).map(([p]) => JSON.stringify(p));
       const shown = bad.slice(0, 3).join(', ') + (bad.length > 3 ? `, and ${bad.length - 3} more` : '');
-      return { manifest: { files: Object.fromEntries(safe) }, problem: `${MANIFEST_NAME} lists paths that are not plain relative paths inside the output folder (${shown}); they are not considered owned` };
+      return {
+        manifest: { files: Object.fromEntries(safe) },
+        problem: `${MANIFEST_NAME} lists paths that are not plain relative paths inside the output folder (${shown}); they are not considered owned`,
+      };
     }
   } catch {
     // fall through
   }
-  return { manifest: { files: {} }, problem: `${MANIFEST_NAME} is not a rulecat manifest; no file is considered owned` };
+  return {
+    manifest: { files: {} },
+    problem: `${MANIFEST_NAME} is not a rulecat manifest; no file is considered owned`,
+  };
 }
 
 export function serializeManifest(manifest: OutputManifest): string {
   const files = Object.fromEntries(Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return JSON.stringify({ generator: 'rulecat', note: 'Files written by rulecat; only these are ever removed by it.', files }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { generator: 'rulecat', note: 'Files written by rulecat; only these are ever removed by it.', files },
+      null,
+      2,
+    ) + '\n'
+  );
 }

@@ -51,7 +51,8 @@ function codeFingerprint(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) visit(p);
-      else if (/\.(js|ts|yaml|json)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) hash.update(p.slice(root.length)).update(readFileSync(p));
+      else if (/\.(js|ts|yaml|json)$/.test(entry.name) && !entry.name.endsWith('.test.ts'))
+        hash.update(p.slice(root.length)).update(readFileSync(p));
     }
   };
   visit(root);
@@ -105,7 +106,11 @@ export function runKey(inputs: RunInputs): string | undefined {
 }
 
 function memoFile(cacheDir: string, outDir: string): string {
-  return path.join(cacheDir, 'runs', `${createHash('sha1').update(path.resolve(outDir)).digest('hex').slice(0, 20)}.json`);
+  return path.join(
+    cacheDir,
+    'runs',
+    `${createHash('sha1').update(path.resolve(outDir)).digest('hex').slice(0, 20)}.json`,
+  );
 }
 
 export function readRunMemo(cacheDir: string, outDir: string): RunMemo | undefined {

@@ -23,7 +23,10 @@ const BIN = path.join(REPO, 'dist', 'generator', 'bin.js');
 const RANDOM_KILLS = Number(process.env.KILL_RUNS) || 8;
 
 /** Files of the user, beside generated ones: never touched. */
-const USER_FILES = { 'out/notes.md': 'mine\n', [`out/suggested_rules_${U4.replace('4444-4', '4444-5')}_do_not_edit_manually.md`]: 'looks generated, is not\n' };
+const USER_FILES = {
+  'out/notes.md': 'mine\n',
+  [`out/suggested_rules_${U4.replace('4444-4', '4444-5')}_do_not_edit_manually.md`]: 'looks generated, is not\n',
+};
 
 /** The old catalog: three intakes. The new one: a rule renamed (pages and layers change), one intake gone, one new. */
 function scenario(): { root: string; old: Record<string, string>; next: Record<string, string> } {
@@ -45,8 +48,15 @@ let base: { root: string; old: Record<string, string>; next: Record<string, stri
 beforeAll(async () => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" (npm ci does) before the tests`);
   const newest = (dir: string): number =>
-    Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
-  if (newest(path.join(REPO, 'generator')) > statSync(BIN).mtimeMs) console.warn('[warning] dist/ is older than generator/: run "npm run build" so that the child processes run the current code');
+    Math.max(
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs,
+      ),
+    );
+  if (newest(path.join(REPO, 'generator')) > statSync(BIN).mtimeMs)
+    console.warn(
+      '[warning] dist/ is older than generator/: run "npm run build" so that the child processes run the current code',
+    );
   base = scenario();
   expect((await runCli(GENERATE, base.root)).code).toBe(0);
   writeTree(USER_FILES, base.root);
@@ -124,7 +134,12 @@ describe('a run that fails while writing', () => {
       roots.push(root);
       const before = readTree(path.join(root, 'out'));
       // Removing our own lock is best effort; a throw there would leave a lock held by this (live) process.
-      const faults = installFaults({ root: path.join(root, 'out'), at, action: 'throw', skip: (op: string, file: string) => op === 'unlinkSync' && file.endsWith('.rulecat-lock') });
+      const faults = installFaults({
+        root: path.join(root, 'out'),
+        at,
+        action: 'throw',
+        skip: (op: string, file: string) => op === 'unlinkSync' && file.endsWith('.rulecat-lock'),
+      });
       let r: Awaited<ReturnType<typeof runCli>>;
       try {
         r = await runCli(GENERATE, root);
@@ -148,7 +163,9 @@ describe('a run that fails while writing', () => {
     }
     expect(tolerated).toBeGreaterThan(0);
     expect(rolledBack + tolerated).toBe(total - 1);
-    console.log(`exceptions: ${total - 1} fault points, ${rolledBack} failed runs rolled back, ${tolerated} faults in the clean-up after the commit`);
+    console.log(
+      `exceptions: ${total - 1} fault points, ${rolledBack} failed runs rolled back, ${tolerated} faults in the clean-up after the commit`,
+    );
   });
 });
 
@@ -170,61 +187,73 @@ describe('a run killed while writing', () => {
       expect(r.signal, `kill point ${at}: ${r.stderr}`).toBe('SIGKILL');
       expectOldOrNew(path.join(root, 'out'));
       await expectRepaired(root);
-      expect(readdirSync(path.join(root, 'out')).filter((n) => n.startsWith('.rulecat-') && n !== '.rulecat-manifest.json')).toEqual([]);
+      expect(
+        readdirSync(path.join(root, 'out')).filter((n) => n.startsWith('.rulecat-') && n !== '.rulecat-manifest.json'),
+      ).toEqual([]);
     });
   });
 
-  it(`leaves each file old or new when the real CLI is killed at random times (${RANDOM_KILLS} runs)`, async () => {
-    // A larger catalog, so that writing takes a good part of the run: 120 intakes listed by one rule.
-    const many: Record<string, string> = {};
-    const names = Array.from({ length: 120 }, (_, i) => `Bulk ${i}`);
-    const listed = (title: string) => RULE('r-bulk', title, undefined, `intakes:\n${names.map((n) => `  - ${n}\n`).join('')}`);
-    many['rules/bulk.yml'] = listed('Bulk rule');
-    for (let i = 0; i < 120; i++) {
-      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      many[`intakes/Bulk/i${i}/_meta/manifest.yml`] = INTAKE_MANIFEST(uuid, `Bulk ${i}`);
-      many[`intakes/Bulk/i${i}/ingest/parser.yml`] = PARSER({ 'process.executable': '{{parsed.message.image}}' });
-    }
-    writeTree(many, base.root);
-    const big = copy(base.root);
-    roots.push(big);
-    rmSync(path.join(big, 'out'), { recursive: true });
-    mkdirSync(path.join(big, 'out'));
-    // Old: the output of the big catalog; new: the same with a rule renamed in every page.
-    expect((await runCli(GENERATE, big)).code).toBe(0);
-    const old = readTree(path.join(big, 'out'));
-    writeTree({ 'rules/bulk.yml': listed('Bulk rule renamed') }, big);
-    const probe = copy(big);
-    roots.push(probe);
-    const started = Date.now();
-    expect(spawnSync(process.execPath, [BIN, ...GENERATE], { cwd: probe }).status).toBe(0);
-    const duration = Date.now() - started;
-    const next = readTree(path.join(probe, 'out'));
-    expect(Object.keys(next).filter((k) => old[k] !== next[k]).length).toBeGreaterThan(200);
-    let interrupted = 0;
-    let midWrite = 0;
-    for (let run = 0; run < RANDOM_KILLS; run++) {
-      const root = copy(big);
-      roots.push(root);
-      const child = spawn(process.execPath, [BIN, ...GENERATE], { cwd: root, stdio: 'ignore' });
-      const delay = duration * (0.4 + 0.7 * Math.random()); // writing comes last; some runs finish before the kill
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-      clearTimeout(timer);
-      if (signal === 'SIGKILL') interrupted++;
-      else expect(code).toBe(0);
-      const now = readTree(path.join(root, 'out'));
-      if (Object.keys(now).some((k) => k.startsWith('.rulecat-staging-') || now[k] !== old[k])) midWrite++;
-      for (const name of new Set([...Object.keys(old), ...Object.keys(next), ...Object.keys(now)])) {
-        if (name === '.rulecat-manifest.json') JSON.parse(now[name]);
-        else if (!name.startsWith('.rulecat-') && !/\.rulecat-tmp-\d+$/.test(name)) expect([old[name], next[name]], name).toContain(now[name]);
+  it(
+    `leaves each file old or new when the real CLI is killed at random times (${RANDOM_KILLS} runs)`,
+    async () => {
+      // A larger catalog, so that writing takes a good part of the run: 120 intakes listed by one rule.
+      const many: Record<string, string> = {};
+      const names = Array.from({ length: 120 }, (_, i) => `Bulk ${i}`);
+      const listed = (title: string) =>
+        RULE('r-bulk', title, undefined, `intakes:\n${names.map((n) => `  - ${n}\n`).join('')}`);
+      many['rules/bulk.yml'] = listed('Bulk rule');
+      for (let i = 0; i < 120; i++) {
+        const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        many[`intakes/Bulk/i${i}/_meta/manifest.yml`] = INTAKE_MANIFEST(uuid, `Bulk ${i}`);
+        many[`intakes/Bulk/i${i}/ingest/parser.yml`] = PARSER({ 'process.executable': '{{parsed.message.image}}' });
       }
-      const r = await runCli(GENERATE, root);
-      expect(r.code, r.stderr).toBe(0);
-      expect(readTree(path.join(root, 'out'))).toEqual(next);
-    }
-    console.log(`random kills: ${interrupted} of ${RANDOM_KILLS} runs killed before finishing, ${midWrite} of them while writing`);
-  }, process.env.KILL_RUNS ? 6 * 3_600_000 : undefined);
+      writeTree(many, base.root);
+      const big = copy(base.root);
+      roots.push(big);
+      rmSync(path.join(big, 'out'), { recursive: true });
+      mkdirSync(path.join(big, 'out'));
+      // Old: the output of the big catalog; new: the same with a rule renamed in every page.
+      expect((await runCli(GENERATE, big)).code).toBe(0);
+      const old = readTree(path.join(big, 'out'));
+      writeTree({ 'rules/bulk.yml': listed('Bulk rule renamed') }, big);
+      const probe = copy(big);
+      roots.push(probe);
+      const started = Date.now();
+      expect(spawnSync(process.execPath, [BIN, ...GENERATE], { cwd: probe }).status).toBe(0);
+      const duration = Date.now() - started;
+      const next = readTree(path.join(probe, 'out'));
+      expect(Object.keys(next).filter((k) => old[k] !== next[k]).length).toBeGreaterThan(200);
+      let interrupted = 0;
+      let midWrite = 0;
+      for (let run = 0; run < RANDOM_KILLS; run++) {
+        const root = copy(big);
+        roots.push(root);
+        const child = spawn(process.execPath, [BIN, ...GENERATE], { cwd: root, stdio: 'ignore' });
+        const delay = duration * (0.4 + 0.7 * Math.random()); // writing comes last; some runs finish before the kill
+        const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+          child.on('exit', (c, s) => resolve([c, s])),
+        );
+        clearTimeout(timer);
+        if (signal === 'SIGKILL') interrupted++;
+        else expect(code).toBe(0);
+        const now = readTree(path.join(root, 'out'));
+        if (Object.keys(now).some((k) => k.startsWith('.rulecat-staging-') || now[k] !== old[k])) midWrite++;
+        for (const name of new Set([...Object.keys(old), ...Object.keys(next), ...Object.keys(now)])) {
+          if (name === '.rulecat-manifest.json') JSON.parse(now[name]);
+          else if (!name.startsWith('.rulecat-') && !/\.rulecat-tmp-\d+$/.test(name))
+            expect([old[name], next[name]], name).toContain(now[name]);
+        }
+        const r = await runCli(GENERATE, root);
+        expect(r.code, r.stderr).toBe(0);
+        expect(readTree(path.join(root, 'out'))).toEqual(next);
+      }
+      console.log(
+        `random kills: ${interrupted} of ${RANDOM_KILLS} runs killed before finishing, ${midWrite} of them while writing`,
+      );
+    },
+    process.env.KILL_RUNS ? 6 * 3_600_000 : undefined,
+  );
 });
 
 describe('leftovers of a killed run', () => {
@@ -234,7 +263,15 @@ describe('leftovers of a killed run', () => {
     expect((await runCli(GENERATE, root)).code).toBe(0);
     const clean = readTree(path.join(root, 'out'));
     writeTree({ 'out/.rulecat-staging-abc123/0': 'half', 'out/..rulecat-manifest.json.rulecat-tmp-999999': '{' }, root);
-    writeFileSync(path.join(root, 'out/.rulecat-lock'), JSON.stringify({ pid: 999_999_999, hostname: (await import('node:os')).hostname(), started: '2020-01-01T00:00:00.000Z', token: 'x' }));
+    writeFileSync(
+      path.join(root, 'out/.rulecat-lock'),
+      JSON.stringify({
+        pid: 999_999_999,
+        hostname: (await import('node:os')).hostname(),
+        started: '2020-01-01T00:00:00.000Z',
+        token: 'x',
+      }),
+    );
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('removed a stale lock (pid 999999999');

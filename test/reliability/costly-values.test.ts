@@ -28,10 +28,18 @@ const sel = (key: string, value: string) => `  sel:\n    ${key}: '${value}'\n  c
 function scenario(): string {
   return writeTree({
     'intakes/V/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
-    'intakes/V/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}', 'event.dataset': LONG_DATASET, 'event.code': LONG_CODE }),
+    'intakes/V/edr/ingest/parser.yml': PARSER({
+      'process.executable': '{{parsed.message.image}}',
+      'event.dataset': LONG_DATASET,
+      'event.code': LONG_CODE,
+    }),
     'rules/redos.yml': RULE('r-redos', 'Nested Quantifiers', sel('event.dataset|re', '^(a+)+$')),
     'rules/stars.yml': RULE('r-stars', 'Many Stars', sel('event.code', STARS)),
-    'rules/stars-contains.yml': RULE('r-stars-contains', 'Many Stars Contained', sel('event.code|windash|contains', 'a*'.repeat(16) + 'b')),
+    'rules/stars-contains.yml': RULE(
+      'r-stars-contains',
+      'Many Stars Contained',
+      sel('event.code|windash|contains', 'a*'.repeat(16) + 'b'),
+    ),
     'rules/lookbehind.yml': RULE('r-lookbehind', 'Look Behind', sel('event.code|re', '(?<!x)aaa')),
     'rules/fits.yml': RULE('r-fits', 'Fitting Pattern', sel('event.code|re|i', '^A{200}$')),
     'rules/fits-stars.yml': RULE('r-fits-stars', 'Fitting Stars', sel('event.code', '*a'.repeat(16))),
@@ -81,8 +89,15 @@ describe('values that backtracking engines take exponential time on', () => {
     // 199,000 positions × 1,001 steps: about 2 × 10^8, past the budget of 10^8.
     const root = writeTree({
       'intakes/V/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
-      'intakes/V/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}', 'event.code': 'a'.repeat(200_000) }),
-      'rules/costly.yml': RULE('r-costly', 'Costly Contains', `  sel:\n    event.code|contains: '${'a'.repeat(1_000)}b'\n  condition: sel\n`),
+      'intakes/V/edr/ingest/parser.yml': PARSER({
+        'process.executable': '{{parsed.message.image}}',
+        'event.code': 'a'.repeat(200_000),
+      }),
+      'rules/costly.yml': RULE(
+        'r-costly',
+        'Costly Contains',
+        `  sel:\n    event.code|contains: '${'a'.repeat(1_000)}b'\n  condition: sel\n`,
+      ),
       'rules/cheap.yml': RULE('r-cheap', 'Cheap Mismatch', sel('event.code', 'b*')),
     });
     const r = run(GENERATE, root);

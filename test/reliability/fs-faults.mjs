@@ -16,12 +16,25 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const fs = require('node:fs');
 
-const PATH_OPS = ['openSync', 'renameSync', 'unlinkSync', 'rmSync', 'rmdirSync', 'mkdirSync', 'mkdtempSync', 'linkSync', 'copyFileSync', 'writeFileSync', 'symlinkSync'];
+const PATH_OPS = [
+  'openSync',
+  'renameSync',
+  'unlinkSync',
+  'rmSync',
+  'rmdirSync',
+  'mkdirSync',
+  'mkdtempSync',
+  'linkSync',
+  'copyFileSync',
+  'writeFileSync',
+  'symlinkSync',
+];
 const FD_OPS = ['writeSync', 'ftruncateSync'];
 
 function writes(flags) {
   if (flags === undefined) return false;
-  if (typeof flags === 'number') return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0;
+  if (typeof flags === 'number')
+    return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0;
   return /[wa+]/.test(String(flags));
 }
 
@@ -30,7 +43,8 @@ function writes(flags) {
  * @returns {{ count: () => number, log: string[], uninstall: () => void }}
  */
 export function installFaults({ root, at, action, skip }) {
-  const under = (p) => typeof p === 'string' && (path.resolve(p) === root || path.resolve(p).startsWith(root + path.sep));
+  const under = (p) =>
+    typeof p === 'string' && (path.resolve(p) === root || path.resolve(p).startsWith(root + path.sep));
   const tracked = new Set();
   const log = [];
   let count = 0;

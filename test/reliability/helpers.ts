@@ -13,7 +13,12 @@ export const U1 = '11111111-1111-4111-8111-111111111111';
 export const U2 = '22222222-2222-4222-8222-222222222222';
 export const U3 = '33333333-3333-4333-8333-333333333333';
 
-export const RULE = (id: string, title: string, detection = '  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n', extra = '') =>
+export const RULE = (
+  id: string,
+  title: string,
+  detection = '  sel:\n    process.executable|endswith: x.exe\n  condition: sel\n',
+  extra = '',
+) =>
   `title: ${title}\nid: ${id}\ndescription: Detects ${title.toLowerCase()}.\nlevel: high\ntags:\n  - attack.execution\n  - attack.t1059.001\nlogsource:\n  product: windows\n${extra}detection:\n${detection}`;
 
 /** The files of a valid catalog: three rules, two intakes in one module. */
@@ -24,9 +29,13 @@ export function catalogFiles(): Record<string, string> {
     'rules/sub/c.yml': RULE('r-c', 'BITS Thing', '  sel:\n    process.command_line|contains: bits\n  condition: sel\n'),
     'intakes/Vendor/_meta/manifest.yml': INTAKE_MANIFEST('99999999-9999-4999-8999-999999999999', 'Vendor'),
     'intakes/Vendor/edr/_meta/manifest.yml': INTAKE_MANIFEST(U1, 'Vendor EDR'),
-    'intakes/Vendor/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}', 'process.command_line': '{{parsed.message.cmd}}' }),
+    'intakes/Vendor/edr/ingest/parser.yml': PARSER({
+      'process.executable': '{{parsed.message.image}}',
+      'process.command_line': '{{parsed.message.cmd}}',
+    }),
     'intakes/Vendor/fw/_meta/manifest.yml': INTAKE_MANIFEST(U2, 'Vendor Firewall'),
-    'intakes/Vendor/fw/_meta/fields.yml': 'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
+    'intakes/Vendor/fw/_meta/fields.yml':
+      'destination.port:\n  name: destination.port\n  type: long\n  description: port\n',
   };
 }
 
@@ -57,7 +66,13 @@ export function snapshot(root: string): Record<string, Entry> {
       else if (st.isDirectory()) {
         out[rel] = { kind: 'dir', mode: st.mode };
         visit(p);
-      } else out[rel] = { kind: 'file', content: createHash('sha256').update(readFileSync(p)).digest('hex'), mtimeMs: st.mtimeMs, mode: st.mode };
+      } else
+        out[rel] = {
+          kind: 'file',
+          content: createHash('sha256').update(readFileSync(p)).digest('hex'),
+          mtimeMs: st.mtimeMs,
+          mode: st.mode,
+        };
     }
   };
   visit(root);
@@ -93,7 +108,9 @@ const DRIVER = path.join(REPO, 'test', 'reliability', 'kill-driver.mjs');
  * pauses (`pause:<ms>`).
  */
 export function runDriver(root: string, at: number, action: string, args: string[] = GENERATE): Promise<Exit> {
-  const child = spawn(process.execPath, [DRIVER, REPO, String(at), action, root, path.join(root, 'out'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [DRIVER, REPO, String(at), action, root, path.join(root, 'out'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -114,17 +114,37 @@ export interface HostileIntake {
 }
 
 export const HOSTILE_INTAKES: HostileIntake[] = [
-  { uuid: 'a1111111-1111-4111-8111-111111111111', name: 'Evil ](javascript:alert(30)) [ Intake', module: 'Mod ](javascript:alert(31)) [' },
+  {
+    uuid: 'a1111111-1111-4111-8111-111111111111',
+    name: 'Evil ](javascript:alert(30)) [ Intake',
+    module: 'Mod ](javascript:alert(31)) [',
+  },
   { uuid: 'a2222222-2222-4222-8222-222222222222', name: 'Pipe \\| Intake', module: 'Pipe \\| Module' },
-  { uuid: 'a3333333-3333-4333-8333-333333333333', name: 'Bold x**{: onclick=alert(32)}** [BETA]', module: '{!secret.txt!}' },
-  { uuid: 'a4444444-4444-4444-8444-444444444444', name: 'Quote " <img src=x onerror=alert(33)> {!secret.txt!}', module: '<b>m</b>' },
-  { uuid: 'a5555555-5555-4555-8555-555555555555', name: 'Line\nbreak --8<-- "secret.txt" [x](javascript:alert(34))', module: 'Line\nbreak' },
+  {
+    uuid: 'a3333333-3333-4333-8333-333333333333',
+    name: 'Bold x**{: onclick=alert(32)}** [BETA]',
+    module: '{!secret.txt!}',
+  },
+  {
+    uuid: 'a4444444-4444-4444-8444-444444444444',
+    name: 'Quote " <img src=x onerror=alert(33)> {!secret.txt!}',
+    module: '<b>m</b>',
+  },
+  {
+    uuid: 'a5555555-5555-4555-8555-555555555555',
+    name: 'Line\nbreak --8<-- "secret.txt" [x](javascript:alert(34))',
+    module: 'Line\nbreak',
+  },
   { uuid: 'a6666666-6666-4666-8666-666666666666', name: 'Azure [BETA]', module: 'Azure' },
   { uuid: 'a7777777-7777-4777-8777-777777777777', name: 'Trail \\', module: 'Trail' },
 ];
 
 /** Field names the intakes lack, one per near-miss rule: they are printed as code. */
-export const HOSTILE_FIELDS = ['evil`<img src=x onerror=alert(40)>`', 'inc{!secret.txt!}', 'br\nace{: onclick=alert(41)}'];
+export const HOSTILE_FIELDS = [
+  'evil`<img src=x onerror=alert(40)>`',
+  'inc{!secret.txt!}',
+  'br\nace{: onclick=alert(41)}',
+];
 
 export interface HostileRule {
   id: string;
@@ -141,7 +161,9 @@ const NOTICE = `License {: onclick=alert(50)} [l](javascript:alert(51))\n--8<-- 
  * links and notice, near misses, both layer styles, a fixed date) under a
  * new folder; the secret file sits in its `base/` folder.
  */
-export function writeHostileCatalog(options: { intakes?: HostileIntake[]; texts?: { title: string; description: string }[] } = {}): { root: string; rules: HostileRule[] } {
+export function writeHostileCatalog(
+  options: { intakes?: HostileIntake[]; texts?: { title: string; description: string }[] } = {},
+): { root: string; rules: HostileRule[] } {
   const intakes = options.intakes ?? HOSTILE_INTAKES;
   const files: Record<string, string> = {
     [`base/${SECRET_FILE}`]: `${SECRET}\n`,
@@ -160,9 +182,18 @@ export function writeHostileCatalog(options: { intakes?: HostileIntake[]; texts?
     const folder = `M${i}`;
     modules.set(folder, intake.module);
     files[`intakes/${folder}/_meta/manifest.yml`] = stringify({ name: intake.module, slug: `m${i}` });
-    files[`intakes/${folder}/i${i}/_meta/manifest.yml`] = stringify({ uuid: intake.uuid, name: intake.name, slug: `i${i}`, description: 'Hostile intake' });
+    files[`intakes/${folder}/i${i}/_meta/manifest.yml`] = stringify({
+      uuid: intake.uuid,
+      name: intake.name,
+      slug: `i${i}`,
+      description: 'Hostile intake',
+    });
     files[`intakes/${folder}/i${i}/ingest/parser.yml`] = stringify(
-      { name: 'p', pipeline: [{ name: 'parsed', external: { name: 'json.parse-json' } }, { name: 'set_fields' }], stages: { set_fields: { actions: [{ set: { 'process.executable': '{{parsed.message.image}}' } }] } } },
+      {
+        name: 'p',
+        pipeline: [{ name: 'parsed', external: { name: 'json.parse-json' } }, { name: 'set_fields' }],
+        stages: { set_fields: { actions: [{ set: { 'process.executable': '{{parsed.message.image}}' } }] } },
+      },
       { lineWidth: 0 },
     );
   });

@@ -25,19 +25,77 @@ const parse = (text: string) => markdown.parse(text) as Root;
 
 /** Pieces that have broken pages somewhere: markdown structure, HTML, quotes, line breaks, long lines. */
 const FRAGMENTS = [
-  '"', "'", '\n', '\r\n', '\r', '\n\n', '    ', '\t', '\\', '`', '```', '~~~',
-  '??? abstract "x"', '???+ note', '!!! note', '!!! danger "t"', '# heading', '## h2', '###### h6', '#no-space',
-  '===', '---', '- item', '* item', '1. item', '> quote', '| a | b |', '***', '___',
-  '<script>alert(1)</script>', '<img/src=x/onerror=alert(1)>', '<a href="x">', '</div>', '<!-- c -->', '<?php ?>', '<![CDATA[x]]>',
-  '`<TargetObject name="x">`', '<https://example.com>', 'a < b > c', '&lt;', '&quot;', '&#60;script&#62;',
-  '[x](javascript:alert(1))', '[r]: javascript:alert(1)', '![i](data:text/html,x)', '[ok](https://example.com)',
-  '{!/etc/passwd!}', '{{title}}', '{{{x}}}', '%s', '${x}',
-  '\u2028', '\u0085', '\u200b', '\ufeff', '\u0000', '\u001b[31m', 'é', 'ß', '😀', '𝕏', 'عربى', '中文',
+  '"',
+  "'",
+  '\n',
+  '\r\n',
+  '\r',
+  '\n\n',
+  '    ',
+  '\t',
+  '\\',
+  '`',
+  '```',
+  '~~~',
+  '??? abstract "x"',
+  '???+ note',
+  '!!! note',
+  '!!! danger "t"',
+  '# heading',
+  '## h2',
+  '###### h6',
+  '#no-space',
+  '===',
+  '---',
+  '- item',
+  '* item',
+  '1. item',
+  '> quote',
+  '| a | b |',
+  '***',
+  '___',
+  '<script>alert(1)</script>',
+  '<img/src=x/onerror=alert(1)>',
+  '<a href="x">',
+  '</div>',
+  '<!-- c -->',
+  '<?php ?>',
+  '<![CDATA[x]]>',
+  '`<TargetObject name="x">`',
+  '<https://example.com>',
+  'a < b > c',
+  '&lt;',
+  '&quot;',
+  '&#60;script&#62;',
+  '[x](javascript:alert(1))',
+  '[r]: javascript:alert(1)',
+  '![i](data:text/html,x)',
+  '[ok](https://example.com)',
+  '{!/etc/passwd!}',
+  '{{title}}',
+  '{{{x}}}',
+  '%s',
+  '${x}',
+  '\u2028',
+  '\u0085',
+  '\u200b',
+  '\ufeff',
+  '\u0000',
+  '\u001b[31m',
+  'é',
+  'ß',
+  '😀',
+  '𝕏',
+  'عربى',
+  '中文',
   'x'.repeat(5000),
 ];
 
 const hostile = fc
-  .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ maxLength: 20 })), { maxLength: 12 })
+  .array(
+    fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ maxLength: 20 })),
+    { maxLength: 12 },
+  )
   .map((parts) => parts.join(''));
 
 const RULE_TAGS = ['attack.execution', 'attack.t1059.001'];
@@ -48,7 +106,15 @@ function catalogWith(rules: { title: string; description: string }[]): string {
     'intakes/V/edr/ingest/parser.yml': PARSER({ 'process.executable': '{{parsed.message.image}}' }),
   };
   rules.forEach((r, i) => {
-    const doc = { title: r.title, id: `r-${i}`, description: r.description, level: 'high', tags: RULE_TAGS, logsource: { product: 'windows' }, detection: { sel: { 'process.executable': 'x.exe' }, condition: 'sel' } };
+    const doc = {
+      title: r.title,
+      id: `r-${i}`,
+      description: r.description,
+      level: 'high',
+      tags: RULE_TAGS,
+      logsource: { product: 'windows' },
+      detection: { sel: { 'process.executable': 'x.exe' }, condition: 'sel' },
+    };
     files[`rules/r${i}.yml`] = stringify(doc, { lineWidth: 0 }); // folding long lines could split a surrogate pair
   });
   return writeTree(files);
@@ -84,7 +150,8 @@ function tagLike(text: string): number[] {
   const visit = (node: Nodes) => {
     const s = node.position?.start.offset;
     const e = node.position?.end.offset;
-    if (node.type === 'inlineCode' && s !== undefined && e !== undefined && !text.slice(s, e).includes('\n')) for (let i = s; i < e; i++) inCode.add(i);
+    if (node.type === 'inlineCode' && s !== undefined && e !== undefined && !text.slice(s, e).includes('\n'))
+      for (let i = s; i < e; i++) inCode.add(i);
     if ('children' in node) for (const child of node.children) visit(child as Nodes);
   };
   visit(parse(text));
@@ -132,32 +199,55 @@ function checkLayer(layer: string, titles: string[]): void {
 
 async function generatePage(rules: { title: string; description: string }[]): Promise<{ page: string; layer: string }> {
   const root = catalogWith(rules);
-  const { config } = resolveConfig(root, undefined, { rules: [path.join(root, 'rules')], intakes: [path.join(root, 'intakes')], out: path.join(root, 'out') });
+  const { config } = resolveConfig(root, undefined, {
+    rules: [path.join(root, 'rules')],
+    intakes: [path.join(root, 'intakes')],
+    out: path.join(root, 'out'),
+  });
   const result = await build(config);
   expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   const file = (name: string) => result.files.find((f) => f.path === name)?.content ?? '';
-  return { page: file(`suggested_rules_${U1}_do_not_edit_manually.md`), layer: file(`attack_${U1}_do_not_edit_manually.json`) };
+  return {
+    page: file(`suggested_rules_${U1}_do_not_edit_manually.md`),
+    layer: file(`attack_${U1}_do_not_edit_manually.json`),
+  };
 }
 
 const ruleArb = fc.record({ title: hostile.filter((t) => t.trim() !== ''), description: hostile });
 
 describe('hostile titles and descriptions', () => {
-  it('pages keep their structure and layers stay valid JSON with the same names (property)', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(ruleArb, { minLength: 1, maxLength: 5 }), async (rules) => {
-        const { page, layer } = await generatePage(rules);
-        checkPage(page, rules.map((r) => r.title));
-        checkLayer(layer, rules.map((r) => r.title));
-      }),
-      { numRuns: fuzzRuns(60) },
-    );
-  }, FUZZ_TIMEOUT);
+  it(
+    'pages keep their structure and layers stay valid JSON with the same names (property)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(ruleArb, { minLength: 1, maxLength: 5 }), async (rules) => {
+          const { page, layer } = await generatePage(rules);
+          checkPage(
+            page,
+            rules.map((r) => r.title),
+          );
+          checkLayer(
+            layer,
+            rules.map((r) => r.title),
+          );
+        }),
+        { numRuns: fuzzRuns(60) },
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 
   it('every fragment alone, as title and as description', async () => {
     const rules = FRAGMENTS.filter((f) => f.trim() !== '').map((f, i) => ({ title: `${i} ${f}`, description: f }));
     const { page, layer } = await generatePage(rules);
-    checkPage(page, rules.map((r) => r.title));
-    checkLayer(layer, rules.map((r) => r.title));
+    checkPage(
+      page,
+      rules.map((r) => r.title),
+    );
+    checkLayer(
+      layer,
+      rules.map((r) => r.title),
+    );
   });
 
   it('neutralises raw HTML and script links, keeps code spans and autolinks byte-identical', async () => {
@@ -169,21 +259,28 @@ describe('hostile titles and descriptions', () => {
     expect(neutralizeBlock('[click](jav&#x61;script:alert(1))')).toBe('[click]\\(jav&#x61;script:alert(1))');
     const code = 'Set `<TargetObject name="testr12" condition="end with">` in the Sysmon configuration.';
     expect(neutralizeBlock(code)).toBe(code);
-    for (const same of ['<https://example.com/x>', 'a < b and c > d', 'x<3', '[docs](https://example.com)', 'if a<b']) expect(neutralizeBlock(same)).toBe(same);
+    for (const same of ['<https://example.com/x>', 'a < b and c > d', 'x<3', '[docs](https://example.com)', 'if a<b'])
+      expect(neutralizeBlock(same)).toBe(same);
   });
 
-  it('only ever escapes: dropping the escapes gives the description back (property)', async () => {
-    await prepareMarkdown(['`<']);
-    const text = hostile.filter((t) => !t.includes('&') && !t.includes('\\'));
-    fc.assert(
-      fc.property(text, (t) => {
-        const normal = t.replace(/[\u0002\u0003]/g, '').replace(/\r\n?/g, '\n');
-        const decoded = neutralizeBlock(t).replace(/&lt;|&#(\d+);/g, (_, code: string | undefined) => (code === undefined ? '<' : String.fromCharCode(Number(code))));
-        expect(decoded.replace(/\\/g, '')).toBe(normal);
-      }),
-      { numRuns: fuzzRuns(300) },
-    );
-  }, FUZZ_TIMEOUT);
+  it(
+    'only ever escapes: dropping the escapes gives the description back (property)',
+    async () => {
+      await prepareMarkdown(['`<']);
+      const text = hostile.filter((t) => !t.includes('&') && !t.includes('\\'));
+      fc.assert(
+        fc.property(text, (t) => {
+          const normal = t.replace(/[\u0002\u0003]/g, '').replace(/\r\n?/g, '\n');
+          const decoded = neutralizeBlock(t).replace(/&lt;|&#(\d+);/g, (_, code: string | undefined) =>
+            code === undefined ? '<' : String.fromCharCode(Number(code)),
+          );
+          expect(decoded.replace(/\\/g, '')).toBe(normal);
+        }),
+        { numRuns: fuzzRuns(300) },
+      );
+    },
+    FUZZ_TIMEOUT,
+  );
 });
 
 const INDEX = ['data', 'sekoia-docs', 'rules_index.json'];

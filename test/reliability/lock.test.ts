@@ -41,19 +41,45 @@ describe('the output folder lock', () => {
     const first = await acquireLock(dir, { timeoutMs: 0 });
     const refused = await acquireLock(dir, { timeoutMs: 0 });
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.message).toMatch(new RegExp(`^Output folder is locked by another rulecat run \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\), expected it to finish within 0 s; if no rulecat is running, remove this file$`));
+    if (!refused.ok)
+      expect(refused.message).toMatch(
+        new RegExp(
+          `^Output folder is locked by another rulecat run \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\), expected it to finish within 0 s; if no rulecat is running, remove this file$`,
+        ),
+      );
     const told: string[] = [];
     setTimeout(() => first.ok && first.release(), 300);
     const waited = await acquireLock(dir, { timeoutMs: 20_000, pollMs: 20, notify: (m) => told.push(m) });
     expect(waited.ok).toBe(true);
-    expect(told).toEqual([expect.stringMatching(new RegExp(`^output folder is locked by another rulecat run \\(pid ${process.pid} on .*\\); waiting up to 20 s \\(--lock-timeout\\)$`))]);
+    expect(told).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^output folder is locked by another rulecat run \\(pid ${process.pid} on .*\\); waiting up to 20 s \\(--lock-timeout\\)$`,
+        ),
+      ),
+    ]);
     if (waited.ok) waited.release();
   });
 
   it.each([
-    ['its process is gone', { pid: DEAD_PID, hostname: hostname(), started: '2026-01-01T00:00:00.000Z', token: 't' }, 0, `process ${DEAD_PID} is no longer running`],
-    ['it is older than 10 minutes, on another host', { pid: 1, hostname: 'elsewhere', started: '2026-01-01T00:00:00.000Z', token: 't' }, 11 * 60_000, 'it is older than 600 s'],
-    ['it is older than 10 minutes, with a live pid (reused)', { pid: process.pid, hostname: hostname(), started: '2026-01-01T00:00:00.000Z', token: 't' }, 11 * 60_000, 'it is older than 600 s'],
+    [
+      'its process is gone',
+      { pid: DEAD_PID, hostname: hostname(), started: '2026-01-01T00:00:00.000Z', token: 't' },
+      0,
+      `process ${DEAD_PID} is no longer running`,
+    ],
+    [
+      'it is older than 10 minutes, on another host',
+      { pid: 1, hostname: 'elsewhere', started: '2026-01-01T00:00:00.000Z', token: 't' },
+      11 * 60_000,
+      'it is older than 600 s',
+    ],
+    [
+      'it is older than 10 minutes, with a live pid (reused)',
+      { pid: process.pid, hostname: hostname(), started: '2026-01-01T00:00:00.000Z', token: 't' },
+      11 * 60_000,
+      'it is older than 600 s',
+    ],
     ['it was left empty by a run killed while taking it', '', 60_000, 'the lock file is not a rulecat lock'],
   ])('is stale, and removed, when %s', async (_, holder, ageMs, reason) => {
     const dir = tempDir();
@@ -66,7 +92,11 @@ describe('the output folder lock', () => {
   });
 
   it.each([
-    ['held by another host, recently', { pid: 1, hostname: 'elsewhere', started: '2026-01-01T00:00:00.000Z', token: 't' }, 1000],
+    [
+      'held by another host, recently',
+      { pid: 1, hostname: 'elsewhere', started: '2026-01-01T00:00:00.000Z', token: 't' },
+      1000,
+    ],
     ['being written (empty, fresh)', '', 0],
   ])('is respected when %s', async (_, holder, ageMs) => {
     const dir = tempDir();
@@ -88,7 +118,10 @@ describe('the output folder lock', () => {
     const dir = tempDir();
     mkdirSync(lockFile(dir));
     const lock = await acquireLock(dir, { timeoutMs: 100 });
-    expect(lock).toEqual({ ok: false, message: 'Output folder lock exists but cannot be read, expected a file written by rulecat; remove it' });
+    expect(lock).toEqual({
+      ok: false,
+      message: 'Output folder lock exists but cannot be read, expected a file written by rulecat; remove it',
+    });
   });
 });
 
@@ -108,7 +141,9 @@ describe('concurrent runs of the command', () => {
     const one = await first;
     expect(one.status, one.stderr).toBe(0);
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/^rulecat: out: output folder is locked by another rulecat run \(pid \d+ on .*, since .*\); waiting up to 30 s \(--lock-timeout\)$/m);
+    expect(second.stderr).toMatch(
+      /^rulecat: out: output folder is locked by another rulecat run \(pid \d+ on .*, since .*\); waiting up to 30 s \(--lock-timeout\)$/m,
+    );
     expect(second.stdout).toMatch(/: 0 written, \d+ unchanged, 0 removed/);
     expect(readTree(path.join(root, 'out'))).toEqual(expected);
     expect(existsSync(lock)).toBe(false);
@@ -131,10 +166,17 @@ describe('concurrent runs of the command', () => {
 
   it('takes over the lock of a crashed run and says so', async () => {
     const root = catalog();
-    writeLock(path.join(root, 'out'), { pid: DEAD_PID, hostname: hostname(), started: '2026-05-01T10:00:00.000Z', token: 't' });
+    writeLock(path.join(root, 'out'), {
+      pid: DEAD_PID,
+      hostname: hostname(),
+      started: '2026-05-01T10:00:00.000Z',
+      token: 't',
+    });
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`rulecat: out: removed a stale lock (pid ${DEAD_PID} on ${hostname()}, since 2026-05-01T10:00:00.000Z): process ${DEAD_PID} is no longer running`);
+    expect(r.stderr).toContain(
+      `rulecat: out: removed a stale lock (pid ${DEAD_PID} on ${hostname()}, since 2026-05-01T10:00:00.000Z): process ${DEAD_PID} is no longer running`,
+    );
     expect(existsSync(lockFile(path.join(root, 'out')))).toBe(false);
   });
 
@@ -145,6 +187,8 @@ describe('concurrent runs of the command', () => {
     const root = catalog({ 'rulecat.config.yaml': 'lockTimeout: soon\n' });
     const file = await runCli(GENERATE, root);
     expect(file.code).toBe(2);
-    expect(errorLines(file.stderr)).toEqual(['rulecat.config.yaml:1:14: error: Unexpected value for "lockTimeout", expected a number of seconds [config-value]']);
+    expect(errorLines(file.stderr)).toEqual([
+      'rulecat.config.yaml:1:14: error: Unexpected value for "lockTimeout", expected a number of seconds [config-value]',
+    ]);
   });
 });

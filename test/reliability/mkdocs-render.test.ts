@@ -20,7 +20,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../shared.js';
 import { runCli } from '../tree.js';
 import { FUZZ_TIMEOUT, fuzzRuns } from './helpers.js';
-import { BLOCK_ATTACKS, HOSTILE_FIELDS, HOSTILE_INTAKES, SECRET, SECRET_FILE, writeHostileCatalog, type HostileIntake, type HostileRule } from './hostile-catalog.js';
+import {
+  BLOCK_ATTACKS,
+  HOSTILE_FIELDS,
+  HOSTILE_INTAKES,
+  SECRET,
+  SECRET_FILE,
+  writeHostileCatalog,
+  type HostileIntake,
+  type HostileRule,
+} from './hostile-catalog.js';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const SCRIPT = path.join(REPO, 'test', 'reliability', 'render-mkdocs.py');
@@ -35,7 +44,8 @@ function unavailable(): string | undefined {
 
 const missing = unavailable();
 const INSTALL = 'apt-get install python3-markdown python3-pymdownx python3-markdown-include';
-if (missing && !process.env.CI) console.warn(`mkdocs-render.test.ts skipped: ${missing} (${INSTALL}; .ci/run installs them)`);
+if (missing && !process.env.CI)
+  console.warn(`mkdocs-render.test.ts skipped: ${missing} (${INSTALL}; .ci/run installs them)`);
 
 describe.runIf(missing !== undefined && process.env.CI)('the real renderer in CI', () => {
   it('is installed', () => {
@@ -64,7 +74,9 @@ function decode(text: string): string {
 
 function tags(html: string): Tag[] {
   const out: Tag[] = [];
-  for (const m of html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*\/?>/g)) {
+  for (const m of html.matchAll(
+    /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*\/?>/g,
+  )) {
     const attrs: [string, string][] = [];
     for (const a of m[2].matchAll(/([^\s=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?/g)) {
       const raw = a[2] ?? '';
@@ -81,8 +93,48 @@ function textOf(html: string): string {
 }
 
 /** Elements the pages are made of (tables, lists, code, links, details). */
-const ALLOWED_TAGS = new Set(['p', 'a', 'strong', 'em', 'code', 'pre', 'span', 'details', 'summary', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'hr', 'blockquote', 'img', 'sup', 'div']);
-const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background', 'srcset', 'cite']);
+const ALLOWED_TAGS = new Set([
+  'p',
+  'a',
+  'strong',
+  'em',
+  'code',
+  'pre',
+  'span',
+  'details',
+  'summary',
+  'ul',
+  'ol',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'br',
+  'hr',
+  'blockquote',
+  'img',
+  'sup',
+  'div',
+]);
+const URL_ATTRS = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'data',
+  'poster',
+  'background',
+  'srcset',
+  'cite',
+]);
 
 function scriptUrl(value: string): boolean {
   return /^(?:javascript|data|vbscript):/i.test(value.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''));
@@ -94,11 +146,13 @@ function attributeProblems(html: string): string[] {
   for (const tag of tags(html)) {
     if (!ALLOWED_TAGS.has(tag.name)) problems.push(`element <${tag.name}>`);
     // Code blocks are the only divs (superfences' highlight wrapper).
-    if (tag.name === 'div' && !tag.attrs.every(([k, v]) => k === 'class' && /^highlight$/.test(v))) problems.push(`div ${JSON.stringify(tag.attrs)}`);
+    if (tag.name === 'div' && !tag.attrs.every(([k, v]) => k === 'class' && /^highlight$/.test(v)))
+      problems.push(`div ${JSON.stringify(tag.attrs)}`);
     for (const [name, value] of tag.attrs) {
       if (name.startsWith('on')) problems.push(`<${tag.name} ${name}=${value}>`);
       const alignment = name === 'style' && /^text-align: (?:left|right|center);$/.test(value);
-      if (!['href', 'src', 'alt', 'title', 'id', 'class'].includes(name) && !alignment) problems.push(`<${tag.name}> attribute ${name}`);
+      if (!['href', 'src', 'alt', 'title', 'id', 'class'].includes(name) && !alignment)
+        problems.push(`<${tag.name}> attribute ${name}`);
       if (URL_ATTRS.has(name) && scriptUrl(value)) problems.push(`<${tag.name} ${name}=${value}>`);
     }
   }
@@ -140,11 +194,21 @@ async function generateAndRender(written: { root: string; rules: HostileRule[] }
   expect(result.stderr.split('\n').filter((l) => l.includes(': error: '))).toEqual([]);
   expect(result.code).toBe(0);
   const docs = path.join(root, 'base', 'docs');
-  const names = readdirSync(docs).filter((f) => f.endsWith('.md')).sort();
+  const names = readdirSync(docs)
+    .filter((f) => f.endsWith('.md'))
+    .sort();
   const pages = Object.fromEntries(names.map((n) => [n, readFileSync(path.join(docs, n), 'utf8')]));
-  const rendered = spawnSync(PYTHON, [SCRIPT], { input: JSON.stringify({ docs, base: path.join(root, 'base'), pages: names }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const rendered = spawnSync(PYTHON, [SCRIPT], {
+    input: JSON.stringify({ docs, base: path.join(root, 'base'), pages: names }),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   expect(rendered.status, rendered.stderr).toBe(0);
-  const answer = JSON.parse(rendered.stdout) as { include: boolean; html: Record<string, string>; errors: Record<string, string> };
+  const answer = JSON.parse(rendered.stdout) as {
+    include: boolean;
+    html: Record<string, string>;
+    errors: Record<string, string>;
+  };
   return { root, rules, pages, html: answer.html, included: answer.include, errors: answer.errors };
 }
 
@@ -166,7 +230,10 @@ function checkStructure(r: Rendered, intakes: readonly HostileIntake[]): void {
     expect(attributeProblems(page), name).toEqual([]);
     expect(page.includes(SECRET), name).toBe(false);
   }
-  const applying = r.rules.filter((_, i) => i >= HOSTILE_FIELDS.length).map((x) => x.marker).sort();
+  const applying = r.rules
+    .filter((_, i) => i >= HOSTILE_FIELDS.length)
+    .map((x) => x.marker)
+    .sort();
   for (const intake of intakes) {
     for (const key of [intakePage(intake.uuid), ...(r.included ? [`${intakePage(intake.uuid)} (included)`] : [])]) {
       const button = buttonOf(r.html[key], key);
@@ -175,7 +242,10 @@ function checkStructure(r: Rendered, intakes: readonly HostileIntake[]): void {
       expect(Object.fromEntries(links[0].attrs)).toEqual({ class: 'md-button', href: navigatorLink(intake.uuid) });
       expect(button.replace(/^<a [^>]*>[^]*<\/a>$/, ''), key).toBe('');
       const blocks = detailsBlocks(r.html[key]);
-      expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "")).sort(), key).toEqual(applying);
+      expect(
+        blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, '')).sort(),
+        key,
+      ).toEqual(applying);
       for (const b of blocks) {
         expect(b.match(/<details/g)!.length, b).toBe(1);
         expect(b, b).not.toMatch(/<h[1-6]/);
@@ -185,7 +255,7 @@ function checkStructure(r: Rendered, intakes: readonly HostileIntake[]): void {
   }
   const headings = [...r.html['rules_changelog.md'].matchAll(/<h3([^>]*)>([^]*?)<\/h3>/g)];
   for (const h of headings) expect(h[1]).toMatch(/^ id="[^"]*"$/);
-  expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, "")).sort()).toEqual(r.rules.map((x) => x.marker).sort());
+  expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, '')).sort()).toEqual(r.rules.map((x) => x.marker).sort());
   const rows = [...r.html['navigator_links_do_not_edit_manually.md'].matchAll(/<tr>([^]*?)<\/tr>/g)].map((m) => m[1]);
   expect(rows.length).toBe(2 + intakes.length);
   for (const row of rows) expect(row.match(/<t[dh][\s>]/g)!.length, row).toBe(4);
@@ -212,9 +282,19 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
 
   it('renders every page, on its own and (with markdown_include) included by a host page', () => {
     expect(errors).toEqual({});
-    expect(Object.keys(pages)).toEqual(expect.arrayContaining(['built_in_rules_do_not_edit_manually.md', 'rules_changelog.md', 'navigator_links_do_not_edit_manually.md', ...HOSTILE_INTAKES.map((i) => intakePage(i.uuid))]));
+    expect(Object.keys(pages)).toEqual(
+      expect.arrayContaining([
+        'built_in_rules_do_not_edit_manually.md',
+        'rules_changelog.md',
+        'navigator_links_do_not_edit_manually.md',
+        ...HOSTILE_INTAKES.map((i) => intakePage(i.uuid)),
+      ]),
+    );
     expect(Object.keys(html).length).toBe(Object.keys(pages).length * (included ? 2 : 1));
-    if (!included) console.warn('mkdocs-render.test.ts: markdown_include not installed; include lines are checked in the markdown only');
+    if (!included)
+      console.warn(
+        'mkdocs-render.test.ts: markdown_include not installed; include lines are checked in the markdown only',
+      );
     // The host page really holds the generated one.
     for (const name of included ? Object.keys(pages) : []) {
       expect(html[`${name} (included)`]).toContain('<h2 id="detection-section">Detection section</h2>');
@@ -248,7 +328,10 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
         expect(Object.fromEntries(links[0].attrs)).toEqual({ class: 'md-button', href: navigatorLink(intake.uuid) });
         // Nothing outside the link, and the name is in it (markdown emphasis aside).
         expect(button.replace(/^<a [^>]*>[^]*<\/a>$/, '')).toBe('');
-        const words = intake.name.replace(/\\(?=[|\\])/g, '').replace(/\*\*/g, '').split(/\s+/);
+        const words = intake.name
+          .replace(/\\(?=[|\\])/g, '')
+          .replace(/\*\*/g, '')
+          .split(/\s+/);
         const text = textOf(button);
         for (const word of words) expect(text, key).toContain(word);
       }
@@ -266,7 +349,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
         expect(b.match(/<summary>/g)!.length, b).toBe(1);
         expect(b, b).not.toMatch(/<h[1-6]/);
         expect(b.match(/<strong>Effort:<\/strong>/g)?.length, b).toBe(1);
-        return textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "");
+        return textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, '');
       });
       expect(markers.sort()).toEqual(expected.map((r) => r.marker).sort());
       // Outside the blocks: the heading, the sentence, the button, the near misses.
@@ -280,10 +363,13 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     const blocks = detailsBlocks(catalog);
     // Each rule under Execution / Command and Scripting Interpreter (T1059.001's tactic and parent).
     expect(blocks.length).toBe(rules.length);
-    expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, "")).sort()).toEqual(rules.map((r) => r.marker).sort());
+    expect(blocks.map((b) => textOf(/<summary>([^]*?)<\/summary>/.exec(b)![1]).replace(/ [^]*$/, '')).sort()).toEqual(
+      rules.map((r) => r.marker).sort(),
+    );
     for (const b of blocks) expect(b.match(/<strong>Changelog:<\/strong>/g)?.length, b).toBe(1);
     const nearMiss = html[intakePage(HOSTILE_INTAKES[0].uuid)];
-    for (const field of HOSTILE_FIELDS.filter((f) => !f.includes('{!'))) expect(textOf(nearMiss)).toContain(field.replace(/\n/g, ' ').trim());
+    for (const field of HOSTILE_FIELDS.filter((f) => !f.includes('{!')))
+      expect(textOf(nearMiss)).toContain(field.replace(/\n/g, ' ').trim());
   });
 
   it('gives each rule of the changelog page one plain heading followed by its entries', () => {
@@ -291,7 +377,7 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
     const headings = [...changelog.matchAll(/<h3([^>]*)>([^]*?)<\/h3>/g)];
     expect(headings.length).toBe(rules.length);
     for (const h of headings) expect(h[1]).toMatch(/^ id="[^"]*"$/);
-    expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, "")).sort()).toEqual(rules.map((r) => r.marker).sort());
+    expect(headings.map((h) => textOf(h[2]).replace(/ [^]*$/, '')).sort()).toEqual(rules.map((r) => r.marker).sort());
     expect(detailsBlocks(changelog)).toEqual([]);
   });
 
@@ -316,7 +402,9 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
   it('writes layers as JSON only: intake names verbatim', () => {
     const docs = path.join(root, 'base', 'docs');
     for (const intake of HOSTILE_INTAKES) {
-      const layer = JSON.parse(readFileSync(path.join(docs, `attack_${intake.uuid}_do_not_edit_manually.json`), 'utf8')) as { name: string; techniques: { comment: string }[] };
+      const layer = JSON.parse(
+        readFileSync(path.join(docs, `attack_${intake.uuid}_do_not_edit_manually.json`), 'utf8'),
+      ) as { name: string; techniques: { comment: string }[] };
       expect(layer.name).toBe(`SEKOIA.IO x ${intake.name}`);
       for (const r of applying()) expect(layer.techniques[0].comment).toContain(r.title);
     }
@@ -326,29 +414,110 @@ run('hostile catalog rendered by Python-Markdown with the Sekoia site extensions
 /** Pieces of attacks and of markdown syntax, for random combinations. */
 const PIECES = [
   ...BLOCK_ATTACKS,
-  '[', ']', '(', ')', '{', '}', '{:', '!', '<', '>', '`', '``', '```', '\\', '|', '#', '*', '**', '_', '-', '8<', '--8<--', ';', ':', '"', "'", '=', '===', '?', '???', '!!!', '///',
-  '\n', '\n\n', '\r', '    ', '\t', '> ', '- ', '1. ', 'javascript:', 'JAVASCRIPT&colon;', '&#106;', '&#x61;', 'data:', 'https://example.com', 'onclick=alert(1)', ' onmouseover="alert(1)"',
-  'img src=x onerror=alert(1)', 'script', 'secret.txt', '\u0002', '\u0003', '\u001b', '\u2028', '\u0085', '\u000b', 'é',
-  '&', '@', 'mailto:', '<https://', '~', '^', '$', '%', '+', '.md-button',
+  '[',
+  ']',
+  '(',
+  ')',
+  '{',
+  '}',
+  '{:',
+  '!',
+  '<',
+  '>',
+  '`',
+  '``',
+  '```',
+  '\\',
+  '|',
+  '#',
+  '*',
+  '**',
+  '_',
+  '-',
+  '8<',
+  '--8<--',
+  ';',
+  ':',
+  '"',
+  "'",
+  '=',
+  '===',
+  '?',
+  '???',
+  '!!!',
+  '///',
+  '\n',
+  '\n\n',
+  '\r',
+  '    ',
+  '\t',
+  '> ',
+  '- ',
+  '1. ',
+  'javascript:',
+  'JAVASCRIPT&colon;',
+  '&#106;',
+  '&#x61;',
+  'data:',
+  'https://example.com',
+  'onclick=alert(1)',
+  ' onmouseover="alert(1)"',
+  'img src=x onerror=alert(1)',
+  'script',
+  'secret.txt',
+  '\u0002',
+  '\u0003',
+  '\u001b',
+  '\u2028',
+  '\u0085',
+  '\u000b',
+  'é',
+  '&',
+  '@',
+  'mailto:',
+  '<https://',
+  '~',
+  '^',
+  '$',
+  '%',
+  '+',
+  '.md-button',
 ];
 
-const piece = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PIECES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+const piece = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PIECES) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+);
 const hostileText = fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
 
 run('random combinations of attack pieces rendered by Python-Markdown', () => {
-  it('keep every page inert and in shape', async () => {
-    const seed = Number(process.env.FUZZ_SEED ?? 20240501);
-    const count = fuzzRuns(60);
-    const texts = fc.sample(fc.record({ title: hostileText.filter((t) => t.trim() !== ''), description: hostileText }), { seed, numRuns: count });
-    const names = fc.sample(hostileText.filter((t) => t.trim() !== ''), { seed: seed + 1, numRuns: 4 });
-    const intakes = names.map((name, i) => ({ uuid: `b${i}${i}${i}${i}${i}${i}${i}-1111-4111-8111-111111111111`, name, module: name }));
-    const r = await generateAndRender(writeHostileCatalog({ intakes, texts }));
-    try {
-      checkStructure(r, intakes);
-    } catch (e) {
-      console.error(`FUZZ_SEED=${seed}: catalog kept in ${r.root}`);
-      if (process.env.KEEP) cpSync(r.root, process.env.KEEP, { recursive: true });
-      throw e;
-    }
-  }, FUZZ_TIMEOUT ?? 120_000);
+  it(
+    'keep every page inert and in shape',
+    async () => {
+      const seed = Number(process.env.FUZZ_SEED ?? 20240501);
+      const count = fuzzRuns(60);
+      const texts = fc.sample(
+        fc.record({ title: hostileText.filter((t) => t.trim() !== ''), description: hostileText }),
+        { seed, numRuns: count },
+      );
+      const names = fc.sample(
+        hostileText.filter((t) => t.trim() !== ''),
+        { seed: seed + 1, numRuns: 4 },
+      );
+      const intakes = names.map((name, i) => ({
+        uuid: `b${i}${i}${i}${i}${i}${i}${i}-1111-4111-8111-111111111111`,
+        name,
+        module: name,
+      }));
+      const r = await generateAndRender(writeHostileCatalog({ intakes, texts }));
+      try {
+        checkStructure(r, intakes);
+      } catch (e) {
+        console.error(`FUZZ_SEED=${seed}: catalog kept in ${r.root}`);
+        if (process.env.KEEP) cpSync(r.root, process.env.KEEP, { recursive: true });
+        throw e;
+      }
+    },
+    FUZZ_TIMEOUT ?? 120_000,
+  );
 });

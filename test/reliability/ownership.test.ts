@@ -61,7 +61,8 @@ describe('owned files', () => {
     rmSync(path.join(root, 'intakes'), { recursive: true });
     writeTree({ 'intakes/Other/x/_meta/manifest.yml': 'uuid: 55555555-5555-4555-8555-555555555555\nname: X\n' }, root);
     expect((await runCli(GENERATE, root)).code).toBe(0);
-    for (const [file, content] of Object.entries(lookalikes)) expect(readFileSync(path.join(root, file), 'utf8')).toBe(content);
+    for (const [file, content] of Object.entries(lookalikes))
+      expect(readFileSync(path.join(root, file), 'utf8')).toBe(content);
   });
 });
 
@@ -75,7 +76,9 @@ describe('a corrupt or hostile manifest', () => {
     writeFileSync(path.join(root, 'out/.rulecat-manifest.json'), text);
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('rulecat: .rulecat-manifest.json is not a rulecat manifest; no file is considered owned');
+    expect(r.stderr).toContain(
+      'rulecat: .rulecat-manifest.json is not a rulecat manifest; no file is considered owned',
+    );
     expect(existsSync(path.join(root, 'out', PAGE2))).toBe(true);
     expect(manifestOf(root).files[PAGE2]).toBeUndefined();
   });
@@ -101,8 +104,11 @@ describe('a corrupt or hostile manifest', () => {
     setManifest(root, files);
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/rulecat: \.rulecat-manifest\.json lists paths that are not plain relative paths inside the output folder \(.*\); they are not considered owned/);
-    for (const [file, content] of Object.entries(victims)) expect(readFileSync(path.join(root, file), 'utf8')).toBe(content);
+    expect(r.stderr).toMatch(
+      /rulecat: \.rulecat-manifest\.json lists paths that are not plain relative paths inside the output folder \(.*\); they are not considered owned/,
+    );
+    for (const [file, content] of Object.entries(victims))
+      expect(readFileSync(path.join(root, file), 'utf8')).toBe(content);
     expect(readFileSync(path.join(outside, 'abs-victim.txt'), 'utf8')).toBe('absolute');
     expect(existsSync(path.join(root, 'out', PAGE2))).toBe(false); // the legitimate entry was honoured
     expect(Object.keys(manifestOf(root).files).every((p) => !p.includes('..') && !path.isAbsolute(p))).toBe(true);
@@ -115,7 +121,9 @@ describe('a corrupt or hostile manifest', () => {
     setManifest(root, { ...manifestOf(root).files, 'linked/victim.md': sha('outside') });
     const r = await runCli(GENERATE, root);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('rulecat: linked/victim.md is reached through a symbolic link leading outside the output folder; left in place');
+    expect(r.stderr).toContain(
+      'rulecat: linked/victim.md is reached through a symbolic link leading outside the output folder; left in place',
+    );
     expect(readFileSync(path.join(outside, 'victim.md'), 'utf8')).toBe('outside');
   });
 });
@@ -125,7 +133,10 @@ describe('writing through links', () => {
     const root = catalog();
     const templates = path.join(root, 'templates');
     mkdirSync(templates);
-    writeTree({ 'templates/page.md.hbs': '---\neach: intake\noutput: "linked/{{layerFile}}.md"\n---\n{{intake.name}}\n' }, root);
+    writeTree(
+      { 'templates/page.md.hbs': '---\neach: intake\noutput: "linked/{{layerFile}}.md"\n---\n{{intake.name}}\n' },
+      root,
+    );
     const args = [...GENERATE, '--templates', 'templates'];
     expect((await runCli(args, root)).code).toBe(0);
     const outside = tempDir();
