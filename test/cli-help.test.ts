@@ -32,7 +32,7 @@ describe('rulecat help and usage', () => {
     expect(serve.code).toBe(0);
     expect(serve.stdout).toMatch(/^Usage: rulecat serve \[options\]/);
     expect(serve.stdout).toContain('--port <n>');
-    expect(serve.stdout).toContain('Examples:\n  $ rulecat serve\n  $ rulecat serve --port 0 --open\n');
+    expect(serve.stdout).toContain('Examples:\n  $ npx rulecat serve\n  $ npx rulecat serve --port 0 --open\n');
     expect(serve.stdout).not.toContain('--out <dir>');
     expect(serve.stdout).not.toContain('--check');
     const explain = await runCli(['help', 'explain'], REPO);
@@ -40,7 +40,7 @@ describe('rulecat help and usage', () => {
     expect(explain.stdout).toContain('--rule <id-or-title>');
     const generate = await runCli(['generate', '-h'], REPO);
     expect(generate.stdout).toContain('--check');
-    expect(generate.stdout).toContain('$ rulecat generate --check');
+    expect(generate.stdout).toContain('$ npx rulecat generate --check');
   });
 
   it('suggests the command or option meant, and exits 2', async () => {

@@ -278,7 +278,7 @@ describe('explain and gaps on the command line', () => {
       root,
     );
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout);
+    const json = JSON.parse(r.stdout).explanation;
     expect(json.applies).toBe(false);
     expect(json.missingFields).toEqual(['process.parent.executable']);
     expect(
@@ -325,7 +325,7 @@ describe('explain and gaps on the command line', () => {
       root,
     );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([
+    expect(JSON.parse(r.stdout).gaps).toEqual([
       { fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] },
     ]);
   });

@@ -4,9 +4,20 @@
 import { escapeControls } from '../diagnostics.js';
 import type { Explanation } from '../match/explain.js';
 import { describeUnresolved } from '../model/resolve-names.js';
+import { hasErrors } from '../diagnostics.js';
+import {
+  answerCode,
+  envelope,
+  EXIT,
+  leftOutJson,
+  printJson,
+  reportAnswerProblems,
+  unresolvedJson,
+  usageProblem,
+} from './envelope.js';
 import { configFromOptions, type OptionValues } from './input-options.js';
 import type { IO } from './io.js';
-import { reportProblems } from './report-problems.js';
+import { startProgress } from './progress.js';
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
 
@@ -73,18 +84,47 @@ export function formatExplanation(e: Explanation): string {
 }
 
 export async function runExplain(options: OptionValues, io: IO): Promise<number> {
+  const json = options.json === true;
+  const ruleQuery = String(options.rule);
+  const intakeQuery = String(options.intake);
   const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
+  const progress = startProgress('explain', options, io);
   const { explain } = await import('../queries.js');
-  const result = await explain(config, String(options.rule), String(options.intake));
-  if (reportProblems([...configProblems, ...result.diagnostics], io)) return 2;
-  if (result.unresolved) {
-    if (result.unresolved.rule)
-      io.stderr(`rulecat explain: ${describeUnresolved('rule', String(options.rule), result.unresolved.rule)}\n`);
-    if (result.unresolved.intake)
-      io.stderr(`rulecat explain: ${describeUnresolved('intake', String(options.intake), result.unresolved.intake)}\n`);
-    return 2;
+  const result = hasErrors(configProblems)
+    ? { diagnostics: [] }
+    : await explain(config, ruleQuery, intakeQuery, { timings: progress?.timings });
+  progress?.done();
+  const diagnostics = [...configProblems, ...result.diagnostics];
+  const unresolved = 'unresolved' in result ? result.unresolved : undefined;
+  const explanation = 'explanation' in result ? result.explanation : undefined;
+  const leftOut = 'leftOut' in result ? result.leftOut : undefined;
+  const notes = [
+    ...(unresolved?.rule ? [describeUnresolved('rule', ruleQuery, unresolved.rule)] : []),
+    ...(unresolved?.intake ? [describeUnresolved('intake', intakeQuery, unresolved.intake)] : []),
+  ];
+  const exitCode = explanation ? answerCode(diagnostics) : EXIT.failed;
+  if (json) {
+    printJson(
+      io,
+      envelope(
+        'explain',
+        exitCode,
+        {
+          query: { rule: ruleQuery, intake: intakeQuery },
+          explanation: explanation ?? null,
+          unresolved: unresolved && {
+            rule: unresolved.rule && unresolvedJson(ruleQuery, unresolved.rule),
+            intake: unresolved.intake && unresolvedJson(intakeQuery, unresolved.intake),
+          },
+          leftOut: leftOutJson(leftOut),
+        },
+        [...diagnostics, ...notes.map((n) => usageProblem(n, 'unresolved-name'))],
+      ),
+    );
   }
-  const e = result.explanation!;
-  io.stdout(options.json ? JSON.stringify(e, null, 2) + '\n' : escapeControls(formatExplanation(e), true));
-  return 0;
+  reportAnswerProblems('explain', diagnostics, explanation ? leftOut : undefined, io);
+  for (const note of notes) io.stderr(`rulecat explain: ${note}\n`);
+  if (!explanation || json) return exitCode;
+  io.stdout(escapeControls(formatExplanation(explanation), true));
+  return exitCode;
 }

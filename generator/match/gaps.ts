@@ -104,9 +104,12 @@ export function catalogGaps(
   match: CatalogMatch,
   options: ExplainOptions,
   perIntake = 5,
+  /** Told after each intake (progress). */
+  onIntake?: (done: number, total: number) => void,
 ): CatalogGaps {
   const fieldTotals = new Map<string, { rules: number; intakes: number }>();
-  const intakes = catalog.intakes.map((intake) => {
+  const intakes = catalog.intakes.map((intake, i) => {
+    onIntake?.(i, catalog.intakes.length);
     const gaps = intakeGaps(intake, catalog, match, options);
     const within = new Set(gaps.flatMap((g) => g.rules));
     for (const g of gaps) {
