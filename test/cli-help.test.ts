@@ -38,6 +38,9 @@ describe('rulecat help and usage', () => {
     const explain = await runCli(['help', 'explain'], REPO);
     expect(explain.stdout).toMatch(/^Usage: rulecat explain \[options\]/);
     expect(explain.stdout).toContain('--rule <id-or-title>');
+    expect(explain.stdout).toContain(
+      'Exit codes: 0 answered; 3 answered, but other rule files or intake folders have errors',
+    );
     const generate = await runCli(['generate', '-h'], REPO);
     expect(generate.stdout).toContain('--check');
     expect(generate.stdout).toContain('$ npx rulecat generate --check');

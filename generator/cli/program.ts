@@ -23,6 +23,13 @@ const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ npx 
 
 type Run = (options: OptionValues, io: IO) => Promise<number>;
 
+/** Commands that answer a question, and what their exit codes say. */
+const ANSWERS = ['explain', 'gaps', 'preview'];
+const ANSWER_EXITS =
+  '\nExit codes: 0 answered; 3 answered, but other rule files or intake folders have errors: they are\n' +
+  'listed on stderr and left out, and the answer is the one the inputs give without them; 2 no answer\n' +
+  '(unknown or ambiguous name, the rule or intake asked about has errors, invalid configuration or usage).\n';
+
 /** Build the program; `done` receives the exit code of the command that ran. */
 function program(io: IO, done: (code: number) => void): Command {
   const root = new Command('rulecat')
@@ -58,7 +65,7 @@ function program(io: IO, done: (code: number) => void): Command {
         writeErr: io.stderr,
         outputError: (text, write) => write(`rulecat ${name}: ${text.replace(/^error: /, '')}`),
       });
-    configure(command).addHelpText('after', examples(help));
+    configure(command).addHelpText('after', examples(help) + (ANSWERS.includes(name) ? ANSWER_EXITS : ''));
     command.action(async (options: OptionValues) => done(await run(options, io)));
     return command;
   };
