@@ -294,3 +294,40 @@ describe('explain names the mapping entry and the parser line', () => {
     );
   });
 });
+
+describe('gaps on the command line', () => {
+  it('escapes control characters of titles and names', async () => {
+    const dir = writeTree({
+      'rules/bell.yml': rule(
+        'r-bell',
+        '"Bell \\u0007 Rule"',
+        'product: southwind',
+        'sel:\n  "odd\\u001bname": x\ncondition: sel',
+      ),
+      'intakes/Southwind/_meta/manifest.yml': INTAKE_MANIFEST('cccccccc-0000-4000-8000-000000000000', 'Southwind'),
+      'intakes/Southwind/one/_meta/manifest.yml': INTAKE_MANIFEST(
+        'cccccccc-0000-4000-8000-000000000001',
+        'Southwind One',
+      ),
+      'intakes/Southwind/one/ingest/parser.yml': parser('          event.kind: "{{parsed.message.kind}}"\n'),
+    });
+    const r = await runCli(
+      [
+        'gaps',
+        '--rules',
+        'rules',
+        '--intakes',
+        'intakes',
+        '--field-mapping',
+        'none',
+        '--intake',
+        'Southwind One',
+        '--no-cache',
+      ],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  1. +odd\\x1bname: 1 rule, 1 technique (Bell \\x07 Rule)\n');
+    expect(r.stdout).not.toMatch(/[\u0007\u001b]/);
+  });
+});

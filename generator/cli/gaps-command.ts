@@ -1,7 +1,7 @@
 /**
  * `rulecat gaps --intake UUID|NAME|SLUG [--json] [--limit N]` and `rulecat gaps --all [--json]`.
  */
-import type { Place } from '../diagnostics.js';
+import { escapeControls, type Place } from '../diagnostics.js';
 import type { Gap, GapField } from '../match/gaps.js';
 import { describeUnresolved } from '../model/resolve-names.js';
 import { configFromOptions, type OptionValues } from './input-options.js';
@@ -85,7 +85,7 @@ export async function runGaps(options: OptionValues, io: IO): Promise<number> {
     lines.push('', 'Fields whose addition would unlock the most rules across intakes:');
     for (const f of report.fields.slice(0, 20))
       lines.push(`  ${f.field}: ${f.rules} rules on ${f.intakes} intake${f.intakes === 1 ? '' : 's'}`);
-    io.stdout(lines.join('\n') + '\n');
+    io.stdout(escapeControls(lines.join('\n') + '\n', true));
     return 0;
   }
   const result = await gapsOfIntake(config, intakeQuery as string, limit);
@@ -100,10 +100,13 @@ export async function runGaps(options: OptionValues, io: IO): Promise<number> {
   }
   const intake = result.intake!;
   io.stdout(
-    [
-      `${intake.name} (${intake.uuid}): ${result.applying} rules apply. Missing fields that would unlock more:`,
-      ...formatGaps(result.gaps!),
-    ].join('\n') + '\n',
+    escapeControls(
+      [
+        `${intake.name} (${intake.uuid}): ${result.applying} rules apply. Missing fields that would unlock more:`,
+        ...formatGaps(result.gaps!),
+      ].join('\n') + '\n',
+      true,
+    ),
   );
   return 0;
 }
