@@ -2,7 +2,9 @@
  * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
  */
 import { escapeControls } from '../diagnostics.js';
-import type { Explanation } from '../match/explain.js';
+import type { Place } from '../diagnostics.js';
+import type { Explanation, Producer } from '../match/explain.js';
+import type { DerivedName } from '../match/intake-index.js';
 import { describeUnresolved } from '../model/resolve-names.js';
 import { hasErrors } from '../diagnostics.js';
 import {
@@ -20,6 +22,34 @@ import type { IO } from './io.js';
 import { startProgress } from './progress.js';
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
+
+const at = (p: Place) => `${p.file}:${p.line}:${p.col}`;
+
+/** Copies shown per produced field; the rest is counted. */
+const COPIES_SHOWN = 3;
+
+/** Where a produced field comes from: the parser line writing it, the fields.yml entry, the test event; what it copies. */
+export function formatProducer(p: Producer): string {
+  const where = p.place ? ` at ${at(p.place)}` : '';
+  const origin =
+    p.origin === 'parser'
+      ? `written by the parser${where}`
+      : p.origin === 'fields.yml'
+        ? `declared in fields.yml${where}`
+        : p.origin === 'tests'
+          ? `shown by a test event${where}`
+          : 'a platform field';
+  const shown = p.copies
+    .slice(0, COPIES_SHOWN)
+    .map((c) => `${c.raw}${c.place ? ` (${at(c.place)})` : ''}`)
+    .join(', ');
+  const more = p.copies.length > COPIES_SHOWN ? `, and ${p.copies.length - COPIES_SHOWN} more` : '';
+  return `${p.field}: ${origin}${shown ? `, copying ${shown}${more}` : ''}`;
+}
+
+function how(d: DerivedName, field: string): string {
+  return d.how === 'value' ? `the value of ${field}` : d.how;
+}
 
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
@@ -52,11 +82,12 @@ export function formatExplanation(e: Explanation): string {
           const where = f.present ? `present as ${f.carriers.join(', ')}` : 'MISSING';
           const derived =
             f.derived.length > 0
-              ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${d.how})`).join('; ')}]`
+              ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${how(d, f.field)})`).join('; ')}]`
               : '';
           const renamed = f.names.length === 1 && f.names[0] === f.field ? '' : ` → ${f.names.join(' | ')} (${f.via})`;
           const label = f.field === t.test.split('|')[0] ? t.test : `${t.test} references ${f.field}`;
           lines.push(`    ${mark(f.present)} ${label}${renamed}: ${where}${derived}`);
+          for (const p of f.producers) lines.push(`          ${formatProducer(p)}`);
         }
         for (const c of t.contradicts)
           lines.push(

@@ -1,7 +1,8 @@
 /**
  * `rulecat gaps --intake UUID|NAME|SLUG [--json] [--limit N]` and `rulecat gaps --all [--json]`.
  */
-import type { Gap } from '../match/gaps.js';
+import { escapeControls, type Place } from '../diagnostics.js';
+import type { Gap, GapField } from '../match/gaps.js';
 import { describeUnresolved } from '../model/resolve-names.js';
 import { configFromOptions, type OptionValues } from './input-options.js';
 import { UsageError, type IO } from './io.js';
@@ -18,11 +19,53 @@ import {
 } from './envelope.js';
 import { startProgress } from './progress.js';
 
+const placeText = (p?: Place) => (p ? ` (${p.file}:${p.line}:${p.col})` : '');
+
+function readingsText(readings: readonly (string | null)[]): string {
+  return readings.map((r) => (r === null ? 'as written' : `pipeline ${r}`)).join(', ');
+}
+
+/** What to do for one field: add it, copy the raw path the parser already reads, or declare it. */
+function action(f: GapField): string {
+  switch (f.parser?.kind) {
+    case 'reads':
+    case 'copies':
+      return `copy ${f.parser.raw} → ${f.name}`;
+    case 'copies-object':
+      return `declare ${f.name}`;
+    default:
+      return `+${f.name}`;
+  }
+}
+
+function hintText(f: GapField): string {
+  const p = f.parser;
+  if (!p) return '';
+  switch (p.kind) {
+    case 'reads':
+      return `; the parser reads ${p.raw}${placeText(p.place)} but copies it nowhere`;
+    case 'copies':
+      return `; the parser copies ${p.raw} to ${p.field}${placeText(p.place)}: copy it to ${f.name} too, or map ${f.sigma.join(', ')} to ${p.field}`;
+    case 'copies-object':
+      return `; the parser copies ${p.raw} whole into ${p.field}${placeText(p.place)}: events carrying ${p.raw}${f.name.slice(p.field.length)} have it, declare it in _meta/fields.yml`;
+  }
+}
+
+/** One line per gap, then one per field: the Sigma fields it stands for, the readings naming it, its other names. */
 function formatGaps(gaps: Gap[]): string[] {
-  return gaps.map(
-    (g, i) =>
-      `${String(i + 1).padStart(3)}. +${g.fields.join(' +')}: ${g.rules.length} rule${g.rules.length === 1 ? '' : 's'}, ${g.techniques.length} technique${g.techniques.length === 1 ? '' : 's'} (${g.rules.slice(0, 3).join('; ')}${g.rules.length > 3 ? '; …' : ''})`,
-  );
+  const lines: string[] = [];
+  gaps.forEach((g, i) => {
+    const plain = g.fixes.every((f) => !f.parser);
+    const actions = g.fixes.map(action).join(plain ? ' ' : '; ');
+    lines.push(
+      `${String(i + 1).padStart(3)}. ${actions}: ${g.rules.length} rule${g.rules.length === 1 ? '' : 's'}, ${g.techniques.length} technique${g.techniques.length === 1 ? '' : 's'} (${g.rules.slice(0, 3).join('; ')}${g.rules.length > 3 ? '; …' : ''})`,
+    );
+    for (const f of g.fixes) {
+      const also = f.alternatives.length > 0 ? `; also named ${f.alternatives.map((a) => a.name).join(', ')}` : '';
+      lines.push(`       ${f.name}: Sigma ${f.sigma.join(', ')} (${readingsText(f.readings)})${also}${hintText(f)}`);
+    }
+  });
+  return lines;
 }
 
 export async function runGaps(options: OptionValues, io: IO): Promise<number> {
@@ -73,7 +116,7 @@ export async function runGaps(options: OptionValues, io: IO): Promise<number> {
     lines.push('', 'Fields whose addition would unlock the most rules across intakes:');
     for (const f of report.fields.slice(0, 20))
       lines.push(`  ${f.field}: ${f.rules} rules on ${f.intakes} intake${f.intakes === 1 ? '' : 's'}`);
-    io.stdout(lines.join('\n') + '\n');
+    io.stdout(escapeControls(lines.join('\n') + '\n', true));
     return exitCode;
   }
   const query = intakeQuery as string;
@@ -110,10 +153,13 @@ export async function runGaps(options: OptionValues, io: IO): Promise<number> {
   if (note) io.stderr(`rulecat gaps: ${note}\n`);
   if (!answered || json) return exitCode;
   io.stdout(
-    [
-      `${intake.name} (${intake.uuid}): ${(result as { applying: number }).applying} rules apply. Missing fields that would unlock more:`,
-      ...formatGaps(gaps),
-    ].join('\n') + '\n',
+    escapeControls(
+      [
+        `${intake.name} (${intake.uuid}): ${(result as { applying: number }).applying} rules apply. Missing fields that would unlock more:`,
+        ...formatGaps(gaps),
+      ].join('\n') + '\n',
+      true,
+    ),
   );
   return exitCode;
 }

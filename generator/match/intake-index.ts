@@ -33,8 +33,11 @@ export interface DerivedName {
   raw: string;
   /** The ECS field it fills. */
   target: string;
-  /** How the rule's field name was recognised in the raw path. */
-  how: 'path' | 'suffix' | 'name';
+  /**
+   * How the rule's field name was recognised in the raw path: `value` when the parser copies `X.value` and the
+   * rule names `X` (see `VALUE`).
+   */
+  how: 'path' | 'suffix' | 'name' | 'value';
 }
 
 interface RawName {
@@ -42,6 +45,8 @@ interface RawName {
   target: string;
   /** Normalised segments of the raw path, without the stage name. */
   segments: string[];
+  /** Indexed under the object holding the copied value (`X` for a copied `X.value`), not the copied path. */
+  wrapper?: boolean;
 }
 
 interface IntakeFacts {
@@ -89,6 +94,49 @@ export function rawSegments(raw: string, intake: Intake): string[] | undefined {
  */
 const PROPERTIES = 'action.properties';
 
+/**
+ * The key under which vendors wrap the value of a field in an object
+ * (Azure activity logs: `operationName: {value, localizedValue}`). A copied
+ * `X.value` is the value of `X`, and a rule naming `X` (`operationName`)
+ * tests that value, when `X` is such a wrapper: the parser reads no key of
+ * `X` but `value` and `localizedValue` (SentinelOne's `data.value` is one
+ * key of a record whose `data.filePath` the parser also reads: `data` is not
+ * its value). Only this key: a rule naming any other parent of a copied path
+ * (`properties` for `properties.foo`) names an object, not the copied value.
+ */
+const VALUE = 'value';
+const WRAPPER_KEYS = new Set([VALUE, 'localizedvalue']);
+
+const keysCache = new WeakMap<Intake, Map<string, Set<string>>>();
+
+/** Raw objects (lower-cased paths) whose keys the parser reads or copies, with those keys (normalised). */
+function keysRead(intake: Intake): Map<string, Set<string>> {
+  const known = keysCache.get(intake);
+  if (known) return known;
+  const out = new Map<string, Set<string>>();
+  keysCache.set(intake, out);
+  const add = (raw: string) => {
+    const parts = raw.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('.').toLowerCase();
+      let keys = out.get(parent);
+      if (!keys) out.set(parent, (keys = new Set()));
+      keys.add(normaliseName(parts[i]));
+    }
+  };
+  for (const raws of intake.sources.values()) for (const raw of raws) add(raw);
+  for (const raw of intake.reads?.keys() ?? []) add(raw);
+  return out;
+}
+
+/** Whether the raw path is `X.value` with `X` a value wrapper (see `VALUE`): `X` then stands for it. */
+export function wrapsValue(intake: Intake, raw: string): boolean {
+  const parts = raw.split('.');
+  if (parts.length < 2 || normaliseName(parts[parts.length - 1]) !== VALUE) return false;
+  const holder = parts.slice(0, -1).join('.').toLowerCase();
+  return [...(keysRead(intake).get(holder) ?? [])].every((k) => WRAPPER_KEYS.has(k));
+}
+
 function factsOf(intake: Intake): IntakeFacts {
   let facts = factsCache.get(intake);
   if (facts) return facts;
@@ -106,12 +154,17 @@ function factsOf(intake: Intake): IntakeFacts {
       if (!segments) continue;
       const name: RawName = { raw, target, segments };
       if (objects.has(target.toLowerCase()) && (segments.length === 1 || target === PROPERTIES)) roots.push(name);
-      for (let k = 0; k < segments.length; k++) {
-        const key = segments.slice(k).join('.');
-        const list = bySuffix.get(key) ?? [];
-        list.push(name);
-        bySuffix.set(key, list);
-      }
+      const index = (entry: RawName) => {
+        for (let k = 0; k < entry.segments.length; k++) {
+          const key = entry.segments.slice(k).join('.');
+          const list = bySuffix.get(key) ?? [];
+          list.push(entry);
+          bySuffix.set(key, list);
+        }
+      };
+      index(name);
+      if (segments.length > 1 && segments[segments.length - 1] === VALUE && wrapsValue(intake, raw))
+        index({ raw, target, segments: segments.slice(0, -1), wrapper: true });
     }
   }
   const lowerFields = new Map<string, string>();
@@ -156,11 +209,13 @@ function findDerivedNames(facts: IntakeFacts, source: string): DerivedName[] {
   const normalised = segments.map(normaliseName);
   const out: DerivedName[] = [];
   for (const d of facts.bySuffix.get(normalised.join('.')) ?? []) {
-    out.push({ raw: d.raw, target: d.target, how: d.segments.length - normalised.length <= 1 ? 'path' : 'suffix' });
+    const how = d.wrapper ? 'value' : d.segments.length - normalised.length <= 1 ? 'path' : 'suffix';
+    out.push({ raw: d.raw, target: d.target, how });
   }
   for (let k = normalised.length - 1; k > 0; k--) {
     const rest = segments.slice(k).join('.');
     for (const d of facts.bySuffix.get(normalised.slice(0, k).join('.')) ?? []) {
+      if (d.wrapper) continue; // a value has no fields below it
       const produced = facts.lowerFields.get(`${d.target}.${rest}`.toLowerCase());
       if (produced) out.push({ raw: `${d.raw}.${rest}`, target: produced, how: 'path' });
     }
