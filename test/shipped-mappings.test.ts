@@ -183,7 +183,17 @@ describe('shipped field mappings', () => {
       ]);
       expect(targets({ product: 'windows', service: 'security' }, 'Hashes')).toContain('action.properties.Hashes');
       expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual(['process.executable']);
-      expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual(['file.path']);
+      expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual([
+        'file.path',
+        'file.directory',
+      ]);
+      expect(targets({ product: 'windows', category: 'registry_set' }, 'TargetObject')).toContain('registry.key');
+      expect(targets({ product: 'azure', service: 'auditlogs' }, 'properties.targetResources')).toContain(
+        'action.properties.*',
+      );
+      expect(targets({ product: 'gcp', service: 'google_workspace.admin' }, 'new_value')).toEqual([
+        'google.report.parameters_all.value',
+      ]);
       const signin = { product: 'azure', service: 'signinlogs' };
       for (const f of ['ResultType', 'resultType']) expect(targets(signin, f)).toContain('error.code');
       expect(targets(signin, 'ResultDescription')).toContain('error.message');
