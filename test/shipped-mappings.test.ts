@@ -201,7 +201,7 @@ describe('shipped field mappings', () => {
       expect(targets({ product: 'azure', service: 'auditlogs' }, 'properties.message')).toEqual(['event.action']);
       const tm = { product: 'm365', service: 'threat_management' };
       expect(targets(tm, 'eventSource')).toEqual(['service.name']);
-      expect(targets(tm, 'eventName')).toEqual(['office365.alert.display_name']);
+      expect(targets(tm, 'eventName')).toEqual(['office365.alert.display_name', 'microsoft.defender.alert.title']);
       expect(targets({ product: 'm365', service: 'exchange' }, 'eventName')).toEqual(['action.name']);
       expect(targets({ product: 'm365', service: 'audit' }, 'Operation')).toEqual(['action.name']);
       expect(targets({ category: 'proxy' }, 'c-uri-query')).toContain('url.query');
