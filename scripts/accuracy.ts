@@ -17,7 +17,7 @@
  * what its users had, and the pairs it lost are written to `--lost`
  * (default docs/accuracy/lost-pairs.md).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -374,14 +374,33 @@ async function main(argv: string[]): Promise<void> {
     '',
     'Each with why rulecat decided so (`rulecat explain --rule … --intake …` tells more).',
     '',
+    'Where they go: a missed pair is missed either because the rule’s log source does not fit the intake (log-source evidence) or because a field the rule needs is not produced there (or its constant values exclude the rule’s); an extra pair is one whose log source fits and whose fields are produced. In brackets: judgement calls.',
+    '',
+    '| family | missed: log source | missed: fields or values | extra |',
+    '|---|---:|---:|---:|',
   );
+  const explained = new Map(wrong.map((l) => [l, explainLabel(l)]));
+  const cell = (ls: Label[]) => (ls.length === 0 ? '' : `${ls.length} (${ls.filter((l) => l.ambiguous).length})`);
+  const total = { ls: [] as Label[], fields: [] as Label[], extra: [] as Label[] };
+  for (const family of families) {
+    const here = wrong.filter((l) => l.family === family);
+    if (here.length === 0) continue;
+    const ls = here.filter((l) => l.relevant && !explained.get(l)!.logsource.fits);
+    const fields = here.filter((l) => l.relevant && explained.get(l)!.logsource.fits);
+    const extra = here.filter((l) => !l.relevant);
+    total.ls.push(...ls);
+    total.fields.push(...fields);
+    total.extra.push(...extra);
+    lines.push(`| ${family} | ${cell(ls)} | ${cell(fields)} | ${cell(extra)} |`);
+  }
+  lines.push(`| **all** | ${cell(total.ls)} | ${cell(total.fields)} | ${cell(total.extra)} |`, '');
   for (const family of families) {
     const here = wrong.filter((l) => l.family === family);
     if (here.length === 0) continue;
     lines.push(`### ${family}`, '');
     for (const l of here)
       lines.push(
-        `- ${l.relevant ? 'missed' : 'extra'}${l.ambiguous ? ' (judgement call)' : ''}: ${byFile.get(l.rule)!.title} × ${intakeByUuid.get(l.intake)!.name} — ${whyPair(explainLabel(l))}`,
+        `- ${l.relevant ? 'missed' : 'extra'}${l.ambiguous ? ' (judgement call)' : ''}: ${byFile.get(l.rule)!.title} × ${intakeByUuid.get(l.intake)!.name} — ${whyPair(explained.get(l)!)}`,
       );
     lines.push('');
   }
@@ -450,19 +469,27 @@ async function main(argv: string[]): Promise<void> {
   // Pairs lost.
   if (before) {
     const lostFile = path.resolve(flag(argv, 'lost', path.join(repo, 'docs', 'accuracy', 'lost-pairs.md')));
-    const withShared = matchCatalog(catalog, {
-      mode: 'default',
-      ...readMatchInputs({ ...config, fieldMapping: [sharedMapping] }, []),
-    });
+    const sharedInputs = readMatchInputs({ ...config, fieldMapping: [sharedMapping] }, []);
+    const withShared = matchCatalog(catalog, { mode: 'default', ...sharedInputs });
     const sharedPairs = pairsOf(catalog, withShared, relative);
     const lost = [...before.pairs].filter((k) => !afterPairs.has(k));
     const gained = [...afterPairs].filter((k) => !before.pairs.has(k));
+    const notesFile = path.join(path.dirname(lostFile), 'lost-pairs-notes.yaml');
+    const notes = new Map<string, LostNote>(
+      existsSync(notesFile)
+        ? ((parse(readFileSync(notesFile, 'utf8')) as { groups?: (LostNote & { group: string })[] }).groups ?? []).map(
+            (g) => [g.group, { verdict: g.verdict, note: g.note }],
+          )
+        : [],
+    );
     const lostText = lostPairs(lost, gained.length, before.pairs.size, afterPairs.size, {
       byFile,
       intakeByUuid,
       sharedPairs,
       labels,
+      notes,
       why: (rule, intake) => explainPair(rule, intake, catalog, explainOptions),
+      whyShared: (rule, intake) => explainPair(rule, intake, catalog, { mode: 'default', ...sharedInputs }),
       fits: (rule, intake) => logsourceFit(rule.logsource, intake, matchInputs.table).fits,
     });
     writeFileSync(lostFile, lostText);
@@ -491,8 +518,45 @@ interface LostContext {
   /** Pairs this code lists with the shipped mappings plus the shared mapping. */
   sharedPairs: Set<string>;
   labels: readonly Label[];
+  /** Why a pair does (not) apply with the shipped mappings. */
   why: (rule: Rule, intake: Intake) => Explanation;
+  /** Why it applies with the shared mapping added. */
+  whyShared: (rule: Rule, intake: Intake) => Explanation;
   fits: (rule: Rule, intake: Intake) => boolean;
+  /** Reviewed verdicts, by group key (docs/accuracy/lost-pairs-notes.yaml). */
+  notes: Map<string, LostNote>;
+}
+
+/** A reviewed verdict on one group of lost pairs. */
+export interface LostNote {
+  /** `fp`: false positives removed on purpose; `relevant`: relevant pairs lost; `mixed`: see the text. */
+  verdict: 'fp' | 'relevant' | 'mixed';
+  note: string;
+}
+
+const VERDICT: Record<LostNote['verdict'], string> = {
+  fp: 'false positives removed on purpose',
+  relevant: 'relevant pairs lost',
+  mixed: 'mostly false positives removed, some relevant pairs lost',
+};
+
+/** The fields a pair misses with the shipped mappings, as the rule writes them, each with the carrier the shared mapping found. */
+function sharedReading(missing: Explanation, shared: Explanation): string {
+  const absent = new Set(
+    missing.identifiers.flatMap((id) =>
+      id.alternatives.flatMap((a) => a.tests.flatMap((t) => t.fields.filter((f) => !f.present).map((f) => f.field))),
+    ),
+  );
+  const read = new Map<string, string>();
+  for (const id of shared.identifiers)
+    for (const alt of id.alternatives)
+      for (const t of alt.tests)
+        for (const f of t.fields)
+          if (absent.has(f.field) && f.present && !read.has(f.field)) read.set(f.field, f.carriers.join(' | '));
+  const parts = [...read].map(([field, carrier]) => `${field} read as ${carrier}`);
+  return parts.length > 0
+    ? `${parts.join(', ')} (shared mapping, ${shared.reading ?? 'as written'})`
+    : '(values or another selection)';
 }
 
 /** The lost pairs, grouped by cause, as a markdown page. */
@@ -518,60 +582,55 @@ function lostPairs(lost: string[], gained: number, beforeCount: number, afterCou
     const [file, uuid] = k.split('\u0000');
     const rule = ctx.byFile.get(file);
     const intake = ctx.intakeByUuid.get(uuid);
-    if (!rule || !intake) {
-      add('rule or intake no longer loaded', '', { rule: rule!, intake: intake!, why: k });
-      continue;
-    }
+    if (!rule || !intake) continue; // the inputs are the same files: every rule and intake loads in both
     const p: Lost = { rule, intake, label: label.get(k), why: '' };
-    if (!ctx.fits(rule, intake)) {
-      p.why = whyPair(ctx.why(rule, intake));
+    const e = ctx.why(rule, intake);
+    p.why = whyPair(e);
+    if (!ctx.fits(rule, intake))
       add(
         'log-source evidence: the rule’s log source no longer fits the intake',
         `${lsText(rule)} → ${intake.name}`,
         p,
       );
-    } else if (ctx.sharedPairs.has(k)) {
-      const e = ctx.why(rule, intake);
-      p.why = whyPair(e);
-      const fields = (e.missingSets[0] ?? e.missingFields).join(' + ');
+    else if (ctx.sharedPairs.has(k))
       add(
-        'mapping: only the shared mapping’s renaming gives the intake a field the rule needs',
-        `${lsText(rule)}: ${fields || '(values)'}`,
+        'mapping: the pair needs a renaming only the shared mapping makes',
+        `${lsText(rule)}: ${sharedReading(e, ctx.whyShared(rule, intake))}`,
         p,
       );
-    } else {
-      p.why = whyPair(ctx.why(rule, intake));
-      add('other: values, or the matcher’s reading of the parser', `${lsText(rule)} → ${intake.name}`, p);
-    }
+    else add('other: values, or the matcher’s reading of the parser', `${lsText(rule)} → ${intake.name}`, p);
   }
+  const n = (x: number) => x.toLocaleString('en-US');
   const lines: string[] = [
     '# Pairs lost since the previous release',
     '',
-    'Written by `scripts/accuracy.ts --before DIR` (see [../accuracy.md](../accuracy.md#pairs-lost-since-the-previous-release)).',
+    'Written by `scripts/accuracy.ts --before DIR` (see [../accuracy.md](../accuracy.md#pairs-lost-since-the-previous-release)); the verdicts come from [lost-pairs-notes.yaml](lost-pairs-notes.yaml), written after reviewing each group.',
     '',
-    `The previous release (commit cedc3ec, with the shared \`sigma-ecs-mapping.yaml\` given explicitly, as its users ran it) lists ${beforeCount.toLocaleString('en-US')} rule–intake pairs on the full corpus; this code (shipped mappings, no \`--field-mapping\`) lists ${afterCount.toLocaleString('en-US')}: ${lost.length.toLocaleString('en-US')} lost, ${gained.toLocaleString('en-US')} new.`,
+    `The previous release (commit cedc3ec, with the shared \`sigma-ecs-mapping.yaml\` given explicitly, as its users ran it) lists ${n(beforeCount)} rule–intake pairs on the full corpus; this code (shipped mappings, no \`--field-mapping\`) lists ${n(afterCount)}: ${n(lost.length)} lost, ${n(gained)} new.`,
     '',
-    'Each lost pair is put under the first cause that holds: (1) the rule’s log source no longer fits the intake (log-source evidence); (2) this code lists the pair when the shared mapping is added to the shipped ones (the loss comes from the mapping); (3) anything else. Labelled pairs show their label: **FP removed** when labelled not relevant, **relevant lost** when labelled relevant.',
+    'Each lost pair is put under the first cause that holds: (1) the rule’s log source no longer fits the intake (log-source evidence); (2) this code lists the pair when the shared mapping is added to the shipped ones: the loss comes from a renaming only the shared mapping makes (the group says which); (3) anything else. Labelled pairs show their label: **FP removed** when labelled not relevant, **relevant lost** when labelled relevant.',
     '',
-    '| cause | pairs | labelled relevant | labelled not relevant |',
-    '|---|---:|---:|---:|',
+    '| cause | group | pairs | labelled relevant | labelled not relevant | verdict |',
+    '|---|---|---:|---:|---:|---|',
   ];
-  const sorted = [...groups].sort(
-    (a, b) =>
-      [...b[1].values()].reduce((n, x) => n + x.length, 0) - [...a[1].values()].reduce((n, x) => n + x.length, 0),
-  );
-  for (const [cause, g] of sorted) {
-    const all = [...g.values()].flat();
-    lines.push(
-      `| ${cause} | ${all.length} | ${all.filter((p) => p.label?.relevant).length} | ${all.filter((p) => p.label && !p.label.relevant).length} |`,
-    );
-  }
+  const size = (g: Map<string, Lost[]>) => [...g.values()].reduce((m, x) => m + x.length, 0);
+  const sorted = [...groups].sort((a, b) => size(b[1]) - size(a[1]) || byCodePoint(a[0], b[0]));
+  const byCount = (g: Map<string, Lost[]>) =>
+    [...g].sort((a, b) => b[1].length - a[1].length || byCodePoint(a[0], b[0]));
+  for (const [cause, g] of sorted)
+    for (const [key, ps] of byCount(g)) {
+      const note = ctx.notes.get(key);
+      lines.push(
+        `| ${cause.split(':')[0]} | ${key} | ${ps.length} | ${ps.filter((p) => p.label?.relevant).length} | ${ps.filter((p) => p.label && !p.label.relevant).length} | ${note ? VERDICT[note.verdict] : 'not reviewed'} |`,
+      );
+    }
   lines.push('');
   for (const [cause, g] of sorted) {
-    const all = [...g.values()].flat();
-    lines.push(`## ${cause} (${all.length})`, '');
-    for (const [key, ps] of [...g].sort((a, b) => b[1].length - a[1].length || byCodePoint(a[0], b[0]))) {
+    lines.push(`## ${cause} (${size(g)})`, '');
+    for (const [key, ps] of byCount(g)) {
+      const note = ctx.notes.get(key);
       lines.push(`### ${key} (${ps.length})`, '');
+      lines.push(note ? `**${VERDICT[note.verdict]}.** ${note.note}` : '**Not reviewed.**', '');
       for (const p of ps.sort(
         (a, b) => byCodePoint(a.rule.title, b.rule.title) || byCodePoint(a.intake.name, b.intake.name),
       )) {
@@ -580,7 +639,7 @@ function lostPairs(lost: string[], gained: number, beforeCount: number, afterCou
             ? ` **relevant lost**${p.label.ambiguous ? ' (judgement call)' : ''}`
             : ` **FP removed**${p.label.ambiguous ? ' (judgement call)' : ''}`
           : '';
-        lines.push(`- ${p.rule.title} × ${p.intake.name}${tag} — ${p.why}`);
+        lines.push(`- ${p.rule.title} × ${p.intake.name}${tag} — now: ${p.why}`);
       }
       lines.push('');
     }
