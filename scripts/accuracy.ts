@@ -21,6 +21,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { resolveConfig } from '../generator/config.js';
 import { readMatchInputs } from '../generator/load/read-match-inputs.js';
@@ -145,6 +146,15 @@ async function pairsOfRelease(
   const result = match(catalog, { mode: 'default', ...inputs });
   const pairs = pairsOf(catalog, result, (r) => path.relative(sigma, path.resolve(root, r.file)));
   return { pairs, rules: catalog.rules.filter((r) => r.kind !== 'filter').length };
+}
+
+/** The short commit of a checkout, or its folder name when git cannot tell. */
+function commitOf(root: string): string {
+  try {
+    return execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return path.basename(root);
+  }
 }
 
 /** One line saying why a pair is (not) listed, from the explanation. */
@@ -287,7 +297,7 @@ async function main(argv: string[]): Promise<void> {
     '',
     `After: this code, ${mappingName}. ` +
       (before
-        ? `Before: the previous release (${path.basename(beforeRoot!)}), with ${path.basename(beforeMapping)} given explicitly. `
+        ? `Before: the previous release (commit ${commitOf(beforeRoot!)}), with ${path.basename(beforeMapping)} given explicitly. `
         : '') +
       'All stages on. Judgement calls counted.',
     '',
