@@ -55,6 +55,7 @@ export async function buildOutputs(
       config,
       attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)),
       near,
+      attack?.version,
     ),
   );
   const planned = timed(timings, 'plan', () => planOutputs(state.templates.templates, views, diagnostics));

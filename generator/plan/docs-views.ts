@@ -47,7 +47,7 @@ function layerOf(
   description: string,
   style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich',
 ): Record<string, unknown> {
-  if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
+  if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config, attack.version);
   const options = {
     name: `SEKOIA.IO x ${name}`,
     description,

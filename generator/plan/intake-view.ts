@@ -2,6 +2,7 @@
  * What templates see of an intake: its rules, techniques, layer and links.
  */
 import { techniqueCoverage, type CoveredTechnique } from '../match/coverage.js';
+import { compatAttackVersion } from '../load/attack-version-set.js';
 import type { Intake } from '../model/intake.js';
 import type { LayerOptions } from './plan-options.js';
 import { sortedUnique, type NearMissView, type RuleView } from './rule-view.js';
@@ -21,15 +22,22 @@ export interface IntakeView {
   rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
 }
 
+/**
+ * A layer in the model's form. `versions.attack` is the configured version
+ * when a Navigator of that version can show every technique, otherwise the
+ * version of the ATT&CK table in use (`tableVersion`).
+ */
 export function compatLayer(
   name: string,
   techniques: readonly CoveredTechnique[],
   config: { layer: LayerOptions },
+  tableVersion?: string,
 ): Record<string, unknown> {
+  const ids = techniques.map((t) => t.id);
   return {
     name: `SEKOIA.IO x ${name}`,
     versions: {
-      attack: config.layer.versions.attack,
+      attack: compatAttackVersion(ids, config.layer.versions.attack, tableVersion),
       layer: config.layer.versions.layer,
       navigator: config.layer.versions.navigator,
     },
@@ -56,6 +64,7 @@ export function intakeView(
   ruleViews: readonly RuleView[],
   config: { layer: LayerOptions },
   nearMiss: NearMissView[] = [],
+  tableVersion?: string,
 ): IntakeView {
   // Every matching rule contributes techniques, even one whose title repeats another's.
   const techniques = techniqueCoverage(ruleViews);
@@ -68,7 +77,7 @@ export function intakeView(
     layerFile,
     layerUrl,
     navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
-    layer: compatLayer(intake.name, techniques, config),
+    layer: compatLayer(intake.name, techniques, config, tableVersion),
     nearMiss,
   };
 }
