@@ -87,5 +87,5 @@ export async function runBuildVersionSet(
   }
 }
 
-const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
+const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : "";
 if (import.meta.url === invoked) process.exitCode = await runBuildVersionSet(process.argv.slice(2));

@@ -6,6 +6,7 @@ import { compatAttackVersion } from '../load/attack-version-set.js';
 import type { Intake } from '../model/intake.js';
 import type { LayerOptions } from './plan-options.js';
 import { sortedUnique, type NearMissView, type RuleView } from './rule-view.js';
+import { DEFAULT_WORDS, layerName, type Words } from './words.js';
 
 export interface IntakeView {
   intake: { uuid: string; name: string; slug: string; description: string; module: string };
@@ -18,6 +19,8 @@ export interface IntakeView {
   layer: Record<string, unknown>;
   /** Rules that one more field would make apply (empty unless near misses are asked for). */
   nearMiss: NearMissView[];
+  /** The words naming the catalog and its owner. */
+  words: Words;
   /** The rich layer written beside the compat one (layer style `both`). */
   rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
 }
@@ -30,12 +33,12 @@ export interface IntakeView {
 export function compatLayer(
   name: string,
   techniques: readonly CoveredTechnique[],
-  config: { layer: LayerOptions },
+  config: { layer: LayerOptions; words?: Words },
   tableVersion?: string,
 ): Record<string, unknown> {
   const ids = techniques.map((t) => t.id);
   return {
-    name: `SEKOIA.IO x ${name}`,
+    name: layerName(config.words, name),
     versions: {
       attack: compatAttackVersion(ids, config.layer.versions.attack, tableVersion),
       layer: config.layer.versions.layer,
@@ -62,7 +65,7 @@ export function intakeInfo(intake: Intake): IntakeInfo {
 export function intakeView(
   intake: IntakeInfo,
   ruleViews: readonly RuleView[],
-  config: { layer: LayerOptions },
+  config: { layer: LayerOptions; words?: Words },
   nearMiss: NearMissView[] = [],
   tableVersion?: string,
 ): IntakeView {
@@ -79,5 +82,6 @@ export function intakeView(
     navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
     layer: compatLayer(intake.name, techniques, config, tableVersion),
     nearMiss,
+    words: config.words ?? DEFAULT_WORDS,
   };
 }
