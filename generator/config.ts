@@ -314,7 +314,7 @@ export function baseUrlWarnings(config: Config): Diagnostic[] {
   if (config.baseUrlFrom !== 'default') return [];
   return [
     warning(
-      wholeFile(CONFIG_FILE),
+      wholeFile('(configuration)'),
       'layer-base-url',
       `Navigator links point at the default layer folder ${config.layer.baseUrl}, expected the URL where ${path.relative(config.cwd, config.out) || '.'} is published: set --base-url URL or layer.baseUrl in ${CONFIG_FILE} (or generate inside a git repository whose origin is on GitHub)`,
     ),
