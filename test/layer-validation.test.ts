@@ -3,7 +3,8 @@
  * are generated: a layer the schema refuses is an error naming the output
  * file and the JSON path, and nothing is written.
  */
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_OUT, validatorsSource } from '../scripts/build-layer-validators.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layerProblems } from '../generator/load/layer-schemas.js';
@@ -11,6 +12,10 @@ import { copyExampleCatalog, readTree, runCli } from './tree.js';
 import { REPO } from './shared.js';
 
 describe('layer validation', () => {
+  it('runs the validators compiled ahead from the shipped schemas (run scripts/build-layer-validators.ts after changing one)', () => {
+    expect(readFileSync(path.join(REPO, DEFAULT_OUT), 'utf8')).toBe(validatorsSource(REPO));
+  });
+
   it('accepts what rulecat writes in both forms and names the path of what it refuses', () => {
     const compat = {
       name: 'SEKOIA.IO x A',

@@ -1,31 +1,20 @@
 /**
- * The JSON schemas of the ATT&CK Navigator layers rulecat writes, compiled
- * with Ajv once per process, when first needed: layer format 4.5 (derived by
- * scripts/build-layer-schema.ts from the Navigator's schema, generator profile)
- * and the model's compat form (format 4.x, a schema of rulecat's own).
+ * The JSON schemas of the ATT&CK Navigator layers rulecat writes
+ * (generator/data): layer format 4.5 (derived by scripts/build-layer-schema.ts
+ * from the Navigator's schema, generator profile) and the model's compat form
+ * (format 4.x, a schema of rulecat's own), compiled with Ajv ahead of time
+ * (scripts/build-layer-validators.ts): a run loads the compiled code only.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { PACKAGE_ROOT } from '../package-paths.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { compat, rich } from './layer-validators.generated.js';
 
-const DATA = path.join(PACKAGE_ROOT, 'generator', 'data');
-export const LAYER_SCHEMAS = {
-  rich: path.join(DATA, 'navigator-layer-4.5.schema.json'),
-  compat: path.join(DATA, 'navigator-layer-compat.schema.json'),
-} as const;
+export type LayerForm = 'rich' | 'compat';
 
-export type LayerForm = keyof typeof LAYER_SCHEMAS;
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-let compiled: Record<LayerForm, ValidateFunction> | undefined;
-
-function validators(): Record<LayerForm, ValidateFunction> {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
-    const load = (file: string) => ajv.compile(JSON.parse(readFileSync(file, 'utf8')) as object);
-    compiled = { rich: load(LAYER_SCHEMAS.rich), compat: load(LAYER_SCHEMAS.compat) };
-  }
-  return compiled;
+/** Compiled ahead of time by scripts/build-layer-validators.ts (Ajv standalone code). */
+function validators(): Record<LayerForm, Validate> {
+  return { rich: rich as Validate, compat: compat as Validate };
 }
 
 /** Layer format 4.5 is checked against its schema, any other 4.x against the compat one. */
