@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compatAttackVersion, techniquesOfVersion } from '../generator/load/attack-version-set.js';
-import { countIds, deriveVersionSet, readChangelogLayer, readReleasePage, type CurrentTechnique } from './attack-version-set.js';
+import {
+  countIds,
+  deriveVersionSet,
+  readChangelogLayer,
+  readReleasePage,
+  type CurrentTechnique,
+} from './attack-version-set.js';
 
 const page = `Title: Updates - October 2030
 * Enterprise: 14 Tactics, 3 Techniques, 2 Sub-Techniques
@@ -52,7 +58,12 @@ describe('the techniques of an older ATT&CK release', () => {
   });
 
   it('reads changelog layers', () => {
-    const layer = { techniques: [{ techniqueID: 'T1700', comment: 'addition' }, { techniqueID: 'T1001', comment: 'minor_version_change' }] };
+    const layer = {
+      techniques: [
+        { techniqueID: 'T1700', comment: 'addition' },
+        { techniqueID: 'T1001', comment: 'minor_version_change' },
+      ],
+    };
     expect(readChangelogLayer(layer, 'l.json')).toMatchObject({ added: ['T1700'], removedIds: [] });
   });
 
@@ -69,7 +80,8 @@ describe('the version a compat layer states', () => {
     const v13 = techniquesOfVersion('13')!;
     expect(countIds([...v13])).toEqual({ techniques: 196, subtechniques: 411 });
     expect(v13.has('T1652')).toBe(true);
-    for (const later of ['T1653', 'T1657', 'T1564.011', 'T1685', 'T1686', 'T1689', 'T1690']) expect(v13.has(later)).toBe(false);
+    for (const later of ['T1653', 'T1657', 'T1564.011', 'T1685', 'T1686', 'T1689', 'T1690'])
+      expect(v13.has(later)).toBe(false);
     // Revoked after v13 (v17, v19): still part of v13.
     for (const removed of ['T1574.002', 'T1562.001', 'T1070.001']) expect(v13.has(removed)).toBe(true);
     // Revoked long before v13.

@@ -62,7 +62,9 @@ export async function runBuildVersionSet(
     for (const file of releases) {
       const text = await read(file);
       changes.push(
-        file.endsWith('.json') ? readChangelogLayer(JSON.parse(text), path.basename(file)) : readReleasePage(text, path.basename(file)),
+        file.endsWith('.json')
+          ? readChangelogLayer(JSON.parse(text), path.basename(file))
+          : readReleasePage(text, path.basename(file)),
       );
     }
     const { techniques, problems } = deriveVersionSet(current, changes);
@@ -87,5 +89,5 @@ export async function runBuildVersionSet(
   }
 }
 
-const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : "";
+const invoked = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : '';
 if (import.meta.url === invoked) process.exitCode = await runBuildVersionSet(process.argv.slice(2));

@@ -38,10 +38,12 @@ export function deriveLayerSchema(source: { [key: string]: Json }, root = ROOT_D
   const defs = source.$defs as { [key: string]: Json } | undefined;
   if (!defs || !(root in defs)) throw new Error(`the schema has no $defs.${root}`);
   const reached = new Set<string>([root]);
-  for (let queue = [root]; queue.length > 0; ) {
+  for (let queue = [root]; queue.length > 0;) {
     for (const name of refs(defs[queue.pop()!], new Set())) {
       if (!(name in defs)) throw new Error(`$defs.${name} is referred to but not defined`);
-      if (!reached.has(name)) (reached.add(name), queue.push(name));
+      if (reached.has(name)) continue;
+      reached.add(name);
+      queue.push(name);
     }
   }
   return {
@@ -50,7 +52,11 @@ export function deriveLayerSchema(source: { [key: string]: Json }, root = ROOT_D
     title: 'ATT&CK Navigator layer 4.5, as rulecat writes it',
     description: `Derived by scripts/build-layer-schema.ts from ${String(source.$id ?? 'the layer 4.5 schema')}: its profile ${root}, with the definitions it uses.`,
     $ref: `#/$defs/${root}`,
-    $defs: Object.fromEntries(Object.keys(defs).filter((k) => reached.has(k)).map((k) => [k, defs[k]])),
+    $defs: Object.fromEntries(
+      Object.keys(defs)
+        .filter((k) => reached.has(k))
+        .map((k) => [k, defs[k]]),
+    ),
   };
 }
 

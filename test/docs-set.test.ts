@@ -181,7 +181,10 @@ const NAV = 'https://mitre-attack.github.io/attack-navigator/#layerURL=https%3A%
 describe('documentation set', () => {
   it('writes the catalog page, changelog page and rules index in the model format', async () => {
     const root = catalog();
-    const r = await runCli([...GENERATE, '--date', '2026-05-01', '--base-url', 'https://docs.example.org/layers/'], root);
+    const r = await runCli(
+      [...GENERATE, '--date', '2026-05-01', '--base-url', 'https://docs.example.org/layers/'],
+      root,
+    );
     expect(r.code).toBe(0);
     const out = readTree(path.join(root, 'out'));
     expect(out['built_in_rules_do_not_edit_manually.md']).toBe(CATALOG_PAGE);

@@ -26,7 +26,11 @@ describe('layer validation', () => {
     expect(layerProblems(compat)).toEqual([]);
     const bad = { ...compat, techniques: [{ techniqueID: 'T59', score: '100', comment: 'Rules: A' }] };
     expect(layerProblems(bad).map((p) => p.path)).toEqual(['/techniques/0/techniqueID', '/techniques/0/score']);
-    const rich = { ...compat, versions: { attack: '19.1', navigator: '5.1.0', layer: '4.5' }, gradient: { colors: ['#zzzzzz'], minValue: 1, maxValue: 2 } };
+    const rich = {
+      ...compat,
+      versions: { attack: '19.1', navigator: '5.1.0', layer: '4.5' },
+      gradient: { colors: ['#zzzzzz'], minValue: 1, maxValue: 2 },
+    };
     expect(layerProblems(rich).some((p) => p.path.startsWith('/gradient/colors/0'))).toBe(true);
   });
 
@@ -41,7 +45,9 @@ describe('layer validation', () => {
     const out = path.join(root, 'out');
     const { code, stderr } = await runCli(['generate', '--templates', templates, '--out', out, '--no-cache'], root);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/out\/attack_[0-9a-f-]+_do_not_edit_manually\.json: error: Layer value at \/techniques\/0\/techniqueID must match pattern/);
+    expect(stderr).toMatch(
+      /out\/attack_[0-9a-f-]+_do_not_edit_manually\.json: error: Layer value at \/techniques\/0\/techniqueID must match pattern/,
+    );
     expect(Object.keys(readTree(root)).some((f) => f.startsWith('out/'))).toBe(false);
   }, 60_000);
 });

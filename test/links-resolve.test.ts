@@ -98,7 +98,10 @@ function checkRun(r: Run): void {
   let checked = 0;
   for (const [file, text] of r.files) {
     if (file.endsWith('.md')) {
-      for (const link of markdownLinks(text)) (checkLink(r, link, file), checked++);
+      for (const link of markdownLinks(text)) {
+        checkLink(r, link, file);
+        checked++;
+      }
     } else if (file.endsWith('.json')) {
       const value = JSON.parse(text) as unknown;
       if (file.startsWith('navigator_links')) {
@@ -136,8 +139,11 @@ function checkCounts(r: Run): void {
     intakes: { uuid: string; rules: number; techniques: number; layerFile: string | null }[];
   };
   const distinct = (file: string) =>
-    new Set((JSON.parse(r.files.get(file)!) as { techniques: { techniqueID: string }[] }).techniques.map((t) => t.techniqueID))
-      .size;
+    new Set(
+      (JSON.parse(r.files.get(file)!) as { techniques: { techniqueID: string }[] }).techniques.map(
+        (t) => t.techniqueID,
+      ),
+    ).size;
   for (const row of links.intakes) {
     const page = r.files.get(`suggested_rules_${row.uuid}_do_not_edit_manually.md`)!;
     expect(blockTitles(page).length, `rules of ${row.uuid}`).toBe(row.rules);
@@ -154,14 +160,18 @@ function checkCounts(r: Run): void {
 }
 
 describe.each([false, true])('links of the example catalog (changelogs removed: %s)', (noChangelog) => {
-  it.each(LAYER_STYLES)('resolve in the output set with layer style %s', async (style) => {
-    const r = await run(style, noChangelog);
-    checkRun(r);
-    checkCounts(r);
-    if (noChangelog) {
-      expect(r.files.has('rules_changelog.md')).toBe(false);
-      // Rich layers link rules to the catalog page: it is written, without a date.
-      expect(r.files.has('built_in_rules_do_not_edit_manually.md')).toBe(style !== 'compat');
-    }
-  }, 60_000);
+  it.each(LAYER_STYLES)(
+    'resolve in the output set with layer style %s',
+    async (style) => {
+      const r = await run(style, noChangelog);
+      checkRun(r);
+      checkCounts(r);
+      if (noChangelog) {
+        expect(r.files.has('rules_changelog.md')).toBe(false);
+        // Rich layers link rules to the catalog page: it is written, without a date.
+        expect(r.files.has('built_in_rules_do_not_edit_manually.md')).toBe(style !== 'compat');
+      }
+    },
+    60_000,
+  );
 });

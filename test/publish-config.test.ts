@@ -16,7 +16,8 @@ import { copyExampleCatalog, tempDir, writeTree } from './tree.js';
 /** A repository as git leaves it on disk: `.git/config` with an origin, `.git/HEAD`. */
 function repo(origin: string | undefined, head = 'ref: refs/heads/main', extra: Record<string, string> = {}): string {
   const config = ['[core]', '\trepositoryformatversion = 0'];
-  if (origin !== undefined) config.push('[remote "origin"]', `\turl = ${origin}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*');
+  if (origin !== undefined)
+    config.push('[remote "origin"]', `\turl = ${origin}`, '\tfetch = +refs/heads/*:refs/remotes/origin/*');
   return writeTree({ '.git/config': config.join('\n') + '\n', '.git/HEAD': head + '\n', ...extra });
 }
 
@@ -140,18 +141,27 @@ describe('words', () => {
     const files = new Map((await build(config)).files.map((f) => [f.path, f.content]));
     const pages = [...files].filter(([p]) => p.startsWith('suggested_rules_')).map(([, c]) => c);
     const withRules = pages.find((c) => c.includes('md-button'))!;
-    expect(withRules).toMatch(/^### Detection rules\n\nThe following Acme detection rules match the intake \*\*[^*]+\*\*\.\n\n\[Acme \| /);
+    expect(withRules).toMatch(
+      /^### Detection rules\n\nThe following Acme detection rules match the intake \*\*[^*]+\*\*\.\n\n\[Acme \| /,
+    );
     expect(pages).toContain('No Acme rule applies to this intake.\n');
-    expect(files.get('built_in_rules_do_not_edit_manually.md')).toMatch(/^Acme catalog includes \*\*\d+ detection rules\*\* /);
+    expect(files.get('built_in_rules_do_not_edit_manually.md')).toMatch(
+      /^Acme catalog includes \*\*\d+ detection rules\*\* /,
+    );
     expect(JSON.parse(files.get('attack_catalog_do_not_edit_manually.json')!).name).toBe('Acme | Acme catalog');
     const links = JSON.parse(files.get('navigator_links_do_not_edit_manually.json')!);
     expect(links.catalog.name).toBe('Acme catalog');
-    for (const [p, c] of files) if (p.endsWith('.json') && 'techniques' in JSON.parse(c)) expect(c).not.toContain('SEKOIA');
+    for (const [p, c] of files)
+      if (p.endsWith('.json') && 'techniques' in JSON.parse(c)) expect(c).not.toContain('SEKOIA');
   }, 60_000);
 
   it('are checked: unknown keys and values that are not one line of text are errors', () => {
     const root = writeTree({ 'rulecat.config.yaml': 'words:\n  rules: [a]\n  colour: blue\n  heading: "a\\nb"\n' });
     const { diagnostics } = resolveConfig(root, undefined, {});
-    expect(diagnostics.map((d) => `${d.line}:${d.code}`)).toEqual(['2:config-value', '3:config-unknown', '4:config-value']);
+    expect(diagnostics.map((d) => `${d.line}:${d.code}`)).toEqual([
+      '2:config-value',
+      '3:config-unknown',
+      '4:config-value',
+    ]);
   });
 });

@@ -126,8 +126,7 @@ export function docsViews(
     attack: { version: attack.version, domain: attack.domain },
     layerStyle: config.layerStyle,
     // Rich layers link each rule to the catalog page by default: it is then written even without a date.
-    catalogPage:
-      date !== undefined || linksCatalogPage(config) ? catalogPageView(all, attack, date ?? '') : undefined,
+    catalogPage: date !== undefined || linksCatalogPage(config) ? catalogPageView(all, attack, date ?? '') : undefined,
     changelogPage: date === undefined ? undefined : changelogView(unique, date),
     rulesIndex: rulesIndexView(indexed, attack),
     catalogLayer: {
