@@ -11,8 +11,10 @@ import type { MatchInputs } from './load/read-match-inputs.js';
 import { docsViews } from './plan/docs-views.js';
 import { planOutputs } from './plan/plan-outputs.js';
 import { buildViews, type Views } from './plan/views.js';
+import { validateLayerFiles } from './plan/validate-layers.js';
+import path from 'node:path';
 import { matchOptions, runPipeline, type PipelineState } from './pipeline.js';
-import type { Config } from './config.js';
+import { baseUrlWarnings, type Config } from './config.js';
 import { prepareMarkdown } from './render/markdown.js';
 import { renderFiles, type RenderedFile } from './render/render.js';
 import { markdownTexts } from './render/render-page.js';
@@ -36,7 +38,7 @@ export async function buildOutputs(
   keepBytes = Infinity,
 ): Promise<BuildResult> {
   const { config, catalog, match, attack } = state;
-  const diagnostics = [...state.diagnostics];
+  const diagnostics = [...state.diagnostics, ...baseUrlWarnings(config)];
   const base = { catalog, matchInputs: state.matchInputs, state };
   if (!match || hasErrors(diagnostics)) return { files: [], diagnostics, ...base };
   const options = matchOptions(config, state.matchInputs);
@@ -55,6 +57,7 @@ export async function buildOutputs(
       config,
       attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)),
       near,
+      attack?.version,
     ),
   );
   const planned = timed(timings, 'plan', () => planOutputs(state.templates.templates, views, diagnostics));
@@ -62,6 +65,9 @@ export async function buildOutputs(
   const files = hasErrors(diagnostics)
     ? []
     : timed(timings, 'render', () => renderFiles(planned, state.templates.partials, diagnostics, keepBytes));
+  timed(timings, 'render', () =>
+    validateLayerFiles(files, path.relative(config.cwd, config.out).split(path.sep).join('/'), diagnostics),
+  );
   return {
     files: hasErrors(diagnostics) ? [] : files,
     diagnostics: sortDiagnostics(diagnostics),

@@ -95,7 +95,21 @@ describe('rulecat help and usage', () => {
       'intakes/Acme/x/ingest/parser.yml': PARSER({ 'user.name': '{{parsed.message.user}}' }),
     });
     const r = await runCli(
-      ['generate', '--rules', 'a', 'b', '--intakes', 'intakes', '--rules', 'c', '--out', 'out', '--no-cache'],
+      [
+        'generate',
+        '--rules',
+        'a',
+        'b',
+        '--intakes',
+        'intakes',
+        '--rules',
+        'c',
+        '--out',
+        'out',
+        '--no-cache',
+        '--base-url',
+        'https://docs.example.org/layers/',
+      ],
       root,
     );
     expect(r.stderr).toBe('');

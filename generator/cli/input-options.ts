@@ -39,6 +39,7 @@ export function addPageOptions(command: Command): Command {
         'Navigator layers as the model (compat), layer format 4.5 (rich), or compat with rich beside it (both)',
       ).choices(LAYER_STYLES),
     )
+    .option('--base-url <url>', 'URL of the folder where the layers are published (the Navigator links point there)')
     .option('--attribution', 'add author, source link and license notice to rule blocks')
     .option('--near-miss', 'add the rules one missing field away to each intake page');
 }
@@ -69,6 +70,7 @@ function overrides(o: OptionValues, cwd: string): ConfigOverrides {
     attack: file(o.attack),
     date,
     layerStyle: str(o.layerStyle) as LayerStyle | undefined,
+    baseUrl: str(o.baseUrl),
   };
 }
 
