@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTAKE_MANIFEST, runCli, writeTree } from '../tree.js';
-import { catalog, errorLines, GENERATE, RULE, snapshot, U1, U2 } from './helpers.js';
+import { catalog, errorLines, GENERATE, RULE, snapshot, U1, U2, generateInto } from './helpers.js';
 
 interface Case {
   name: string;
@@ -333,13 +333,13 @@ const cases: Case[] = [
   {
     name: 'output path that is a file',
     setup: (root) => writeFileSync(path.join(root, 'out-file'), 'x'),
-    args: [...GENERATE.slice(0, -1), 'out-file'],
+    args: generateInto('out-file'),
     errors: ['out-file: error: Output path is a file, expected a folder [out-not-folder]'],
   },
   {
     name: 'output folder that cannot be created (below a regular file)',
     setup: (root) => writeFileSync(path.join(root, 'out-file'), 'x'),
-    args: [...GENERATE.slice(0, -1), 'out-file/sub'],
+    args: generateInto('out-file/sub'),
     errors: [
       'out-file/sub: error: Cannot write output: ENOTDIR (a part of the path is a file, not a folder) [write-failed]',
     ],

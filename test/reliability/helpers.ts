@@ -56,6 +56,9 @@ export const GENERATE = [
   'https://docs.example.org/layers/',
 ];
 
+/** GENERATE writing to another output folder. */
+export const generateInto = (out: string) => GENERATE.map((a, i) => (GENERATE[i - 1] === '--out' ? out : a));
+
 export interface Entry {
   kind: 'file' | 'dir' | 'link';
   /** sha256 of the bytes (files), the target (links). */
