@@ -1,8 +1,10 @@
 /**
  * Does a rule's log source fit an intake? Every kind of evidence (module,
- * intake name, data sources, constants, produced fields, `unless`), alone and
- * combined, with small hand-written tables and with the shipped table; the
- * evidence lines explain prints; case handling; names not in the table.
+ * intake name, description, data sources, constants, test-event values,
+ * produced fields, kinds, `unless`), alone and combined, with small
+ * hand-written tables and with the shipped table (made-up intakes whose names
+ * say nothing, and look-alikes); the evidence lines explain prints; case
+ * handling; names not in the table.
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';

@@ -1,8 +1,10 @@
 /**
  * Does a rule's log source (product, service, category) fit an intake?
- * Decided from evidence in the intake (module, name, data sources, constant
- * values, produced fields) with the table in `generator/data/logsources.yaml`;
- * every decision keeps its evidence for explain.
+ * Decided from evidence in the intake (data sources, description, produced
+ * fields, parser constants, values of its test events, module, name) with the
+ * table in `generator/data/logsources.yaml`, whose kinds of intake (a forward
+ * proxy, a host sensor...) other entries use; names are compared without
+ * case. Every decision keeps its evidence for explain.
  */
 import type { Intake } from '../model/intake.js';
 import { logsourceName, type EvidenceItem, type LogsourceTable, type ValueEvidence } from '../model/logsource-table.js';
