@@ -996,8 +996,22 @@ describe('the shipped table', () => {
           'file.path': ['/Users/alice/Library/LaunchAgents/com.example.plist'],
         },
       };
-      // Unix paths with macOS paths among them: macOS, not Linux.
+      // Unix paths with macOS paths among them: macOS, not Linux; one macOS path beside Unix paths is enough.
       expect(families(sensorM)).toEqual(['macos']);
+      expect(
+        families({
+          name: 'Sensor M3',
+          fields: process,
+          observed: {
+            'process.executable': ['/usr/bin/curl', '/Applications/Utilities/Terminal.app/Contents/MacOS/Terminal'],
+            'process.parent.executable': ['/bin/zsh'],
+          },
+        }),
+      ).toEqual(['macos']);
+      // One macOS path alone, quoted by some event, is not enough.
+      expect(
+        families({ name: 'Sensor M4', fields: process, observed: { 'file.path': ['/Users/bob/Downloads/x.dmg'] } }),
+      ).toEqual([]);
       expect(families({ name: 'Sensor M2', fields: process, observed: { 'host.os.family': ['macOS'] } })).toEqual([
         'macos',
       ]);
