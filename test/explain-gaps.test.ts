@@ -232,7 +232,7 @@ describe('explain', () => {
       missingSets: [],
     });
     expect(explainPair(ruleById('r-ls'), intake(PROXY), loaded.catalog, options()).logsource.evidence).toEqual([
-      'category proxy: intake name matches /(?<!ha)proxy|secure web gateway|web gateway|\\bswg\\b|squid|zscaler|netskope transaction|skyhigh|olfeo|gateway http/',
+      'category proxy: web-requests (field url.original) and forward-proxy (intake name matches /(?<!ha|reverse[ _-])proxy|web gateway|\\bswg\\b/)',
     ]);
   });
 });

@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_LOGSOURCES, SHIPPED_MAPPINGS } from '../package-paths.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { warning, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../model/logsource-table.js';
 import { mergeFieldMappings, readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
 import { chainOf, readSigmaPipeline } from '../model/sigma-pipeline.js';
-import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
+import { logsourceTableProblems, mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
@@ -110,5 +110,8 @@ export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic
     );
     if (override) table = mergeLogsourceTables(table, override);
   }
+  const tableFile = show(config.logsources ?? SHIPPED_LOGSOURCES);
+  for (const problem of logsourceTableProblems(table))
+    diagnostics.push(warning(wholeFile(tableFile), 'logsource-kind', `${problem}: it holds for no intake`));
   return { mapping, table };
 }

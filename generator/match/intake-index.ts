@@ -489,33 +489,42 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
   };
   /**
    * Where the compared field has a carrier whose constants the test can match
-   * (or no constants): judged once per group of intakes sharing constants,
-   * so the cost does not grow with the number of intakes.
+   * (or no carrier with constants at all), as `valuesCanHold` decides for one
+   * intake: named carriers are judged once per group of intakes sharing
+   * constants, so the cost does not grow with the number of intakes; a
+   * parser-derived carrier is judged on its own intake, against the
+   * constants of the field it fills.
    */
   const values = (test: NeededTest, within: BitSet): BitSet => {
     const need = test.compared;
     if (!context.features.values || !need || isEmpty(within)) return within;
-    let ok = none;
-    let contradicted = false;
+    let ok = none; // a named carrier holds
+    let carried = none; // a named carrier is produced
     for (const name of need.names) {
       const produced = producersOf(index, name);
       if (!produced) continue;
+      carried = union(carried, produced);
       let bad = none;
       if (!isPattern(name)) {
         for (const group of index.constantGroups.get(name) ?? []) {
           if (!testCanMatchConstants(test.test, group.constants)) bad = union(bad, group.intakes);
         }
       }
-      if (bad !== none) contradicted = true;
       ok = union(ok, bad === none ? produced : difference(produced, bad));
     }
-    if (!contradicted) return within;
-    const out = intersect(within, ok);
-    // Where every named carrier contradicts, a parser-derived carrier (filled from the event) still can match.
+    // Without derived carriers: a named carrier holds, or no named carrier is produced.
+    const out = difference(within, difference(carried, ok));
     const derived = context.features.derived ? derivedCandidates(index, need.source) : undefined;
     if (derived) {
-      eachMember(intersect(difference(within, ok), intersect(derived, derivedScope)), (i) => {
-        if (derivedNames(index.intakes[i], need.source).length > 0) setBit(out, i);
+      eachMember(difference(intersect(within, intersect(derived, derivedScope)), ok), (i) => {
+        const intake = index.intakes[i];
+        const names = derivedNames(intake, need.source);
+        if (names.length === 0) return;
+        const holds = names.some((d) => {
+          const constants = intake.constants.get(d.target);
+          return constants === undefined || testCanMatchConstants(test.test, constants);
+        });
+        if (holds !== hasBit(out, i)) out[i >>> 5] ^= 1 << (i & 31);
       });
     }
     return out;

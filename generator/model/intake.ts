@@ -39,9 +39,18 @@ export interface Intake {
   reads?: Map<string, Place | undefined>;
   /** Parser external stage names → their kind (`json_event` → `json.parse-json`). */
   externals: Map<string, string>;
+  /**
+   * Values seen in the test events, per dot-path (strings longer than
+   * `MAX_OBSERVED_LENGTH` left out): evidence of what the intake is (an
+   * operating system named in `host.os.type`, the style of its paths).
+   */
+  observed: Map<string, Scalar[]>;
   /** Number of test events read. */
   testEvents: number;
 }
+
+/** Longest observed string kept on the intake (raw messages are no evidence of a kind and cost memory). */
+export const MAX_OBSERVED_LENGTH = 512;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -203,6 +212,11 @@ export function buildIntake(parts: IntakeParts): Intake {
     const seen = parts.observed.get(field) ?? [];
     if (seen.every((v) => values.includes(v))) constants.set(field, values);
   }
+  const observed = new Map<string, Scalar[]>();
+  for (const [field, values] of parts.observed) {
+    const kept = values.filter((v) => typeof v !== 'string' || v.length <= MAX_OBSERVED_LENGTH);
+    if (kept.length > 0) observed.set(field, kept);
+  }
   return {
     uuid: parts.manifest.uuid,
     name: parts.manifest.name,
@@ -220,6 +234,7 @@ export function buildIntake(parts: IntakeParts): Intake {
     sourcePlaces: parts.parser?.sourcePlaces ?? new Map(),
     reads: readPlaces(parts.parser),
     externals: parts.parser?.externals ?? new Map(),
+    observed,
     testEvents: parts.testEvents,
   };
 }
