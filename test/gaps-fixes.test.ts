@@ -69,7 +69,9 @@ const FILES: Record<string, string> = {
     ].join('\n'),
   ),
   // Event data kept whole below action.properties (and one field declared there).
-  'intakes/Eastwind/store/_meta/manifest.yml': INTAKE_MANIFEST(STORE, 'Eastwind Windows Store'),
+  // Its name alone says nothing: a data source says these are Windows events.
+  'intakes/Eastwind/store/_meta/manifest.yml':
+    INTAKE_MANIFEST(STORE, 'Eastwind Windows Store') + 'data_sources:\n  Windows event logs: Event data kept whole\n',
   'intakes/Eastwind/store/ingest/parser.yml': parser('          action.properties: "{{parsed.message}}"\n'),
   'intakes/Eastwind/store/_meta/fields.yml':
     'action.properties.Image:\n  name: action.properties.Image\n  type: keyword\n  description: ""\n',

@@ -79,7 +79,7 @@ describe('log-source evidence from intakes on disk', () => {
       ['explain', '--rules', 'rules', '--intakes', 'intakes', '--rule', 'r-proxy', '--intake', 'Gateway One', '--json'],
       root,
     );
-    expect(JSON.parse(proxy.stdout)).toMatchObject({
+    expect(JSON.parse(proxy.stdout).explanation).toMatchObject({
       applies: true,
       logsource: {
         fits: true,
