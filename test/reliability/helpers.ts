@@ -46,7 +46,7 @@ export function catalog(extra: Record<string, string | Uint8Array> = {}): string
 export const GENERATE = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'];
 
 export interface Entry {
-  kind: 'file' | 'dir' | 'link';
+  kind: 'file' | 'dir' | 'link' | 'special';
   /** sha256 of the bytes (files), the target (links). */
   content?: string;
   mtimeMs?: number;
@@ -66,7 +66,9 @@ export function snapshot(root: string): Record<string, Entry> {
       else if (st.isDirectory()) {
         out[rel] = { kind: 'dir', mode: st.mode };
         visit(p);
-      } else
+      } else if (!st.isFile())
+        out[rel] = { kind: 'special', mode: st.mode }; // a FIFO is never opened (it would block)
+      else
         out[rel] = {
           kind: 'file',
           content: createHash('sha256').update(readFileSync(p)).digest('hex'),
