@@ -8,7 +8,7 @@ import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { pseudoFileSystem } from '../load/pseudo-fs.js';
-import { MiB, readText } from '../load/read-text.js';
+import { MiB, ReadScope, readText } from '../load/read-text.js';
 import { displayPath, walkFiles } from '../load/walk-files.js';
 import type { GeneratedPage } from './audit-includes.js';
 import { findIncludes, PAGE_NAME, type IncludeLine } from './find-includes.js';
@@ -51,6 +51,7 @@ export function readGeneratedPages(
     );
     return { pages: [], diagnostics };
   }
+  const within = new ReadScope(folder);
   const pages = readdirSync(folder)
     .filter((name) => PAGE_NAME.test(name))
     .sort()
@@ -58,7 +59,7 @@ export function readGeneratedPages(
       const { text, diagnostics: problems } = readText(path.join(folder, name), path.join(shown, name), {
         kind: 'output',
         limit: PAGE_LIMIT,
-        within: folder,
+        within,
         withinDisplay: `the folder of generated pages (${shown})`,
       });
       diagnostics.push(...problems);

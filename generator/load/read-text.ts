@@ -113,12 +113,41 @@ export interface ReadOptions {
   display?: string;
   /** Largest size accepted in bytes, instead of the kind's limit. */
   limit?: number;
-  /** The folder the file must lie in once links are followed (the output folder, a docs folder). */
-  within?: string;
+  /**
+   * The folder the file must lie in once links are followed (the output
+   * folder, a folder of generated pages); a `ReadScope` resolves the folders'
+   * real paths once for many reads.
+   */
+  within?: string | ReadScope;
   /** Refuse a symbolic link at the file itself (its path was resolved already, e.g. by `walkFiles`). */
   noFollow?: boolean;
   /** How `within` is named in messages ("the output folder (out)"; default: its path). */
   withinDisplay?: string;
+}
+
+/**
+ * A folder many files are read from (`within`): the real paths of the
+ * folder and of the folders on the way to each file are resolved once per
+ * scope (a scope is a snapshot: make one per pass over the folder).
+ */
+export class ReadScope {
+  private readonly realDirs = new Map<string, string | NodeJS.ErrnoException>();
+
+  constructor(readonly folder: string) {}
+
+  /** The real path of a folder (cached), or the error resolving it. */
+  realDir(dir: string): string | NodeJS.ErrnoException {
+    let real = this.realDirs.get(dir);
+    if (real === undefined) {
+      try {
+        real = realpathSync.native(dir);
+      } catch (e) {
+        real = e as NodeJS.ErrnoException;
+      }
+      this.realDirs.set(dir, real);
+    }
+    return real;
+  }
 }
 
 /** Decode bytes as UTF-8; on invalid bytes, name the line and column of the first one. */
@@ -212,12 +241,21 @@ function openChecked(file: string, o: ReadOptions, limit: number): Opened {
   };
   let target = file;
   let noFollow = o.noFollow === true;
+  // What lies at the path, when already known (not a link).
+  let seen: Stats | undefined;
   if (o.within !== undefined) {
-    let real: string;
-    let root: string;
+    const scope = typeof o.within === 'string' ? new ReadScope(o.within) : o.within;
+    const root = scope.realDir(scope.folder);
+    if (typeof root !== 'string') return failed(root);
+    const dir = scope.realDir(path.dirname(path.resolve(file)));
+    if (typeof dir !== 'string') return failed(dir);
+    let real = path.join(dir, path.basename(file));
     try {
-      root = realpathSync.native(o.within);
-      real = realpathSync.native(file);
+      seen = lstatSync(real);
+      if (seen.isSymbolicLink()) {
+        seen = undefined;
+        real = realpathSync.native(real);
+      }
     } catch (e) {
       return failed(e);
     }
@@ -225,7 +263,7 @@ function openChecked(file: string, o: ReadOptions, limit: number): Opened {
       return fail(
         'outside',
         'symlink-outside',
-        `Symbolic link points outside ${o.withinDisplay ?? o.within} to ${real}, expected a regular file inside it`,
+        `Symbolic link points outside ${o.withinDisplay ?? scope.folder} to ${real}, expected a regular file inside it`,
       );
     }
     target = real;
@@ -234,7 +272,7 @@ function openChecked(file: string, o: ReadOptions, limit: number): Opened {
   // Judged before opening: a device is never opened (opening one can have effects).
   let before: Stats;
   try {
-    before = noFollow ? lstatSync(target) : statSync(target);
+    before = seen ?? (noFollow ? lstatSync(target) : statSync(target));
   } catch (e) {
     return failed(e);
   }

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
-import { hashFile, readBytes } from '../load/read-text.js';
+import { hashFile, readBytes, ReadScope } from '../load/read-text.js';
 import { displayPath } from '../load/walk-files.js';
 import type { RenderedFile } from '../render/render.js';
 import { staysInside } from './inside.js';
@@ -54,7 +54,7 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd =
     notes: problem ? [problem] : [],
     problems: [],
   };
-  const where = { within: outDir, withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
+  const where = { within: new ReadScope(outDir), withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
   const shown = (rel: string) => displayPath(path.join(outDir, rel), cwd);
   const generated = new Set<string>();
   for (const file of files) {

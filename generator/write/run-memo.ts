@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
 import { makeDirs } from '../load/pseudo-fs.js';
-import { hashFile, readBytes, readText, type FileKind } from '../load/read-text.js';
+import { hashFile, readBytes, ReadScope, readText, type FileKind } from '../load/read-text.js';
 import { walkFiles } from '../load/walk-files.js';
 import { manifestPath, readManifest, readManifestText, serializeManifest } from './manifest.js';
 
@@ -148,8 +148,9 @@ export function outputsIntact(outDir: string, memo: RunMemo): boolean {
     if (readManifestText(outDir).text !== serializeManifest({ files: memo.outputs })) return false;
     if (Object.keys(readManifest(outDir).manifest.files).length !== Object.keys(memo.outputs).length) return false;
     // Bounded like the diff: a FIFO, a device or a link leading outside is not an intact output.
+    const within = new ReadScope(outDir);
     for (const [p, h] of Object.entries(memo.outputs)) {
-      if (hashFile(path.join(outDir, p), { kind: 'output', within: outDir }).hash !== h) return false;
+      if (hashFile(path.join(outDir, p), { kind: 'output', within }).hash !== h) return false;
     }
     return true;
   } catch {
