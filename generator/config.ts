@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DOCS_KEYS, readDocsConfig, type DocsConfig } from './config-docs.js';
 import { error, wholeFile, type Diagnostic } from './diagnostics.js';
-import { readText } from './load/read-text.js';
+import { MiB, readText, setMaxFileSize } from './load/read-text.js';
+import { distinctFolders } from './load/walk-files.js';
 import { defaultCacheDir } from './load/input-cache.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
@@ -48,6 +49,8 @@ export interface Config extends DocsConfig {
   nearMiss?: boolean;
   /** Where `layer.baseUrl` comes from: --base-url, the configuration file, the output folder's GitHub origin, or the default. */
   baseUrlFrom: 'flag' | 'file' | 'git' | 'default';
+  /** Largest input file read, in MiB (default: per kind of file, see load/read-text.ts). */
+  maxFileSize?: number;
 }
 
 export { PACKAGE_ROOT, SHIPPED_LOGSOURCES };
@@ -102,6 +105,7 @@ export type ConfigOverrides = Partial<
     | 'cache'
     | 'nearMiss'
     | 'pipelines'
+    | 'maxFileSize'
   >
 > & {
   /** Mapping files, or `none` (no mapping at all: the shipped ones off). */
@@ -132,6 +136,7 @@ const KNOWN_KEYS = new Set([
   'lockTimeout',
   'cache',
   'nearMiss',
+  'maxFileSize',
   ...DOCS_KEYS,
 ]);
 
@@ -209,6 +214,11 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
       out.lockTimeout = root.lockTimeout;
     else bad(['lockTimeout'], 'a number of seconds');
   }
+  if (root.maxFileSize !== undefined) {
+    if (typeof root.maxFileSize === 'number' && root.maxFileSize > 0 && Number.isFinite(root.maxFileSize))
+      out.maxFileSize = root.maxFileSize;
+    else bad(['maxFileSize'], 'a size in MiB');
+  }
   if (root.match !== undefined) {
     if (root.match === 'default' || root.match === 'strict') out.match = root.match;
     else bad(['match'], 'default or strict');
@@ -261,7 +271,7 @@ export function resolveConfig(
   const file = configPath ? path.resolve(cwd, configPath) : path.join(cwd, CONFIG_FILE);
   const display = configPath ?? CONFIG_FILE;
   if (existsSync(file)) {
-    const { text, diagnostics: problems } = readText(file, display);
+    const { text, diagnostics: problems } = readText(file, display, { kind: 'config' });
     diagnostics.push(...problems);
     if (text !== undefined) {
       const { docs, diagnostics: yamlProblems } = readYamlDocs(display, text);
@@ -283,6 +293,10 @@ export function resolveConfig(
     if (files.length > 0 || list.includes(NO_MAPPING)) config.fieldMapping = files;
   }
   config.out = path.resolve(cwd, config.out);
+  // Overlapping folders (`rules ./rules/`, `intakes intakes/Acme`): each file is read once.
+  config.rules = distinctFolders(config.rules, cwd);
+  config.intakes = distinctFolders(config.intakes, cwd);
+  setMaxFileSize(config.maxFileSize === undefined ? undefined : config.maxFileSize * MiB);
   placeLayers(config, baseUrl);
   return { config, diagnostics };
 }

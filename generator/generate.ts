@@ -4,16 +4,16 @@
  * recognised from content hashes before anything is parsed, and stops there;
  * the pipeline itself is only loaded when there is work to do.
  */
-import { statSync } from 'node:fs';
 import type { BuildResult } from './build.js';
 import type { Config } from './config.js';
 import { SHIPPED_LOGSOURCES } from './package-paths.js';
-import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
 import { displayPath } from './load/walk-files.js';
 import { timed, type Timings } from './timing.js';
 import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
+import { checkOutputPlace } from './write/out-place.js';
 import {
   outputsIntact,
   readRunMemo,
@@ -53,6 +53,7 @@ function unchangedRun(config: Config, memo: RunMemo): GenerateResult {
       kept: [],
       previous: { files: memo.outputs },
       notes: [],
+      problems: [],
     },
     applied: { written: [], removed: [] },
   };
@@ -73,16 +74,6 @@ export function runSummary(result: BuildResult): RunSummary {
     byTemplate,
     nowhere: [...(result.match?.intakesByRule.values() ?? [])].filter((intakes) => intakes.length === 0).length,
   };
-}
-
-function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
-  try {
-    if (!statSync(outDir).isDirectory())
-      return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
-  } catch {
-    // does not exist yet: created on write
-  }
-  return undefined;
 }
 
 /** What the outputs of a run over `config` depend on. */
@@ -122,6 +113,9 @@ export interface GenerateOptions {
  */
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
+  // An unusable output folder (a file, a pseudo file system, not writable) stops the run before any work.
+  const place = checkOutputPlace(config.out, config.cwd, !options.check);
+  if (place) return { files: [], diagnostics: [place] };
   const cacheDir = config.cache || undefined;
   const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
   if (key) {
@@ -133,8 +127,6 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   // Contents are kept up to OUTPUT_MEMORY characters; beyond, files are rendered again when compared or written.
   const result: GenerateResult = await build(config, timings, OUTPUT_MEMORY);
   result.summary = runSummary(result);
-  const outProblem = checkOutDir(config.out, config.cwd);
-  if (outProblem) result.diagnostics = sortDiagnostics([...result.diagnostics, outProblem]);
   if (hasErrors(result.diagnostics)) return result;
   const remember = () => {
     if (!key || hasErrors(result.diagnostics)) return;
@@ -142,8 +134,9 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     writeRunMemo(cacheDir!, config.out, { key, outputs, summary: result.summary!, diagnostics: result.diagnostics });
   };
   if (options.check) {
-    result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
-    if (!hasChanges(result.diff)) remember();
+    result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files, config.cwd));
+    result.diagnostics = sortDiagnostics([...result.diagnostics, ...result.diff.problems]);
+    if (!hasChanges(result.diff) && !hasErrors(result.diagnostics)) remember();
     return result;
   }
   const fail = (place: string, code: string, message: string) => {
@@ -155,10 +148,14 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   try {
     const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;
     const locked = await withLock(config.out, { timeoutMs, notify: options.notify }, () => {
-      result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files));
+      result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files, config.cwd));
+      // Something in the way of a generated file (a FIFO, a link leading outside): nothing is written.
+      if (result.diff.problems.length > 0) return;
       result.applied = timed(timings, 'write', () => applyOutput(result.diff!, ownership(result.files)));
     });
     if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
+    else if (result.diff && result.diff.problems.length > 0)
+      result.diagnostics = sortDiagnostics([...result.diagnostics, ...result.diff.problems]);
     else remember();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -54,13 +54,15 @@ export async function runAudit(options: OptionValues, io: IO): Promise<number> {
     if (p !== undefined && !isFolder(p)) throw new UsageError(`${flag} ${displayPath(p, io.cwd)} is not a folder`);
   }
   const { includes, diagnostics } = readIncludes(docs, io.cwd);
+  const generated = generatedFolder(docs, out);
+  const { pages, diagnostics: pageProblems } = readGeneratedPages(generated, io.cwd);
+  diagnostics.push(...pageProblems);
   for (const d of diagnostics) io.stderr(formatDiagnostic(d) + '\n');
   if (hasErrors(diagnostics)) {
     if (json) printJson(io, envelope('audit', EXIT.failed, { docs: displayPath(docs, io.cwd) }, diagnostics));
     return EXIT.failed;
   }
-  const generated = generatedFolder(docs, out);
-  const report = auditIncludes(includes, readGeneratedPages(generated), targetExists(docs, out));
+  const report = auditIncludes(includes, pages, targetExists(docs, out));
   const problems = problemCount(report);
   const exitCode = problems > 0 ? 1 : 0;
   const shown = displayPath(generated, io.cwd);

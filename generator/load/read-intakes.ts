@@ -8,14 +8,13 @@
  * A manifest is a module's when another manifest lies below its folder.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
 import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
-import { readText } from './read-text.js';
+import { readBytesOrThrow, readText } from './read-text.js';
 import { InputCache } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
@@ -56,7 +55,10 @@ function readTestEvents(
   const places = new Map<string, Place>();
   let count = 0;
   for (const file of files) {
-    const { text, diagnostics: problems } = readText(file.absolute, file.display);
+    const { text, diagnostics: problems } = readText(file.absolute, file.display, {
+      kind: 'test-event',
+      noFollow: true,
+    });
     diagnostics.push(...problems);
     if (text === undefined) continue;
     let value: unknown;
@@ -203,7 +205,11 @@ export function folderHash(folder: IntakeFolder): string | undefined {
   const hash = createHash('sha1');
   try {
     for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
-      hash.update(f.display).update('\u0000').update(readFileSync(f.absolute)).update('\u0000');
+      hash
+        .update(f.display)
+        .update('\u0000')
+        .update(readBytesOrThrow(f.absolute, { kind: 'intake', noFollow: true }))
+        .update('\u0000');
     }
   } catch {
     return undefined; // unreadable: parse it to report why

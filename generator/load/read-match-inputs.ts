@@ -3,7 +3,7 @@
  * and the log-source evidence table (shipped, optionally overridden). Both
  * come from the input cache when their bytes did not change.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_LOGSOURCES, SHIPPED_MAPPINGS } from '../package-paths.js';
 import { warning, wholeFile, type Diagnostic } from '../diagnostics.js';
@@ -14,6 +14,7 @@ import { logsourceTableProblems, mergeLogsourceTables, readLogsourceTable } from
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
+import { readBytesOrThrow } from './read-text.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
 
@@ -47,7 +48,7 @@ function readModel<T>(
 ): T | undefined {
   let hash: string | undefined;
   try {
-    hash = sha1(readFileSync(file));
+    hash = sha1(readBytesOrThrow(file));
   } catch {
     hash = undefined; // unreadable: reading it again reports why
   }

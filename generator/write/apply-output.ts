@@ -25,7 +25,6 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   unlinkSync,
@@ -33,6 +32,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { OutputDiff } from './diff-output.js';
+import { readText } from '../load/read-text.js';
 import { staysInside } from './inside.js';
 import { manifestPath, serializeManifest, type OutputManifest } from './manifest.js';
 import { sha256 } from '../hash.js';
@@ -61,12 +61,9 @@ export function writeFileAtomic(file: string, content: string): void {
   }
 }
 
+/** The manifest's text, read boundedly (a FIFO or a link there reads as empty: it is replaced). */
 function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return readText(file, file, { kind: 'manifest', noFollow: true }).text ?? '';
 }
 
 /** Temporary files of writeFileAtomic (`.<name>.rulecat-tmp-<pid>`). */

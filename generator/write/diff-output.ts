@@ -1,13 +1,18 @@
 /**
  * Compare rendered files with the output folder: what would be added,
- * changed, left alone and removed. Reads only.
+ * changed, left alone and removed. Reads only, and boundedly: a file found
+ * where rulecat writes one must be a regular file inside the output folder
+ * (a FIFO, a device, a folder or a link leading outside is a problem the run
+ * stops on, never read); a generated file is compared by size first and
+ * read at most to its expected size; an owned file is hashed in chunks.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { hashFile, readBytes, ReadScope } from '../load/read-text.js';
+import { displayPath } from '../load/walk-files.js';
 import type { RenderedFile } from '../render/render.js';
 import { staysInside } from './inside.js';
 import { readManifest, type OutputManifest } from './manifest.js';
-import { sha256 } from '../hash.js';
 
 export interface OutputDiff {
   outDir: string;
@@ -21,17 +26,22 @@ export interface OutputDiff {
   previous: OutputManifest;
   /** Problems with the previous manifest, if any. */
   notes: string[];
+  /** Files in the way of generated ones that are not regular files of the folder: the run stops (exit 2). */
+  problems: Diagnostic[];
 }
 
-function readIfExists(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch {
-    return undefined;
-  }
+/** How the output folder is named in messages. */
+function folderPhrase(outDir: string, cwd: string): string {
+  return `the output folder (${displayPath(outDir, cwd)})`;
 }
 
-export function diffOutput(outDir: string, files: readonly RenderedFile[]): OutputDiff {
+/** A problem with what lies at a generated file's place: the message says what to do. */
+function inTheWay(d: Diagnostic): Diagnostic {
+  const what = d.message.replace(/, expected .*$/, '');
+  return error(wholeFile(d.file), d.code, `${what}, expected a regular file written by rulecat or nothing; remove it`);
+}
+
+export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd = process.cwd()): OutputDiff {
   const { manifest: previous, problem } = readManifest(outDir);
   const diff: OutputDiff = {
     outDir,
@@ -42,17 +52,33 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[]): Outp
     kept: [],
     previous,
     notes: problem ? [problem] : [],
+    problems: [],
   };
+  const where = { within: new ReadScope(outDir), withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
+  const shown = (rel: string) => displayPath(path.join(outDir, rel), cwd);
   const generated = new Set<string>();
   for (const file of files) {
     generated.add(file.path);
-    const current = readIfExists(path.join(outDir, file.path));
-    if (current === undefined) diff.added.push(file);
-    else if (
-      file.hash !== undefined ? sha256(current) === file.hash : current.equals(Buffer.from(file.content, 'utf8'))
-    )
-      diff.unchanged.push(file.path);
-    else diff.changed.push(file);
+    const target = path.join(outDir, file.path);
+    if (file.hash !== undefined) {
+      const current = hashFile(target, { ...where, display: shown(file.path) });
+      if (current.hash === undefined) {
+        if (current.failure === 'missing') diff.added.push(file);
+        else if (current.failure === 'too-large') diff.changed.push(file);
+        else diff.problems.push(...current.diagnostics.map(inTheWay));
+      } else if (current.hash === file.hash) diff.unchanged.push(file.path);
+      else diff.changed.push(file);
+      continue;
+    }
+    const expected = Buffer.from(file.content, 'utf8');
+    // Read at most one byte more than expected: a larger file differs, whatever it holds.
+    const current = readBytes(target, { ...where, display: shown(file.path), limit: expected.length });
+    if (current.bytes !== undefined) {
+      if (current.bytes.equals(expected)) diff.unchanged.push(file.path);
+      else diff.changed.push(file);
+    } else if (current.failure === 'missing') diff.added.push(file);
+    else if (current.failure === 'too-large') diff.changed.push(file);
+    else diff.problems.push(...current.diagnostics.map(inTheWay));
   }
   for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (generated.has(owned)) continue;
@@ -60,9 +86,13 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[]): Outp
       diff.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
       continue;
     }
-    const current = readIfExists(path.join(outDir, owned));
-    if (current === undefined) continue;
-    if (sha256(current) === hash) diff.removed.push(owned);
+    const current = hashFile(path.join(outDir, owned), { ...where, display: shown(owned) });
+    if (current.hash === undefined) {
+      if (current.failure !== 'missing')
+        diff.notes.push(`${owned} is not the file rulecat wrote (${current.diagnostics[0]?.message}); left in place`);
+      continue;
+    }
+    if (current.hash === hash) diff.removed.push(owned);
     else diff.kept.push(owned);
   }
   return diff;

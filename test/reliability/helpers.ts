@@ -60,7 +60,7 @@ export const GENERATE = [
 export const generateInto = (out: string) => GENERATE.map((a, i) => (GENERATE[i - 1] === '--out' ? out : a));
 
 export interface Entry {
-  kind: 'file' | 'dir' | 'link';
+  kind: 'file' | 'dir' | 'link' | 'special';
   /** sha256 of the bytes (files), the target (links). */
   content?: string;
   mtimeMs?: number;
@@ -80,7 +80,9 @@ export function snapshot(root: string): Record<string, Entry> {
       else if (st.isDirectory()) {
         out[rel] = { kind: 'dir', mode: st.mode };
         visit(p);
-      } else
+      } else if (!st.isFile())
+        out[rel] = { kind: 'special', mode: st.mode }; // a FIFO is never opened (it would block)
+      else
         out[rel] = {
           kind: 'file',
           content: createHash('sha256').update(readFileSync(p)).digest('hex'),
