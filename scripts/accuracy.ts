@@ -7,7 +7,7 @@
  *
  *   node dist/scripts/accuracy.js [--data ../shared/data] [--labels docs/accuracy/labels.yaml]
  *       [--field-mapping FILE|none] [--out FILE]
- *       [--before DIR [--before-mapping FILE] [--lost FILE]]
+ *       [--before DIR [--before-mapping FILE] [--lost FILE]] [--pairs FILE]
  *
  * "After" is this code as a user runs it: the shipped mappings, plus
  * `--field-mapping` when given (none by default). `--before DIR` names a
@@ -15,7 +15,9 @@
  * cd DIR && npm ci`); it is run in this process with the shared mapping
  * (`--before-mapping`, default `<data>/sigma-ecs-mapping.yaml`), which is
  * what its users had, and the pairs it lost are written to `--lost`
- * (default docs/accuracy/lost-pairs.md).
+ * (default docs/accuracy/lost-pairs.md). `--pairs FILE` writes every pair
+ * this code lists on the full corpus, one `rule file<TAB>intake name` a line,
+ * sorted, to compare two versions of the mappings or the log-source table.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -279,6 +281,13 @@ async function main(argv: string[]): Promise<void> {
   const final = results[results.length - 1].match;
   const afterPairs = pairsOf(catalog, final, relative);
   const inAfter = (l: Label) => afterPairs.has(pairKey(l.rule, l.intake));
+  const pairsFile = argv.includes('--pairs') ? flag(argv, 'pairs', '') : '';
+  if (pairsFile) {
+    const listed = catalog.rules
+      .filter((r) => r.kind !== 'filter')
+      .flatMap((r) => (final.intakesByRule.get(r) ?? []).map((i) => `${relative(r)}\t${i.name}`));
+    writeFileSync(pairsFile, listed.sort(byCodePoint).join('\n') + '\n');
+  }
 
   const beforeRoot = argv.includes('--before') ? path.resolve(flag(argv, 'before', '')) : undefined;
   const beforeMapping = path.resolve(flag(argv, 'before-mapping', sharedMapping));

@@ -206,9 +206,17 @@ describe('shipped field mappings', () => {
       expect(targets({ product: 'm365', service: 'audit' }, 'Operation')).toEqual(['action.name']);
       expect(targets({ category: 'proxy' }, 'c-uri-query')).toContain('url.query');
       expect(targets({ category: 'webserver' }, 'sc-status')).toEqual(['http.response.status_code']);
-      expect(targets({ product: 'kubernetes', service: 'audit' }, 'hostPath')).toEqual([
+      const k8s = { product: 'kubernetes', service: 'audit' };
+      expect(targets(k8s, 'hostPath')).toEqual([
         'kubernetes.spec.volumes.hostPath.path',
+        'action.properties.RawEventData',
       ]);
+      // GKE audit through Cloud Logging: the verb and the resource are parts of the method name.
+      expect(targets(k8s, 'verb')).toContain('google_cloud_audit.protoPayload.methodName');
+      expect(targets(k8s, 'objectRef.namespace')).toContain('google_cloud_audit.protoPayload.resourceName');
+      // Entra sign-ins mirrored by the unified audit log: the error code and its name.
+      expect(targets(signin, 'ResultType')).toContain('office365.error_number');
+      expect(targets(signin, 'DeviceDetail.isCompliant')).toContain('office365.device.is_compliant_and_managed');
       expect(targets({ product: 'gcp', service: 'gcp.audit' }, 'data.protoPayload.methodName')).toEqual([
         'google_cloud_audit.protoPayload.methodName',
       ]);

@@ -1,0 +1,134 @@
+/**
+ * Records of one product relayed by another product's audit log are
+ * recognised from the values the relay's events carry, not from its name:
+ * Kubernetes API-server audit in a cloud audit log (`k8s.io` service, or a
+ * managed-cluster data source), Workspace login audit in a cloud audit log
+ * (`login.googleapis.com`), Entra ID directory records in a unified audit
+ * log (the `AzureActiveDirectory` workload). Fixture intakes have neutral
+ * names; the real-corpus checks skip when ../shared is absent.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../generator/config.js';
+import { logsourceFit } from '../generator/match/logsource.js';
+import type { Intake } from '../generator/model/intake.js';
+import type { LogsourceTable } from '../generator/model/logsource-table.js';
+import type { LogSource } from '../generator/model/rule.js';
+import { runPipeline } from '../generator/pipeline.js';
+import { haveShared, REPO, shared } from './shared.js';
+import { writeTree } from './tree.js';
+
+const manifest = (uuid: string, name: string) =>
+  `uuid: ${uuid}\nname: ${name}\nslug: ${name.toLowerCase().replace(/\W+/g, '-')}\ndescription: Collected events\n`;
+const testEvent = (expected: unknown) => JSON.stringify({ input: { message: '{}' }, expected });
+
+async function load(folders: string[]): Promise<{ intakes: Intake[]; table: LogsourceTable }> {
+  const { config } = resolveConfig(REPO, undefined, { rules: [], intakes: folders });
+  const loaded = await runPipeline(config, { noMatch: true });
+  return { intakes: [...loaded.catalog.intakes], table: loaded.matchInputs.table };
+}
+
+describe('relayed records, from the values of the relay', () => {
+  let intakes: Intake[];
+  let table: LogsourceTable;
+  beforeAll(async () => {
+    const root = writeTree({
+      // A cloud audit log whose tests show the Kubernetes API server and the login service.
+      'intakes/A/relay/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000001', 'Relay One'),
+      'intakes/A/relay/tests/a.json': testEvent({ service: { name: 'k8s.io' }, user: { name: 'system:x' } }),
+      'intakes/A/relay/tests/b.json': testEvent({ service: { name: 'login.googleapis.com' } }),
+      // A suite whose cloud audit events name a managed cluster service as their data source.
+      'intakes/A/suite/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000002', 'Suite Two'),
+      'intakes/A/suite/tests/a.json': testEvent({
+        action: { properties: { DataSource: 'Hosted Kubernetes Service', RawEventData: '{}' } },
+      }),
+      // A unified audit log with the directory's workload among its services.
+      'intakes/A/unified/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000003', 'Unified Three'),
+      'intakes/A/unified/tests/a.json': testEvent({
+        service: { name: 'AzureActiveDirectory' },
+        event: { action: 'UserLoginFailed' },
+      }),
+      // Look-alikes: a service name that is no API server, a data source that names no cluster.
+      'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
+      'intakes/A/other/tests/a.json': testEvent({
+        service: { name: 'storage.googleapis.com' },
+        action: { properties: { DataSource: 'Object storage' } },
+      }),
+    });
+    ({ intakes, table } = await load([`${root}/intakes`]));
+  }, 60_000);
+
+  const fits = (ls: LogSource, name: string) =>
+    logsourceFit(
+      ls,
+      intakes.find((i) => i.name === name)!,
+      table,
+    );
+
+  it('Kubernetes audit: the API server among the service names, or a managed-cluster data source', () => {
+    const k8s = { product: 'kubernetes', service: 'audit' };
+    const relay = fits(k8s, 'Relay One');
+    expect(relay.fits).toBe(true);
+    expect(relay.evidence[0]).toBe('product kubernetes: kubernetes-api-audit (service.name = "k8s.io")');
+    expect(fits(k8s, 'Suite Two').evidence[0]).toBe(
+      'product kubernetes: kubernetes-api-audit (action.properties.DataSource = "Hosted Kubernetes Service")',
+    );
+    expect(fits(k8s, 'Suite Two').fits).toBe(true);
+    expect(fits(k8s, 'Other Four').fits).toBe(false);
+    expect(fits(k8s, 'Unified Three').fits).toBe(false);
+  });
+
+  it('Workspace login audit: the login service among the service names', () => {
+    const login = fits({ product: 'gcp', service: 'google_workspace.login' }, 'Relay One');
+    // The product is decided elsewhere (a fixture module says nothing of Google Cloud); the service is the point.
+    expect(login.evidence[1]).toBe('service google_workspace.login: service.name = "login.googleapis.com"');
+    expect(fits({ product: 'gcp', service: 'google_workspace.login' }, 'Other Four').evidence[1]).toBe(
+      'service google_workspace.login: no evidence in the intake',
+    );
+  });
+
+  it('Entra ID sign-ins and audits: the directory workload among the service names', () => {
+    for (const service of ['signinlogs', 'auditlogs']) {
+      const fit = fits({ product: 'azure', service }, 'Unified Three');
+      expect(fit.fits, service).toBe(true);
+      expect(fit.evidence[0]).toBe('product azure: entra-directory-records (service.name = "AzureActiveDirectory")');
+    }
+    // Only the directory's own services: not the Activity Log.
+    expect(fits({ product: 'azure', service: 'activitylogs' }, 'Unified Three').fits).toBe(false);
+    expect(fits({ product: 'azure', service: 'signinlogs' }, 'Relay One').fits).toBe(false);
+  });
+});
+
+describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the real intakes', () => {
+  let intakes: Intake[];
+  let table: LogsourceTable;
+  beforeAll(async () => {
+    ({ intakes, table } = await load([shared('data', 'intake-formats')]));
+  }, 120_000);
+  const fitting = (ls: LogSource) => new Set(intakes.filter((i) => logsourceFit(ls, i, table).fits).map((i) => i.name));
+
+  it('Kubernetes audit in Google Cloud Audit Logs (GKE) and Defender XDR (AKS), not in the Activity Log or CloudTrail', () => {
+    const set = fitting({ product: 'kubernetes', service: 'audit' });
+    for (const name of [
+      'Kubernetes Audit Log',
+      'Google Cloud Audit Logs',
+      'Microsoft Defender XDR / Microsoft 365 Defender',
+    ])
+      expect(set.has(name), name).toBe(true);
+    for (const name of ['Azure Activity Logs [BETA]', 'AWS CloudTrail', 'Okta'])
+      expect(set.has(name), name).toBe(false);
+  });
+
+  it('Workspace login audit in Google Cloud Audit Logs too', () => {
+    const set = fitting({ product: 'gcp', service: 'google_workspace.login' });
+    expect(set.has('Google Cloud Audit Logs')).toBe(true);
+    expect(set.has('Google Workspace / ChromeOS')).toBe(true);
+    expect(set.has('Google Kubernetes Engine')).toBe(false);
+  });
+
+  it('Entra ID sign-ins and audits in the Office 365 unified audit log, not its Activity Log rules', () => {
+    expect(fitting({ product: 'azure', service: 'signinlogs' }).has('Microsoft 365 / Office 365')).toBe(true);
+    expect(fitting({ product: 'azure', service: 'auditlogs' }).has('Microsoft 365 / Office 365')).toBe(true);
+    expect(fitting({ product: 'azure', service: 'activitylogs' }).has('Microsoft 365 / Office 365')).toBe(false);
+    expect(fitting({ product: 'azure', service: 'signinlogs' }).has('Microsoft 365 Message Trace')).toBe(false);
+  });
+});
