@@ -4,7 +4,8 @@
  * Kubernetes API-server audit in a cloud audit log (`k8s.io` service, or a
  * managed-cluster data source), Workspace login audit in a cloud audit log
  * (`login.googleapis.com`), Entra ID directory records in a unified audit
- * log (the `AzureActiveDirectory` workload). Fixture intakes have neutral
+ * log (the `AzureActiveDirectory` workload), CloudTrail records in an
+ * aggregator (AWS as the cloud, CloudTrail as the provider). Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,16 @@ describe('relayed records, from the values of the relay', () => {
         service: { name: 'AzureActiveDirectory' },
         event: { action: 'UserLoginFailed' },
       }),
+      // An aggregator whose tests hold CloudTrail records (and records of other clouds).
+      'intakes/A/aggregator/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000005', 'Aggregator Five'),
+      'intakes/A/aggregator/tests/a.json': testEvent({
+        cloud: { provider: 'AWS' },
+        event: { provider: 'CloudTrail', action: 'Create' },
+      }),
+      'intakes/A/aggregator/tests/b.json': testEvent({ cloud: { provider: 'Other' }, event: { provider: 'Other' } }),
+      // A finding feed about AWS resources: the cloud, not its audit trail.
+      'intakes/A/findings/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000006', 'Findings Six'),
+      'intakes/A/findings/tests/a.json': testEvent({ cloud: { provider: 'aws' }, event: { provider: 'scanner' } }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -75,6 +86,18 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits(k8s, 'Suite Two').fits).toBe(true);
     expect(fits(k8s, 'Other Four').fits).toBe(false);
     expect(fits(k8s, 'Unified Three').fits).toBe(false);
+  });
+
+  it('CloudTrail: records naming AWS as their cloud and CloudTrail as their provider', () => {
+    const trail = fits({ product: 'aws', service: 'cloudtrail' }, 'Aggregator Five');
+    expect(trail).toEqual({
+      fits: true,
+      evidence: [
+        'product aws: cloud.provider = "AWS" and event.provider = "CloudTrail"',
+        'service cloudtrail: event.provider = "CloudTrail"',
+      ],
+    });
+    expect(fits({ product: 'aws' }, 'Findings Six').fits).toBe(false);
   });
 
   it('Workspace login audit: the login service among the service names', () => {
@@ -116,6 +139,13 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
       expect(set.has(name), name).toBe(true);
     for (const name of ['Azure Activity Logs [BETA]', 'AWS CloudTrail', 'Okta'])
       expect(set.has(name), name).toBe(false);
+  });
+
+  it('CloudTrail records in OCSF (Security Lake), not in finding feeds about AWS', () => {
+    const set = fitting({ product: 'aws', service: 'cloudtrail' });
+    expect(set.has('OCSF')).toBe(true);
+    expect(set.has('AWS CloudTrail')).toBe(true);
+    expect(set.has('Wiz Issues')).toBe(false);
   });
 
   it('Workspace login audit in Google Cloud Audit Logs too', () => {
