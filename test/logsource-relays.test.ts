@@ -5,7 +5,8 @@
  * managed-cluster data source), Workspace login audit in a cloud audit log
  * (`login.googleapis.com`), Entra ID directory records in a unified audit
  * log (the `AzureActiveDirectory` workload), CloudTrail records in an
- * aggregator (AWS as the cloud, CloudTrail as the provider). Fixture intakes have neutral
+ * aggregator (AWS as the cloud, CloudTrail as the provider); and a product's
+ * console audit log is no web server. Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,21 @@ describe('relayed records, from the values of the relay', () => {
       // A finding feed about AWS resources: the cloud, not its audit trail.
       'intakes/A/findings/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000006', 'Findings Six'),
       'intakes/A/findings/tests/a.json': testEvent({ cloud: { provider: 'aws' }, event: { provider: 'scanner' } }),
+      // A web application firewall's console audit log: its admins' requests, not the traffic it filters.
+      'intakes/A/console/_meta/manifest.yml':
+        'uuid: cccccccc-0000-4000-8000-000000000007\nname: Shield Console Audit Logs\nslug: shield-console\n' +
+        'description: Web application firewall settings changes\n',
+      'intakes/A/console/tests/a.json': testEvent({
+        url: { original: '/api/v0/corps/x' },
+        user_agent: { original: 'Mozilla/5.0' },
+      }),
+      'intakes/A/waf/_meta/manifest.yml':
+        'uuid: cccccccc-0000-4000-8000-000000000008\nname: Shield Requests\nslug: shield-requests\n' +
+        'description: Web application firewall request logs\n',
+      'intakes/A/waf/tests/a.json': testEvent({
+        url: { original: '/index.html' },
+        user_agent: { original: 'Mozilla/5.0' },
+      }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -79,9 +95,9 @@ describe('relayed records, from the values of the relay', () => {
     const k8s = { product: 'kubernetes', service: 'audit' };
     const relay = fits(k8s, 'Relay One');
     expect(relay.fits).toBe(true);
-    expect(relay.evidence[0]).toBe('product kubernetes: kubernetes-api-audit (service.name = "k8s.io")');
+    expect(relay.evidence[0]).toBe('product kubernetes: service.name = "k8s.io"');
     expect(fits(k8s, 'Suite Two').evidence[0]).toBe(
-      'product kubernetes: kubernetes-api-audit (action.properties.DataSource = "Hosted Kubernetes Service")',
+      'product kubernetes: action.properties.DataSource = "Hosted Kubernetes Service"',
     );
     expect(fits(k8s, 'Suite Two').fits).toBe(true);
     expect(fits(k8s, 'Other Four').fits).toBe(false);
@@ -100,6 +116,12 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits({ product: 'aws' }, 'Findings Six').fits).toBe(false);
   });
 
+  it('web servers: not the console audit log of a web application firewall', () => {
+    expect(fits({ category: 'webserver' }, 'Shield Requests').fits).toBe(true);
+    const audit = fits({ category: 'webserver' }, 'Shield Console Audit Logs');
+    expect(audit).toEqual({ fits: false, evidence: ['category webserver: no evidence in the intake'] });
+  });
+
   it('Workspace login audit: the login service among the service names', () => {
     const login = fits({ product: 'gcp', service: 'google_workspace.login' }, 'Relay One');
     // The product is decided elsewhere (a fixture module says nothing of Google Cloud); the service is the point.
@@ -113,7 +135,7 @@ describe('relayed records, from the values of the relay', () => {
     for (const service of ['signinlogs', 'auditlogs']) {
       const fit = fits({ product: 'azure', service }, 'Unified Three');
       expect(fit.fits, service).toBe(true);
-      expect(fit.evidence[0]).toBe('product azure: entra-directory-records (service.name = "AzureActiveDirectory")');
+      expect(fit.evidence[0]).toBe('product azure: service.name = "AzureActiveDirectory"');
     }
     // Only the directory's own services: not the Activity Log.
     expect(fits({ product: 'azure', service: 'activitylogs' }, 'Unified Three').fits).toBe(false);
@@ -146,6 +168,13 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     expect(set.has('OCSF')).toBe(true);
     expect(set.has('AWS CloudTrail')).toBe(true);
     expect(set.has('Wiz Issues')).toBe(false);
+  });
+
+  it('web servers: the WAF request logs, not the WAF console audit log', () => {
+    const set = fitting({ category: 'webserver' });
+    expect(set.has('Fastly Next-Gen WAF Audit Logs')).toBe(false);
+    expect(set.has('Apache HTTP Server')).toBe(true);
+    expect(set.has('AWS WAF')).toBe(true);
   });
 
   it('Workspace login audit in Google Cloud Audit Logs too', () => {
