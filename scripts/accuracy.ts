@@ -7,7 +7,7 @@
  *
  *   node dist/scripts/accuracy.js [--data ../shared/data] [--labels docs/accuracy/labels.yaml]
  *       [--field-mapping FILE|none] [--out FILE]
- *       [--before DIR [--before-mapping FILE] [--lost FILE]] [--pairs FILE]
+ *       [--before DIR [--before-mapping FILE] [--lost FILE]] [--today DIR] [--pairs FILE]
  *
  * "After" is this code as a user runs it: the shipped mappings, plus
  * `--field-mapping` when given (none by default). `--before DIR` names a
@@ -15,7 +15,11 @@
  * cd DIR && npm ci`); it is run in this process with the shared mapping
  * (`--before-mapping`, default `<data>/sigma-ecs-mapping.yaml`), which is
  * what its users had, and the pairs it lost are written to `--lost`
- * (default docs/accuracy/lost-pairs.md). `--pairs FILE` writes every pair
+ * (default docs/accuracy/lost-pairs.md). `--today DIR` names a built
+ * checkout of the code this branch started from, run the same way with no
+ * `--field-mapping` (as this code): the pairs it lists that this code does
+ * not are listed in the results, each with why this code does not list it.
+ * `--pairs FILE` writes every pair
  * this code lists on the full corpus, one `rule file<TAB>intake name` a line,
  * sorted, to compare two versions of the mappings or the log-source table.
  */
@@ -119,7 +123,7 @@ async function pairsOfRelease(
   root: string,
   rules: string[],
   intakes: string[],
-  mapping: string,
+  mapping: string | undefined,
   sigma: string,
 ): Promise<{ pairs: Set<string>; rules: number }> {
   const load = (p: string) =>
@@ -131,7 +135,12 @@ async function pairsOfRelease(
     matchCatalog: (c: Catalog, o: object) => CatalogMatch;
   };
   const cache = path.join(os.tmpdir(), 'rulecat-accuracy-before-cache');
-  const { config } = resolve(root, undefined, { rules, intakes, fieldMapping: mapping, cache });
+  const { config } = resolve(root, undefined, {
+    rules,
+    intakes,
+    ...(mapping === undefined ? {} : { fieldMapping: mapping }),
+    cache: `${cache}-${path.basename(root)}`,
+  });
   const build = await load('generator/build.js');
   let catalog: Catalog;
   let inputs: object;
@@ -153,7 +162,10 @@ async function pairsOfRelease(
 /** The short commit of a checkout, or its folder name when git cannot tell. */
 function commitOf(root: string): string {
   try {
-    return execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    return execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return path.basename(root);
   }
@@ -518,6 +530,37 @@ async function main(argv: string[]): Promise<void> {
       `${num(lost.length)} pairs listed by the previous release (with the shared mapping) are not listed now, and ${num(gained.length)} are new; [lost-pairs.md](lost-pairs.md) gives each lost pair with its reason.`,
       '',
     );
+  }
+  // Pairs lost compared with the code this branch started from.
+  if (argv.includes('--today')) {
+    const todayRoot = path.resolve(flag(argv, 'today', ''));
+    const today = await pairsOfRelease(todayRoot, ruleFolders, intakeFolders, undefined, sigma);
+    const lostToday = [...today.pairs].filter((k) => !afterPairs.has(k)).sort(byCodePoint);
+    const gainedToday = [...afterPairs].filter((k) => !today.pairs.has(k)).length;
+    const labelled = new Map(labels.map((l) => [pairKey(l.rule, l.intake), l]));
+    lines.push(
+      `## Pairs lost compared with the starting point (${commitOf(todayRoot)})`,
+      '',
+      `The code this round started from (commit ${commitOf(todayRoot)}, shipped mappings, no --field-mapping) lists ${num(today.pairs.size)} rule–intake pairs on the full corpus; this code lists ${num(afterPairs.size)}: ${num(lostToday.length)} lost, ${num(gainedToday)} new. Each lost pair, by intake, with why this code does not list it:`,
+      '',
+    );
+    const byIntake = new Map<string, string[]>();
+    for (const key of lostToday) {
+      const [rulePath, uuid] = key.split('\u0000');
+      const rule = byFile.get(rulePath)!;
+      const intake = intakeByUuid.get(uuid)!;
+      const label = labelled.get(key);
+      const verdict = label
+        ? ` (labelled ${label.relevant ? 'relevant' : 'not relevant'}${label.ambiguous ? ', judgement call' : ''})`
+        : '';
+      const why = whyPair(explainPair(rule, intake, catalog, explainOptions));
+      byIntake.set(intake.name, [...(byIntake.get(intake.name) ?? []), `${rule.title}${verdict} — ${why}`]);
+    }
+    for (const [name, rows] of [...byIntake].sort((a, b) => b[1].length - a[1].length || byCodePoint(a[0], b[0]))) {
+      lines.push(`### ${name} (${rows.length})`, '');
+      for (const row of rows) lines.push(`- ${row}`);
+      lines.push('');
+    }
   }
   process.stderr.write(`accuracy: computed in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
