@@ -202,13 +202,12 @@ describe.skipIf(!available)('log-source evidence on the real intakes', () => {
       'Citrix NetScaler / ADC',
     ];
     const identity = ['Okta', 'Microsoft Entra ID / Azure AD', 'Salesforce'];
-    expectFamily({ category: 'proxy' }, proxies, [
-      ...servers,
-      ...identity,
-      'SentinelOne Cloud Funnel 2.0',
-      'Trend Micro Apex One / Vision One endpoint',
-      'Palo Alto NGFW',
-    ]);
+    // Firewalls and network sensors logging the URLs users request (URL filtering) are proxy-like sources too.
+    expectFamily(
+      { category: 'proxy' },
+      [...proxies, 'Palo Alto NGFW', 'Fortinet FortiGate', 'Check Point NGFW', 'Suricata'],
+      [...servers, ...identity, 'SentinelOne Cloud Funnel 2.0', 'Trend Micro Apex One / Vision One endpoint'],
+    );
     expectFamily({ category: 'webserver' }, servers, [...proxies, ...identity, 'Kubernetes Audit Log', 'ESET Protect']);
     expectFamily(
       { category: 'dns' },

@@ -6,7 +6,8 @@
  * (`login.googleapis.com`), Entra ID directory records in a unified audit
  * log (the `AzureActiveDirectory` workload), CloudTrail records in an
  * aggregator (AWS as the cloud, CloudTrail as the provider); and a product's
- * console audit log is no web server. Fixture intakes have neutral
+ * console audit log is no web server; a firewall or a network sensor logging
+ * the URLs users request is a proxy-like source, a WAF is not. Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +75,26 @@ describe('relayed records, from the values of the relay', () => {
         url: { original: '/index.html' },
         user_agent: { original: 'Mozilla/5.0' },
       }),
+      // A firewall logging the URLs its users request, and a WAF whose parser calls it a firewall.
+      'intakes/A/ngfw/_meta/manifest.yml':
+        'uuid: cccccccc-0000-4000-8000-000000000009\nname: Gate Nine\nslug: gate-nine\n' +
+        'description: Next generation firewall\n',
+      'intakes/A/ngfw/tests/a.json': testEvent({
+        url: { domain: 'example.org', original: 'https://example.org/a' },
+        http: { request: { method: 'GET' } },
+        destination: { ip: '192.0.2.1', port: 443 },
+        source: { ip: '10.0.0.1' },
+      }),
+      'intakes/A/shieldfw/_meta/manifest.yml':
+        'uuid: cccccccc-0000-4000-8000-00000000000a\nname: Shield Ten\nslug: shield-ten\n' +
+        'description: Web application firewall protecting the sites\n',
+      'intakes/A/shieldfw/tests/a.json': testEvent({
+        observer: { type: 'firewall' },
+        url: { domain: 'shop.example.org', original: '/cart' },
+        http: { request: { method: 'POST' } },
+        destination: { ip: '192.0.2.2', port: 443 },
+        source: { ip: '198.51.100.1' },
+      }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -122,6 +143,15 @@ describe('relayed records, from the values of the relay', () => {
     expect(audit).toEqual({ fits: false, evidence: ['category webserver: no evidence in the intake'] });
   });
 
+  it('proxies: a firewall filtering the URLs of its users, not a WAF in front of its own sites', () => {
+    const gate = fits({ category: 'proxy' }, 'Gate Nine');
+    expect(gate.fits).toBe(true);
+    expect(gate.evidence[0]).toMatch(
+      /^category proxy: url-filtering \(field http\.request\.method and firewall-device/,
+    );
+    expect(fits({ category: 'proxy' }, 'Shield Ten').fits).toBe(false);
+  });
+
   it('Workspace login audit: the login service among the service names', () => {
     const login = fits({ product: 'gcp', service: 'google_workspace.login' }, 'Relay One');
     // The product is decided elsewhere (a fixture module says nothing of Google Cloud); the service is the point.
@@ -168,6 +198,14 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     expect(set.has('OCSF')).toBe(true);
     expect(set.has('AWS CloudTrail')).toBe(true);
     expect(set.has('Wiz Issues')).toBe(false);
+  });
+
+  it('proxies: URL filtering of firewalls and network sensors, not WAFs, CDNs or load balancers', () => {
+    const set = fitting({ category: 'proxy' });
+    for (const name of ['Palo Alto NGFW', 'Check Point NGFW', 'Cisco Meraki MX', 'Suricata'])
+      expect(set.has(name), name).toBe(true);
+    for (const name of ['Imperva WAF', 'OGO WAF', 'Cloudflare WAF events', 'AWS WAF', 'Thinkst Canary'])
+      expect(set.has(name), name).toBe(false);
   });
 
   it('web servers: the WAF request logs, not the WAF console audit log', () => {
