@@ -506,13 +506,15 @@ async function main(argv: string[]): Promise<void> {
     const lost = [...before.pairs].filter((k) => !afterPairs.has(k));
     const gained = [...afterPairs].filter((k) => !before.pairs.has(k));
     const notesFile = path.join(path.dirname(lostFile), 'lost-pairs-notes.yaml');
-    const notes = new Map<string, LostNote>(
-      existsSync(notesFile)
-        ? ((parse(readFileSync(notesFile, 'utf8')) as { groups?: (LostNote & { group: string })[] }).groups ?? []).map(
-            (g) => [g.group, { verdict: g.verdict, note: g.note }],
-          )
-        : [],
-    );
+    // A note names one group, or (`intake`) every log-source group of one intake that no group note names.
+    const noteList = existsSync(notesFile)
+      ? ((parse(readFileSync(notesFile, 'utf8')) as { groups?: (LostNote & { group?: string; intake?: string })[] })
+          .groups ?? [])
+      : [];
+    const notes = new Map<string, LostNote>();
+    for (const g of noteList)
+      if (g.group !== undefined) notes.set(g.group, { verdict: g.verdict, note: g.note });
+      else if (g.intake !== undefined) notes.set(`\u0000${g.intake}`, { verdict: g.verdict, note: g.note });
     const lostText = lostPairs(lost, gained.length, before.pairs.size, afterPairs.size, {
       byFile,
       intakeByUuid,
@@ -585,7 +587,7 @@ interface LostContext {
   /** Why it applies with the shared mapping added. */
   whyShared: (rule: Rule, intake: Intake) => Explanation;
   fits: (rule: Rule, intake: Intake) => boolean;
-  /** Reviewed verdicts, by group key (docs/accuracy/lost-pairs-notes.yaml). */
+  /** Reviewed verdicts, by group key, or by `\0` and an intake name (docs/accuracy/lost-pairs-notes.yaml). */
   notes: Map<string, LostNote>;
 }
 
@@ -679,9 +681,12 @@ function lostPairs(lost: string[], gained: number, beforeCount: number, afterCou
   const sorted = [...groups].sort((a, b) => size(b[1]) - size(a[1]) || byCodePoint(a[0], b[0]));
   const byCount = (g: Map<string, Lost[]>) =>
     [...g].sort((a, b) => b[1].length - a[1].length || byCodePoint(a[0], b[0]));
+  const noteOf = (cause: string, key: string) =>
+    ctx.notes.get(key) ??
+    (cause.startsWith('log-source') ? ctx.notes.get(`\u0000${key.slice(key.lastIndexOf(' → ') + 3)}`) : undefined);
   for (const [cause, g] of sorted)
     for (const [key, ps] of byCount(g)) {
-      const note = ctx.notes.get(key);
+      const note = noteOf(cause, key);
       lines.push(
         `| ${cause.split(':')[0]} | ${key} | ${ps.length} | ${ps.filter((p) => p.label?.relevant).length} | ${ps.filter((p) => p.label && !p.label.relevant).length} | ${note ? VERDICT[note.verdict] : 'not reviewed'} |`,
       );
@@ -690,7 +695,7 @@ function lostPairs(lost: string[], gained: number, beforeCount: number, afterCou
   for (const [cause, g] of sorted) {
     lines.push(`## ${cause} (${size(g)})`, '');
     for (const [key, ps] of byCount(g)) {
-      const note = ctx.notes.get(key);
+      const note = noteOf(cause, key);
       lines.push(`### ${key} (${ps.length})`, '');
       lines.push(note ? `**${VERDICT[note.verdict]}.** ${note.note}` : '**Not reviewed.**', '');
       for (const p of ps.sort(
