@@ -1105,7 +1105,7 @@ describe('the shipped table', () => {
       ).toBe(true);
     });
 
-    it('look-alikes: an EDR with URLs, a firewall filtering URLs, an alert feed, a network device, a SaaS, web clients', () => {
+    it('look-alikes: an EDR with URLs, a firewall (filtering URLs or not), an alert feed, a network device, a SaaS, web clients', () => {
       const edr = {
         name: 'Sensor Q',
         fields: ['process.command_line', 'process.executable', ...HTTP, 'user.name', 'destination.ip'],
@@ -1120,7 +1120,12 @@ describe('the shipped table', () => {
         constants: { 'observer.type': ['firewall'] },
         observed: { 'http.request.method': ['CONNECT', 'GET'] },
       };
-      expect(families(wall)).toEqual(['firewall']);
+      // A firewall logging its users' requests to remote sites (URL filtering) is a proxy-like source too.
+      expect(families(wall)).toEqual(['proxy', 'firewall']);
+      // ...not when it only logs connections.
+      expect(families({ ...wall, fields: ['source.ip', 'destination.ip', 'destination.port'], observed: {} })).toEqual([
+        'firewall',
+      ]);
       // Every event an alert: a quoted command line is no telemetry.
       expect(
         families({
