@@ -7,7 +7,8 @@
  * log (the `AzureActiveDirectory` workload), CloudTrail records in an
  * aggregator (AWS as the cloud, CloudTrail as the provider); and a product's
  * console audit log is no web server; a firewall or a network sensor logging
- * the URLs users request is a proxy-like source, a WAF is not. Fixture intakes have neutral
+ * the URLs users request is a proxy-like source, a WAF is not; a host's DNS
+ * queries need an intake naming the domains looked up. Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,18 @@ describe('relayed records, from the values of the relay', () => {
         destination: { ip: '192.0.2.2', port: 443 },
         source: { ip: '198.51.100.1' },
       }),
+      // Two Windows endpoint products: one logs the domains its hosts look up, the other only quotes images.
+      'intakes/A/lookups/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000b', 'Sensor Eleven'),
+      'intakes/A/lookups/tests/a.json': testEvent({
+        process: { executable: 'C:\\Windows\\System32\\regsvr32.exe' },
+        dns: { question: { name: 'example.org' } },
+      }),
+      'intakes/A/lookups/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      'intakes/A/detections/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000c', 'Guard Twelve'),
+      'intakes/A/detections/tests/a.json': testEvent({
+        process: { executable: 'C:\\Windows\\System32\\regsvr32.exe' },
+      }),
+      'intakes/A/detections/tests/b.json': testEvent({ process: { executable: 'C:\\Users\\x\\dl.exe' } }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -152,6 +165,16 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits({ category: 'proxy' }, 'Shield Ten').fits).toBe(false);
   });
 
+  it('DNS queries of hosts: an endpoint product naming the domains looked up, not one quoting images only', () => {
+    const ls = { product: 'windows', category: 'dns_query' };
+    expect(fits(ls, 'Sensor Eleven')).toEqual({
+      fits: true,
+      evidence: [expect.stringMatching(/^product windows: /), 'category dns_query: field dns.question.name'],
+    });
+    expect(fits({ product: 'windows' }, 'Guard Twelve').fits).toBe(true);
+    expect(fits(ls, 'Guard Twelve').evidence[1]).toBe('category dns_query: no evidence in the intake');
+  });
+
   it('Workspace login audit: the login service among the service names', () => {
     const login = fits({ product: 'gcp', service: 'google_workspace.login' }, 'Relay One');
     // The product is decided elsewhere (a fixture module says nothing of Google Cloud); the service is the point.
@@ -205,6 +228,20 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     for (const name of ['Palo Alto NGFW', 'Check Point NGFW', 'Cisco Meraki MX', 'Suricata'])
       expect(set.has(name), name).toBe(true);
     for (const name of ['Imperva WAF', 'OGO WAF', 'Cloudflare WAF events', 'AWS WAF', 'Thinkst Canary'])
+      expect(set.has(name), name).toBe(false);
+  });
+
+  it('DNS queries of Windows hosts: the event-log intakes and EDR telemetry, not anti-virus detections', () => {
+    const set = fitting({ product: 'windows', category: 'dns_query' });
+    for (const name of [
+      'Windows',
+      'Elastic Winlogbeat',
+      'Sekoia.io Endpoint Agent',
+      'HarfangLab EDR',
+      'SentinelOne Cloud Funnel 2.0',
+    ])
+      expect(set.has(name), name).toBe(true);
+    for (const name of ['Kaspersky Endpoint Security', 'Broadcom/Symantec Endpoint Security', 'TEHTRIS EDR'])
       expect(set.has(name), name).toBe(false);
   });
 
