@@ -8,7 +8,8 @@
  * aggregator (AWS as the cloud, CloudTrail as the provider); and a product's
  * console audit log is no web server; a firewall or a network sensor logging
  * the URLs users request is a proxy-like source, a WAF is not; a host's DNS
- * queries need an intake naming the domains looked up. Fixture intakes have neutral
+ * queries need an intake naming the domains looked up, registry value writes
+ * one naming the data written. Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,19 @@ describe('relayed records, from the values of the relay', () => {
         process: { executable: 'C:\\Windows\\System32\\regsvr32.exe' },
       }),
       'intakes/A/detections/tests/b.json': testEvent({ process: { executable: 'C:\\Users\\x\\dl.exe' } }),
+      // Registry events: value writes named with their data, and key paths alone (an inventory).
+      'intakes/A/regwrites/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000d', 'Sensor Thirteen'),
+      'intakes/A/regwrites/tests/a.json': testEvent({
+        process: { executable: 'C:\\Windows\\reg.exe' },
+        registry: { path: 'HKLM\\SOFTWARE\\Run\\x', data: { strings: ['C:\\x.exe'] } },
+      }),
+      'intakes/A/regwrites/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      'intakes/A/regkeys/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000e', 'Inventory Fourteen'),
+      'intakes/A/regkeys/tests/a.json': testEvent({
+        process: { executable: 'C:\\Windows\\reg.exe' },
+        registry: { path: 'HKLM\\SOFTWARE\\Run' },
+      }),
+      'intakes/A/regkeys/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -173,6 +187,14 @@ describe('relayed records, from the values of the relay', () => {
     });
     expect(fits({ product: 'windows' }, 'Guard Twelve').fits).toBe(true);
     expect(fits(ls, 'Guard Twelve').evidence[1]).toBe('category dns_query: no evidence in the intake');
+  });
+
+  it('registry values set: an intake naming the data written, not one with key paths only', () => {
+    const ls = { product: 'windows', category: 'registry_set' };
+    expect(fits(ls, 'Sensor Thirteen').evidence[1]).toBe('category registry_set: field registry.data.strings');
+    expect(fits(ls, 'Sensor Thirteen').fits).toBe(true);
+    expect(fits({ product: 'windows' }, 'Inventory Fourteen').fits).toBe(true);
+    expect(fits(ls, 'Inventory Fourteen').fits).toBe(false);
   });
 
   it('Workspace login audit: the login service among the service names', () => {
@@ -243,6 +265,20 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
       expect(set.has(name), name).toBe(true);
     for (const name of ['Kaspersky Endpoint Security', 'Broadcom/Symantec Endpoint Security', 'TEHTRIS EDR'])
       expect(set.has(name), name).toBe(false);
+  });
+
+  it('registry values set on Windows: event logs and EDR telemetry, not a feed naming key paths only', () => {
+    const set = fitting({ product: 'windows', category: 'registry_set' });
+    for (const name of [
+      'Windows',
+      'Elastic Winlogbeat',
+      'Sekoia.io Endpoint Agent',
+      'HarfangLab EDR',
+      'Microsoft Defender XDR / Microsoft 365 Defender',
+      'SentinelOne Cloud Funnel 2.0',
+    ])
+      expect(set.has(name), name).toBe(true);
+    expect(set.has('Panda Security SIEM Feeder')).toBe(false);
   });
 
   it('web servers: the WAF request logs, not the WAF console audit log', () => {
