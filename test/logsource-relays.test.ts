@@ -9,7 +9,8 @@
  * console audit log is no web server; a firewall or a network sensor logging
  * the URLs users request is a proxy-like source, a WAF is not; a host's DNS
  * queries need an intake naming the domains looked up, registry value writes
- * one naming the data written. Fixture intakes have neutral
+ * one naming the data written, file events an intake recording file changes.
+ * Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,21 @@ describe('relayed records, from the values of the relay', () => {
         registry: { path: 'HKLM\\SOFTWARE\\Run' },
       }),
       'intakes/A/regkeys/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      // File events: a sensor recording file creations, and an anti-virus naming the files it detects.
+      'intakes/A/filewrites/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000f', 'Sensor Fifteen'),
+      'intakes/A/filewrites/tests/a.json': testEvent({
+        event: { type: ['creation'] },
+        process: { executable: 'C:\\Windows\\cmd.exe' },
+        file: { path: 'C:\\Users\\x\\a.dll' },
+      }),
+      'intakes/A/filewrites/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      'intakes/A/filedetect/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000010', 'Guard Sixteen'),
+      'intakes/A/filedetect/tests/a.json': testEvent({
+        event: { type: ['info'], action: 'Detected' },
+        process: { executable: 'C:\\Windows\\cmd.exe' },
+        file: { path: 'C:\\Users\\x\\a.dll' },
+      }),
+      'intakes/A/filedetect/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -195,6 +211,13 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits(ls, 'Sensor Thirteen').fits).toBe(true);
     expect(fits({ product: 'windows' }, 'Inventory Fourteen').fits).toBe(true);
     expect(fits(ls, 'Inventory Fourteen').fits).toBe(false);
+  });
+
+  it('file events: a sensor recording file creations, not an anti-virus naming the files it detects', () => {
+    const ls = { product: 'windows', category: 'file_event' };
+    expect(fits(ls, 'Sensor Fifteen').evidence[1]).toBe('category file_event: event.type = "creation"');
+    expect(fits({ product: 'windows' }, 'Guard Sixteen').fits).toBe(true);
+    expect(fits(ls, 'Guard Sixteen').fits).toBe(false);
   });
 
   it('Workspace login audit: the login service among the service names', () => {
@@ -279,6 +302,32 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     ])
       expect(set.has(name), name).toBe(true);
     expect(set.has('Panda Security SIEM Feeder')).toBe(false);
+  });
+
+  it('file events on Windows and Linux: event logs and EDR telemetry, not anti-virus or alert feeds', () => {
+    const windows = fitting({ product: 'windows', category: 'file_event' });
+    for (const name of [
+      'Windows',
+      'Elastic Winlogbeat',
+      'Azure Windows',
+      'Sekoia.io Endpoint Agent',
+      'HarfangLab EDR',
+      'Microsoft Defender XDR / Microsoft 365 Defender',
+      'SentinelOne Cloud Funnel 2.0',
+      'Crowdstrike Falcon Telemetry',
+      'Palo Alto Cortex XDR (EDR)',
+    ])
+      expect(windows.has(name), name).toBe(true);
+    for (const name of [
+      'Kaspersky Endpoint Security',
+      'Broadcom/Symantec Endpoint Security',
+      'Cybereason EDR',
+      'TEHTRIS EDR',
+    ])
+      expect(windows.has(name), name).toBe(false);
+    const linux = fitting({ product: 'linux', category: 'file_event' });
+    for (const name of ['Elastic AuditBeat Linux', 'Sekoia.io Endpoint Agent', 'Tanium'])
+      expect(linux.has(name), name).toBe(true);
   });
 
   it('web servers: the WAF request logs, not the WAF console audit log', () => {
