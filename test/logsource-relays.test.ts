@@ -9,7 +9,8 @@
  * console audit log is no web server; a firewall or a network sensor logging
  * the URLs users request is a proxy-like source, a WAF is not; a host's DNS
  * queries need an intake naming the domains looked up, registry value writes
- * one naming the data written, file events an intake recording file changes.
+ * one naming the data written, file events and process creations an intake
+ * recording such changes.
  * Fixture intakes have neutral
  * names; the real-corpus checks skip when ../shared is absent.
  */
@@ -130,7 +131,10 @@ describe('relayed records, from the values of the relay', () => {
         process: { executable: 'C:\\Windows\\cmd.exe' },
         file: { path: 'C:\\Users\\x\\a.dll' },
       }),
-      'intakes/A/filewrites/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      'intakes/A/filewrites/tests/b.json': testEvent({
+        event: { type: ['start'] },
+        process: { executable: 'C:\\Windows\\explorer.exe', command_line: 'explorer.exe' },
+      }),
       'intakes/A/filedetect/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000010', 'Guard Sixteen'),
       'intakes/A/filedetect/tests/a.json': testEvent({
         event: { type: ['info'], action: 'Detected' },
@@ -216,8 +220,18 @@ describe('relayed records, from the values of the relay', () => {
   it('file events: a sensor recording file creations, not an anti-virus naming the files it detects', () => {
     const ls = { product: 'windows', category: 'file_event' };
     expect(fits(ls, 'Sensor Fifteen').evidence[1]).toBe('category file_event: event.type = "creation"');
+    expect(fits({ product: 'windows', category: 'process_creation' }, 'Sensor Fifteen').evidence[1]).toBe(
+      'category process_creation: event.type = "start"',
+    );
     expect(fits({ product: 'windows' }, 'Guard Sixteen').fits).toBe(true);
     expect(fits(ls, 'Guard Sixteen').fits).toBe(false);
+  });
+
+  it('process creations: a sensor recording process starts, not an anti-virus quoting images', () => {
+    const ls = { product: 'windows', category: 'process_creation' };
+    expect(fits(ls, 'Sensor Thirteen').fits).toBe(true); // untyped events: the fields decide
+    expect(fits(ls, 'Guard Sixteen').fits).toBe(false);
+    expect(fits(ls, 'Guard Sixteen').evidence[1]).toBe('category process_creation: no evidence in the intake');
   });
 
   it('Workspace login audit: the login service among the service names', () => {
@@ -304,7 +318,7 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     expect(set.has('Panda Security SIEM Feeder')).toBe(false);
   });
 
-  it('file events on Windows and Linux: event logs and EDR telemetry, not anti-virus or alert feeds', () => {
+  it('file events and process creations: event logs and EDR telemetry, not anti-virus or alert feeds', () => {
     const windows = fitting({ product: 'windows', category: 'file_event' });
     for (const name of [
       'Windows',
@@ -325,6 +339,17 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
       'TEHTRIS EDR',
     ])
       expect(windows.has(name), name).toBe(false);
+    const processes = fitting({ product: 'windows', category: 'process_creation' });
+    for (const name of [
+      'Windows',
+      'Elastic Winlogbeat',
+      'Sekoia.io Endpoint Agent',
+      'Crowdstrike Falcon Telemetry',
+      'Tanium',
+    ])
+      expect(processes.has(name), name).toBe(true);
+    for (const name of ['TEHTRIS EDR', 'Trend Micro Vision One Workbench Alerts [BETA]', 'Kaspersky Endpoint Security'])
+      expect(processes.has(name), name).toBe(false);
     const linux = fitting({ product: 'linux', category: 'file_event' });
     for (const name of ['Elastic AuditBeat Linux', 'Sekoia.io Endpoint Agent', 'Tanium'])
       expect(linux.has(name), name).toBe(true);

@@ -1170,9 +1170,18 @@ describe('the shipped table', () => {
       'product github: "Github Audit logs" names github',
     ]);
     expect(ev({ product: 'github' }, intake({ name: 'Git Hub Audit' })).fits).toBe(false);
-    expect(ev({ category: 'process_creation' }, intake({ name: 'Anything' })).evidence).toEqual([
-      'category process_creation: not in the table, not decided by log source',
+    expect(ev({ category: 'pipe_created' }, intake({ name: 'Anything' })).evidence).toEqual([
+      'category pipe_created: not in the table, not decided by log source',
     ]);
+    // Process creations: untyped events leave it to the fields; typed events need a process start.
+    expect(ev({ category: 'process_creation' }, intake({ name: 'Anything' })).fits).toBe(true);
+    expect(
+      ev({ category: 'process_creation' }, intake({ name: 'Alerts', constants: { 'event.type': ['info'] } })).fits,
+    ).toBe(false);
+    expect(
+      ev({ category: 'process_creation' }, intake({ name: 'Sensor', observed: { 'event.type': ['info', 'start'] } }))
+        .evidence,
+    ).toEqual(['category process_creation: event.type = "start"']);
     expect(
       ev(
         { product: 'linux', service: 'sshd' },
