@@ -142,6 +142,14 @@ describe('relayed records, from the values of the relay', () => {
         file: { path: 'C:\\Users\\x\\a.dll' },
       }),
       'intakes/A/filedetect/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
+      // Alerts quoting a registry value: typed events, none a change.
+      'intakes/A/regalerts/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000011', 'Alerts Seventeen'),
+      'intakes/A/regalerts/tests/a.json': testEvent({
+        event: { type: ['info'] },
+        process: { executable: 'C:\\Windows\\reg.exe' },
+        registry: { path: 'HKLM\\SOFTWARE\\Run\\x', data: { strings: ['C:\\x.exe'] } },
+      }),
+      'intakes/A/regalerts/tests/b.json': testEvent({ process: { executable: 'C:\\Windows\\explorer.exe' } }),
       // Look-alikes: a service name that is no API server, a data source that names no cluster.
       'intakes/A/other/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-000000000004', 'Other Four'),
       'intakes/A/other/tests/a.json': testEvent({
@@ -215,6 +223,8 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits(ls, 'Sensor Thirteen').fits).toBe(true);
     expect(fits({ product: 'windows' }, 'Inventory Fourteen').fits).toBe(true);
     expect(fits(ls, 'Inventory Fourteen').fits).toBe(false);
+    // Alerts quoting a value: their events are typed, none as a change.
+    expect(fits(ls, 'Alerts Seventeen').fits).toBe(false);
   });
 
   it('file events: a sensor recording file creations, not an anti-virus naming the files it detects', () => {
@@ -316,6 +326,7 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
     ])
       expect(set.has(name), name).toBe(true);
     expect(set.has('Panda Security SIEM Feeder')).toBe(false);
+    expect(set.has('Trend Micro Vision One Workbench Alerts [BETA]')).toBe(false);
   });
 
   it('file events and process creations: event logs and EDR telemetry, not anti-virus or alert feeds', () => {
