@@ -214,6 +214,12 @@ describe('shipped field mappings', () => {
       // GKE audit through Cloud Logging: the verb and the resource are parts of the method name.
       expect(targets(k8s, 'verb')).toContain('google_cloud_audit.protoPayload.methodName');
       expect(targets(k8s, 'objectRef.namespace')).toContain('google_cloud_audit.protoPayload.resourceName');
+      // Linux process creations: the image is also the start of a command line (command-line-only shell logs).
+      expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual([
+        'process.executable',
+        'process.command_line',
+      ]);
+      expect(targets({ product: 'linux', category: 'network_connection' }, 'Image')).toEqual(['process.executable']);
       // Entra sign-ins mirrored by the unified audit log: the error code and its name.
       expect(targets(signin, 'ResultType')).toContain('office365.error_number');
       expect(targets(signin, 'DeviceDetail.isCompliant')).toContain('office365.device.is_compliant_and_managed');
