@@ -219,7 +219,6 @@ describe('shipped field mappings', () => {
         'process.executable',
         'process.command_line',
       ]);
-      expect(targets({ product: 'linux', category: 'network_connection' }, 'Image')).toEqual(['process.executable']);
       // Entra sign-ins mirrored by the unified audit log: the error code and its name.
       expect(targets(signin, 'ResultType')).toContain('office365.error_number');
       expect(targets(signin, 'DeviceDetail.isCompliant')).toContain('office365.device.is_compliant_and_managed');
