@@ -182,7 +182,10 @@ describe('shipped field mappings', () => {
         'action.properties.IntegrityLevel',
       ]);
       expect(targets({ product: 'windows', service: 'security' }, 'Hashes')).toContain('action.properties.Hashes');
-      expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual(['process.executable']);
+      expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual([
+        'process.executable',
+        'process.command_line',
+      ]);
       expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual([
         'file.path',
         'file.directory',
