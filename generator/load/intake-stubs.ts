@@ -8,7 +8,8 @@ import type { Diagnostic, Place } from '../diagnostics.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
 import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 import { buildIntake, readManifest, type Intake, type Manifest } from '../model/intake.js';
 
@@ -44,7 +45,7 @@ function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>): ReadM
   }
   const hash = sha1(bytes);
   const hit = cache.get(file.display, hash);
-  if (hit) return hit;
+  if (hit) return revivePlaces(hit, locatorsOf([file]));
   const read = readManifestFile(file);
   cache.set(file.display, hash, read);
   return read;

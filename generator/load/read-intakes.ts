@@ -17,7 +17,8 @@ import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
 import { readText } from './read-text.js';
 import { InputCache } from './input-cache.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
 export const isIntakeFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
@@ -183,6 +184,13 @@ export function readIntakeFolder(
   return { intake, diagnostics };
 }
 
+/** The YAML files of an intake folder (where the places of its model can be). */
+function folderYamlFiles(folder: IntakeFolder): FoundFile[] {
+  return [folder.manifest, ...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files].filter((f) =>
+    /\.ya?ml$/i.test(f.absolute),
+  );
+}
+
 /** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
 export function folderHash(folder: IntakeFolder): string | undefined {
   const hash = createHash('sha1');
@@ -214,11 +222,10 @@ export function readIntakeFolderCached(
   cache: InputCache<CachedIntake>,
 ): CachedIntake {
   const hash = folderHash(folder);
-  let result = hash === undefined ? undefined : cache.get(folder.display, hash);
-  if (!result) {
-    result = readIntakeFolder(folder, options);
-    if (hash !== undefined) cache.set(folder.display, hash, result);
-  }
+  const hit = hash === undefined ? undefined : cache.get(folder.display, hash);
+  if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder)));
+  const result = readIntakeFolder(folder, options);
+  if (hash !== undefined) cache.set(folder.display, hash, result);
   return result;
 }
 

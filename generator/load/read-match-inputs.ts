@@ -14,7 +14,8 @@ import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-tab
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
 import { displayPath } from './walk-files.js';
 
 export interface MatchInputs {
@@ -53,7 +54,8 @@ function readModel<T>(
   }
   const cache = new InputCache<Cached<T>>(hash === undefined ? undefined : cacheDir, kind, file, display);
   let result = hash === undefined ? undefined : cache.get(display, hash);
-  if (!result) {
+  if (result) revivePlaces(result, locatorsOf([{ absolute: file, display }]));
+  else {
     const own: Diagnostic[] = [];
     const doc = readYamlFile(file, display, own);
     result = { value: doc ? build(doc, own) : undefined, diagnostics: own };

@@ -4,12 +4,13 @@
  * previous run come from the input cache instead of being parsed again.
  */
 import { readFileSync } from 'node:fs';
-import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
+import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { buildRule, type Rule, type RuleOptions } from '../model/rule.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
 import { decodeUtf8, readText } from './read-text.js';
-import { readYamlDocs, type YamlPath } from './read-yaml.js';
+import { readYamlDocs, YamlLocator } from './read-yaml.js';
+import { placeRef, revivePlaces, SourcePlace } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
 export const isYaml = (name: string) => /\.ya?ml$/i.test(name);
@@ -46,12 +47,17 @@ export function readRuleText(file: string, text: string, options: RuleOptions, d
   return parsed.rules;
 }
 
-/** Places of a cached rule, found by parsing its file again only if a message needs one. */
-function lazyPlaces(file: FoundFile, docIndex: number): (path: YamlPath) => Place {
-  let docs: ReturnType<typeof readYamlDocs>['docs'] | undefined;
-  return (path) => {
-    docs ??= readYamlDocs(file.display, readText(file.absolute, file.display).text ?? '').docs;
-    return docs[docIndex]?.place(path) ?? { file: file.display, line: 1, col: 1 };
+/** Rules read back from the cache, their places bound to their file (parsed again only if a message needs one). */
+function revived(file: FoundFile, hit: CachedRuleFile): ParsedFile {
+  const locator = new YamlLocator(file.display, () => readText(file.absolute, file.display).text);
+  const rules = revivePlaces(hit.rules, () => locator);
+  return {
+    rules: rules.map((r, i) => ({
+      ...r,
+      placeOf: (path) => new SourcePlace(file.display, placeRef(hit.docIndexes[i], path, 'value'), locator),
+    })),
+    docIndexes: hit.docIndexes,
+    diagnostics: hit.diagnostics,
   };
 }
 
@@ -82,13 +88,7 @@ export function readRuleFile(file: FoundFile, options: RuleOptions, cache: Input
   }
   const hash = sha1(bytes);
   const hit = cache.get(file.display, hash);
-  if (hit) {
-    return {
-      rules: hit.rules.map((r, i) => ({ ...r, placeOf: lazyPlaces(file, hit.docIndexes[i]) })),
-      docIndexes: hit.docIndexes,
-      diagnostics: hit.diagnostics,
-    };
-  }
+  if (hit) return revived(file, hit);
   const { text, diagnostics: textProblems } = decodeUtf8(file.display, bytes);
   const parsed: ParsedFile =
     text === undefined

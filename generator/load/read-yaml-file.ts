@@ -3,7 +3,8 @@
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { readText } from './read-text.js';
-import { readYamlDocs, type YamlDoc } from './read-yaml.js';
+import type { Locator } from '../model/source-doc.js';
+import { readYamlDocs, YamlLocator, type YamlDoc } from './read-yaml.js';
 
 /** The file's document, or undefined (with diagnostics) when it cannot be read. An empty file is fine when `allowEmpty`. */
 export function readYamlFile(
@@ -30,4 +31,15 @@ export function readYamlFile(
     return undefined;
   }
   return docs[0];
+}
+
+/** Locators for the places of models read back from the input cache: each file parsed again only if a message needs it. */
+export function locatorsOf(
+  files: readonly { absolute: string; display: string }[],
+): (display: string) => Locator | undefined {
+  const locators = new Map<string, Locator>();
+  for (const f of files) {
+    locators.set(f.display, new YamlLocator(f.display, () => readText(f.absolute, f.display).text));
+  }
+  return (display) => locators.get(display);
 }
