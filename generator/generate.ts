@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import type { BuildResult } from './build.js';
 import type { Config } from './config.js';
+import { cacheProblem } from './load/input-cache.js';
 import { SHIPPED_LOGSOURCES } from './package-paths.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
 import { displayPath } from './load/walk-files.js';
@@ -122,7 +123,8 @@ export interface GenerateOptions {
  */
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
-  const cacheDir = config.cache || undefined;
+  // An unusable cache folder: no run memo (the pipeline warns and runs without the cache).
+  const cacheDir = config.cache && !cacheProblem(config.cache) ? config.cache : undefined;
   const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
   if (key) {
     const memo = readRunMemo(cacheDir!, config.out);

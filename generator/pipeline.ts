@@ -14,6 +14,7 @@
 import path from 'node:path';
 import type { Config } from './config.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { cacheProblem } from './load/input-cache.js';
 import { readAttack } from './load/read-attack.js';
 import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
 import { readRulesIndex } from './load/read-rules-index.js';
@@ -95,12 +96,23 @@ export function matchOptions(config: Pick<Config, 'match'>, inputs: MatchInputs)
   return { mode: config.match, ...inputs };
 }
 
+/** The cache folder, unless there is none or it cannot be used (then `cacheWarning` says why). */
+export function usableCache(config: Pick<Config, 'cache'>): string | undefined {
+  return config.cache && !cacheProblem(config.cache) ? config.cache : undefined;
+}
+
+/** A warning when the configured cache folder cannot be used (the run goes on without it). */
+function cacheWarning(config: Config): Diagnostic[] {
+  const problem = config.cache ? cacheProblem(config.cache, displayPath(config.cache, config.cwd)) : undefined;
+  return problem ? [problem] : [];
+}
+
 export function sourceOptions(config: Config): SourceOptions {
   return {
     rules: config.rulesIndex ? [] : config.rules,
     intakes: config.intakes,
     cwd: config.cwd,
-    cache: config.cache || undefined,
+    cache: usableCache(config),
     ruleOptions: { effortByLevel: config.effortByLevel },
     intakeOptions: { platformFields: config.platformFields },
   };
@@ -147,7 +159,7 @@ function configurationProblems(config: Config): Diagnostic[] {
 
 function readTables(config: Config): Tables {
   const mappingProblems: Diagnostic[] = [];
-  const matchInputs = readMatchInputs(config, mappingProblems);
+  const matchInputs = readMatchInputs({ ...config, cache: usableCache(config) ?? false }, mappingProblems);
   const attack = readAttack(config.attack, displayPath(config.attack, config.cwd));
   return {
     matchInputs: { value: matchInputs, diagnostics: mappingProblems },
@@ -196,6 +208,7 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
 
   const diagnostics = [
     ...configurationProblems(config),
+    ...cacheWarning(config),
     ...sources.diagnostics(),
     ...tables.matchInputs.diagnostics,
     ...tables.attack.diagnostics,

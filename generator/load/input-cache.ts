@@ -10,17 +10,65 @@
  * when something changed; an unreadable pack is ignored.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { warning, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { sha1 } from '../hash.js';
 
 /** The default cache folder. */
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'rulecat');
+}
+
+const WHY: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left',
+};
+
+const checked = new Map<string, string | undefined>();
+
+/**
+ * Whether the cache folder can be used (created if needed, and writable);
+ * otherwise a warning saying why, and the run goes on without the cache.
+ * `display` is how messages show the folder. Checked once per process.
+ */
+export function cacheProblem(dir: string, display = dir): Diagnostic | undefined {
+  if (!checked.has(dir)) {
+    let why: string | undefined;
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      why = WHY[code] ? `${code}: ${WHY[code]}` : code;
+    }
+    checked.set(dir, why);
+  }
+  const why = checked.get(dir);
+  return why === undefined
+    ? undefined
+    : warning(
+        wholeFile(display),
+        'cache-unusable',
+        `Cannot use the cache folder (${why}), expected a writable folder; running without the cache`,
+      );
 }
 
 let fingerprint: string | undefined;
@@ -136,7 +184,11 @@ export class InputCache<T> {
       renameSync(tmp, this.file);
       this.changed = false;
     } catch {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the folder itself is unusable: nothing was written
+      }
     }
   }
 }

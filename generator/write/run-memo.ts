@@ -129,7 +129,11 @@ export function writeRunMemo(cacheDir: string, outDir: string, memo: RunMemo): v
     writeFileSync(tmp, JSON.stringify(memo));
     renameSync(tmp, file);
   } catch {
-    rmSync(tmp, { force: true }); // only the next run's time is lost
+    try {
+      rmSync(tmp, { force: true }); // only the next run's time is lost
+    } catch {
+      // the cache folder itself is unusable (a file in its path): nothing was written
+    }
   }
 }
 
