@@ -113,6 +113,8 @@ export class InputCache<T> {
   private readonly entries: Map<string, Entry<T>>;
   private readonly used = new Set<string>();
   private changed = false;
+  /** False: entries not used by this run are kept (a run that reads only some of them, e.g. a preview). */
+  prune = true;
   hits = 0;
   misses = 0;
 
@@ -170,7 +172,7 @@ export class InputCache<T> {
   save(): void {
     if (!this.dir) return;
     for (const key of this.entries.keys()) {
-      if (!this.used.has(key)) {
+      if (this.prune && !this.used.has(key)) {
         this.entries.delete(key);
         this.changed = true;
       }

@@ -3,14 +3,13 @@
  * only their manifests are read (to resolve a uuid, name or slug and the
  * rules' `intakes:` lists), and only the chosen folder is read in full.
  */
-import { readFileSync } from 'node:fs';
 import type { Diagnostic, Place } from '../diagnostics.js';
 import { InputCache } from './input-cache.js';
-import { sha1 } from '../hash.js';
 import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { locatorsOf, readYamlFile } from './read-yaml-file.js';
 import { revivePlaces } from '../model/source-doc.js';
-import { walkFiles, type FoundFile } from './walk-files.js';
+import { InputFiles, isIntakeFile } from './input-files.js';
+import { walkFiles, type FoundFile, type WalkResult } from './walk-files.js';
 import { buildIntake, readManifest, type Intake, type Manifest } from '../model/intake.js';
 
 export interface IntakeCandidates {
@@ -24,44 +23,43 @@ export interface IntakeCandidates {
   diagnostics: Diagnostic[];
 }
 
-const INTAKE_FILE = (name: string) => /\.(ya?ml|json)$/i.test(name);
-
 type ReadManifest = { manifest?: Manifest; place?: Place; diagnostics: Diagnostic[] };
 
-function readManifestFile(file: FoundFile): ReadManifest {
+function readManifestFile(file: FoundFile, store: InputFiles): ReadManifest {
   const diagnostics: Diagnostic[] = [];
-  const doc = readYamlFile(file.absolute, file.display, diagnostics);
+  const doc = readYamlFile(file.absolute, file.display, diagnostics, false, store.text);
   const manifest = doc && readManifest(doc, diagnostics);
   return { manifest, place: doc?.place([]), diagnostics };
 }
 
 /** The manifest's identity, from the input cache when its bytes did not change. */
-function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>): ReadManifest {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file.absolute);
-  } catch {
-    return readManifestFile(file);
-  }
-  const hash = sha1(bytes);
+function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>, store: InputFiles): ReadManifest {
+  const hash = store.hash(file);
+  if (hash === undefined) return readManifestFile(file, store);
   const hit = cache.get(file.display, hash);
-  if (hit) return revivePlaces(hit, locatorsOf([file]));
-  const read = readManifestFile(file);
+  if (hit) return revivePlaces(hit, locatorsOf([file], store.text));
+  const read = readManifestFile(file, store);
   cache.set(file.display, hash, read);
   return read;
 }
 
 /** List the intake folders under `roots` and read their manifests only (through the input cache in `cacheDir`). */
-export function listIntakes(roots: readonly string[], cwd: string, cacheDir?: string): IntakeCandidates {
+export function listIntakes(
+  roots: readonly string[],
+  cwd: string,
+  cacheDir?: string,
+  store = new InputFiles(),
+  walked?: (root: string) => WalkResult | undefined,
+): IntakeCandidates {
   const diagnostics: Diagnostic[] = [];
   const stubs: Intake[] = [];
   const folderOf = new Map<Intake, IntakeFolder>();
   for (const root of roots) {
-    const walked = walkFiles(root, INTAKE_FILE, cwd);
-    diagnostics.push(...walked.diagnostics);
+    const walk = walked?.(root) ?? walkFiles(root, isIntakeFile, cwd);
+    diagnostics.push(...walk.diagnostics);
     const cache = new InputCache<ReadManifest>(cacheDir, 'manifests', root, '');
-    for (const folder of findIntakeFolders(walked.files)) {
-      const { manifest, place, diagnostics: problems } = cachedManifest(folder.manifest, cache);
+    for (const folder of findIntakeFolders(walk.files)) {
+      const { manifest, place, diagnostics: problems } = cachedManifest(folder.manifest, cache, store);
       diagnostics.push(...problems);
       if (!manifest || !place) continue;
       const stub = buildIntake({
@@ -92,10 +90,11 @@ export function readChosenIntake(
   candidates: IntakeCandidates,
   stub: Intake,
   options: IntakeOptions,
+  store = new InputFiles(),
 ): { intake?: Intake; intakes: Intake[]; diagnostics: Diagnostic[] } {
   const folder = candidates.folderOf.get(stub);
   if (!folder) throw new Error(`readChosenIntake: ${stub.name} is not one of the candidates`);
-  const { intake, diagnostics } = readIntakeFolder(folder, options);
+  const { intake, diagnostics } = readIntakeFolder(folder, options, store.text);
   const intakes = intake ? candidates.stubs.map((s) => (s === stub ? intake : s)) : candidates.stubs;
   return { intake, intakes, diagnostics };
 }

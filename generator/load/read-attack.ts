@@ -5,6 +5,7 @@
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { ATTACK_TABLE_FORMAT, indexAttack, type AttackIndex, type AttackTable } from '../model/attack.js';
+import type { TextSource } from './input-files.js';
 import { readText } from './read-text.js';
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -44,8 +45,12 @@ export function tableProblem(value: unknown): string | undefined {
 }
 
 /** Read and index the table at `file` (shown as `display` in messages). */
-export function readAttack(file: string, display = file): { attack?: AttackIndex; diagnostics: Diagnostic[] } {
-  const { text, diagnostics } = readText(file, display);
+export function readAttack(
+  file: string,
+  display = file,
+  source: TextSource = (f) => readText(f.absolute, f.display),
+): { attack?: AttackIndex; diagnostics: Diagnostic[] } {
+  const { text, diagnostics } = source({ absolute: file, display });
   if (text === undefined) return { diagnostics };
   let value: unknown;
   try {

@@ -8,7 +8,6 @@
  * A manifest is a module's when another manifest lies below its folder.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
@@ -16,12 +15,13 @@ import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } fr
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
 import { readText } from './read-text.js';
+import { InputFiles, isIntakeFile, type TextSource } from './input-files.js';
 import { InputCache } from './input-cache.js';
 import { locatorsOf, readYamlFile } from './read-yaml-file.js';
 import { revivePlaces } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
-export const isIntakeFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
+export { isIntakeFile };
 
 export interface IntakeOptions {
   platformFields: readonly string[];
@@ -42,11 +42,12 @@ function jsonErrorPlace(file: string, text: string, message: string) {
 function readTestEvents(
   files: FoundFile[],
   diagnostics: Diagnostic[],
+  source: TextSource,
 ): { observed: Map<string, Scalar[]>; count: number } {
   const observed = new Map<string, Scalar[]>();
   let count = 0;
   for (const file of files) {
-    const { text, diagnostics: problems } = readText(file.absolute, file.display);
+    const { text, diagnostics: problems } = source(file);
     diagnostics.push(...problems);
     if (text === undefined) continue;
     let value: unknown;
@@ -133,9 +134,13 @@ export function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
   return [...folders.values()];
 }
 
+/** Files read from disk (no store). */
+const fromDisk: TextSource = (f) => readText(f.absolute, f.display);
+
 export function readIntakeFolder(
   folder: IntakeFolder,
   options: IntakeOptions,
+  source: TextSource = fromDisk,
 ): { intake?: Intake; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const local = (f: FoundFile) =>
@@ -143,11 +148,11 @@ export function readIntakeFolder(
       .slice(folder.dir.length + 1)
       .split(path.sep)
       .join('/');
-  const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics);
+  const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics, false, source);
   const manifest = manifestDoc && readManifest(manifestDoc, diagnostics);
   const moduleDoc =
     folder.module.manifest &&
-    readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics);
+    readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics, false, source);
   const moduleName =
     moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string'
       ? String((moduleDoc.value as Record<string, unknown>).name)
@@ -155,18 +160,19 @@ export function readIntakeFolder(
   let parser: ParserFacts | undefined;
   const parserFile = folder.files.find((f) => local(f) === 'ingest/parser.yml');
   if (parserFile) {
-    const doc = readYamlFile(parserFile.absolute, parserFile.display, diagnostics);
+    const doc = readYamlFile(parserFile.absolute, parserFile.display, diagnostics, false, source);
     if (doc) parser = readParserFacts(doc, diagnostics);
   }
   let declaredFields: string[] = [];
   const fieldsFile = folder.files.find((f) => local(f) === '_meta/fields.yml');
   if (fieldsFile) {
-    const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true);
+    const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true, source);
     if (doc) declaredFields = readFieldsFile(doc, diagnostics);
   }
   const tests = readTestEvents(
     folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))),
     diagnostics,
+    source,
   );
   if (!manifest || !manifestDoc) return { diagnostics };
   const intake = buildIntake({
@@ -192,14 +198,12 @@ function folderYamlFiles(folder: IntakeFolder): FoundFile[] {
 }
 
 /** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
-export function folderHash(folder: IntakeFolder): string | undefined {
+export function folderHash(folder: IntakeFolder, store: InputFiles): string | undefined {
   const hash = createHash('sha1');
-  try {
-    for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
-      hash.update(f.display).update('\u0000').update(readFileSync(f.absolute)).update('\u0000');
-    }
-  } catch {
-    return undefined; // unreadable: parse it to report why
+  for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
+    const h = store.hash(f);
+    if (h === undefined) return undefined; // unreadable: parse it to report why
+    hash.update(f.display).update('\u0000').update(h).update('\u0000');
   }
   return hash.digest('hex');
 }
@@ -215,16 +219,17 @@ export function openIntakeCache(
   return InputCache.open<CachedIntake>(cacheDir, 'intakes', root, JSON.stringify(options));
 }
 
-/** One intake folder, from the input cache when none of its files changed. */
+/** One intake folder, from the input cache when none of its files changed; files read through `store`. */
 export function readIntakeFolderCached(
   folder: IntakeFolder,
   options: IntakeOptions,
   cache: InputCache<CachedIntake>,
+  store: InputFiles,
 ): CachedIntake {
-  const hash = folderHash(folder);
+  const hash = folderHash(folder, store);
   const hit = hash === undefined ? undefined : cache.get(folder.display, hash);
-  if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder)));
-  const result = readIntakeFolder(folder, options);
+  if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder), store.text));
+  const result = readIntakeFolder(folder, options, store.text);
   if (hash !== undefined) cache.set(folder.display, hash, result);
   return result;
 }
@@ -238,12 +243,13 @@ export function readIntakes(
 ): { intakes: Intake[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const intakes: Intake[] = [];
+  const store = new InputFiles();
   for (const root of roots) {
     const walked = walkFiles(root, isIntakeFile, cwd);
     diagnostics.push(...walked.diagnostics);
     const cache = openIntakeCache(cacheDir, root, options);
     for (const folder of findIntakeFolders(walked.files)) {
-      const result = readIntakeFolderCached(folder, options, cache);
+      const result = readIntakeFolderCached(folder, options, cache, store);
       if (result.intake) intakes.push(result.intake);
       diagnostics.push(...result.diagnostics);
     }

@@ -6,6 +6,7 @@
  */
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
 import type { IndexEntry } from '../model/index-catalog.js';
+import type { TextSource } from './input-files.js';
 import { readText } from './read-text.js';
 
 export type { IndexEntry };
@@ -133,8 +134,12 @@ export function parseRulesIndex(file: string, text: string): { entries: IndexEnt
   return { entries, diagnostics };
 }
 
-export function readRulesIndex(file: string, display = file): { entries: IndexEntry[]; diagnostics: Diagnostic[] } {
-  const { text, diagnostics } = readText(file, display);
+export function readRulesIndex(
+  file: string,
+  display = file,
+  source: TextSource = (f) => readText(f.absolute, f.display),
+): { entries: IndexEntry[]; diagnostics: Diagnostic[] } {
+  const { text, diagnostics } = source({ absolute: file, display });
   if (text === undefined) return { entries: [], diagnostics };
   return parseRulesIndex(display, text);
 }

@@ -46,14 +46,15 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-/** Read a file as UTF-8 text (synchronously: many small files read faster without the thread pool). */
-export function readText(file: string, displayName = file): TextResult {
-  let bytes: Uint8Array;
+export type BytesResult = { bytes: Uint8Array; diagnostics: [] } | { bytes: undefined; diagnostics: Diagnostic[] };
+
+/** Read a file's bytes (synchronously: many small files read faster without the thread pool). */
+export function readBytes(file: string, displayName = file): BytesResult {
   try {
-    bytes = readFileSync(file);
+    return { bytes: readFileSync(file), diagnostics: [] };
   } catch (e) {
     return {
-      text: undefined,
+      bytes: undefined,
       diagnostics: [
         error(
           wholeFile(displayName),
@@ -63,5 +64,12 @@ export function readText(file: string, displayName = file): TextResult {
       ],
     };
   }
-  return decodeUtf8(displayName, bytes);
+}
+
+/** Read a file as UTF-8 text. */
+export function readText(file: string, displayName = file): TextResult {
+  const read = readBytes(file, displayName);
+  return read.bytes === undefined
+    ? { text: undefined, diagnostics: read.diagnostics }
+    : decodeUtf8(displayName, read.bytes);
 }

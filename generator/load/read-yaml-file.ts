@@ -2,6 +2,7 @@
  * One YAML file holding one document (manifests, parsers, mapping tables).
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import type { TextSource } from './input-files.js';
 import { readText } from './read-text.js';
 import type { Locator } from '../model/source-doc.js';
 import { readYamlDocs, YamlLocator, type YamlDoc } from './read-yaml.js';
@@ -12,8 +13,9 @@ export function readYamlFile(
   display: string,
   diagnostics: Diagnostic[],
   allowEmpty = false,
+  source: TextSource = (f) => readText(f.absolute, f.display),
 ): YamlDoc | undefined {
-  const { text, diagnostics: problems } = readText(absolute, display);
+  const { text, diagnostics: problems } = source({ absolute, display });
   diagnostics.push(...problems);
   if (text === undefined) return undefined;
   const { docs, diagnostics: yamlProblems } = readYamlDocs(display, text);
@@ -36,10 +38,9 @@ export function readYamlFile(
 /** Locators for the places of models read back from the input cache: each file parsed again only if a message needs it. */
 export function locatorsOf(
   files: readonly { absolute: string; display: string }[],
+  source: TextSource = (f) => readText(f.absolute, f.display),
 ): (display: string) => Locator | undefined {
   const locators = new Map<string, Locator>();
-  for (const f of files) {
-    locators.set(f.display, new YamlLocator(f.display, () => readText(f.absolute, f.display).text));
-  }
+  for (const f of files) locators.set(f.display, new YamlLocator(f.display, () => source(f).text));
   return (display) => locators.get(display);
 }

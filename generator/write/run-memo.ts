@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
-import { walkFiles } from '../load/walk-files.js';
+import type { RunFiles } from '../load/input-files.js';
 import { manifestPath, readManifest, serializeManifest } from './manifest.js';
 import { sha256 } from '../hash.js';
 
@@ -60,49 +60,18 @@ function codeFingerprint(): string {
   return codeHash;
 }
 
-function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
-  hash.update(file).update('\u0000');
-  try {
-    hash.update(readFileSync(file));
-  } catch {
-    hash.update('\u0001missing');
-  }
-  hash.update('\u0000');
-}
-
-/** Everything a run's outputs depend on besides rulecat's code. */
-export interface RunInputs {
-  /** Settings that shape the outputs (any JSON value; compared as JSON). */
-  settings: unknown;
-  ruleFolders: readonly string[];
-  intakeFolders: readonly string[];
-  templates: string;
-  /** Single input files (mapping, tables, index); undefined entries are skipped. */
-  files: readonly (string | undefined)[];
-  cwd: string;
-}
-
 /**
- * The key of a run: settings, code, and the bytes of every input file.
+ * The key of a run: settings, code, and the path and bytes of every input
+ * file (`files`, which reads each of them once for the whole run).
  * Undefined when an input folder cannot be walked cleanly (the full run reports why).
  */
-export function runKey(inputs: RunInputs): string | undefined {
-  const hash = createHash('sha1');
-  hash.update(JSON.stringify(inputs.settings)).update(codeFingerprint());
-  const folders: [string, (name: string) => boolean][] = [
-    ...inputs.ruleFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.ya?ml$/i.test(n)]),
-    ...inputs.intakeFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.(ya?ml|json)$/i.test(n)]),
-    [inputs.templates, (n) => /\.hbs$/.test(n)],
-  ];
-  for (const [folder, accept] of folders) {
-    const walked = walkFiles(folder, accept, inputs.cwd);
-    if (walked.diagnostics.length > 0) return undefined;
-    for (const f of walked.files) hashFile(hash, f.absolute);
-  }
-  for (const file of inputs.files) {
-    if (file) hashFile(hash, file);
-  }
-  return hash.digest('hex');
+export function runKey(settings: unknown, files: RunFiles): string | undefined {
+  if (!files.clean) return undefined;
+  return createHash('sha1')
+    .update(JSON.stringify(settings))
+    .update(codeFingerprint())
+    .update(files.digest())
+    .digest('hex');
 }
 
 function memoFile(cacheDir: string, outDir: string): string {
