@@ -216,7 +216,7 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
     };
     if (request.intake !== undefined)
       // (Near misses look at every rule: then every rule is read whole.)
-      timed(timings, 'load', () =>
+      await timedAsync(timings, 'load', () =>
         sources.readOne(request.intake!, config.rulesIndex ? undefined : config.nearMiss ? () => () => true : wanted),
       );
     else await timedAsync(timings, 'load', () => sources.readAll());

@@ -13,7 +13,7 @@ import { InputCache } from './input-cache.js';
 import type { WorkRequest, WorkResult } from './parse-worker.js';
 import { work } from './parse-worker.js';
 import type { InputFiles } from './input-files.js';
-import { openRuleCache } from './read-rules.js';
+import { openRuleCache, type RuleCache } from './read-rules.js';
 import { findIntakeFolders, folderHash, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import type { FoundFile, WalkResult } from './walk-files.js';
 
@@ -67,6 +67,11 @@ export interface PrefillInput {
   threshold?: number;
   /** The worker module to run (default: the compiled one beside this module). */
   worker?: string;
+  /**
+   * The run reads only some rules whole (a preview): the rule caches are saved
+   * here with what was parsed, keeping the entries the run does not use.
+   */
+  keep?: boolean;
 }
 
 interface Task<T> {
@@ -83,8 +88,10 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
   if (n < 2 || !file) return 0;
   const { store } = input;
   const rules: Task<FoundFile>[] = [];
+  const ruleCaches: RuleCache[] = [];
   for (const [folder, walked] of input.rules) {
-    const cache = openRuleCache(input.cacheDir, folder, input.ruleOptions);
+    const cache = openRuleCache(input.cacheDir, folder, input.ruleOptions, !input.keep);
+    ruleCaches.push(cache);
     for (const f of walked.files) {
       const hash = store.hash(f);
       if (hash !== undefined && !cache.has(f.display, hash)) rules.push({ item: f, key: f.display, hash, cache });
@@ -128,5 +135,6 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
     const tasks: Task<unknown>[] = [...r.rules, ...r.intakes];
     results[k].forEach((value, i) => tasks[i].cache.set(tasks[i].key, tasks[i].hash, value as never));
   });
+  if (input.keep) for (const cache of ruleCaches) cache.save();
   return rules.length + intakes.length;
 }

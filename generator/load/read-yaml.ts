@@ -689,7 +689,7 @@ function decodeFlow(text: string, start: number, end: number, type: string): Dec
   let lastBreakAt = bodyStart;
   lines.forEach(([s, e], n) => {
     let a = s;
-    let b = e;
+    const b = e;
     if (n > 0) while (a < b && isBlank(text[a])) a++;
     const last = n === lines.length - 1;
     // Trailing blanks before a line break are not content (unless escaped: handled below).

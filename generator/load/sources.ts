@@ -168,8 +168,22 @@ export class Sources {
    * (those that can apply to the chosen intake), the others light from the
    * cache's index (without detection and texts, which this run does not need).
    */
-  readOne(query: string, wanted?: (chosen: Intake) => (rule: LightRule) => boolean): void {
+  async readOne(query: string, wanted?: (chosen: Intake) => (rule: LightRule) => boolean): Promise<void> {
     const o = this.options;
+    if (o.cache) {
+      // Rule files missing from the cache (all, when it is empty) are parsed on every core first.
+      const rules = new Map(o.rules.map((r) => [r, this.walk('rules', r, isYaml)]));
+      this.walks = { rules, intakes: this.walks?.intakes ?? new Map() };
+      await prefillCache({
+        rules,
+        intakes: new Map(),
+        store: this.store,
+        ruleOptions: o.ruleOptions,
+        intakeOptions: o.intakeOptions,
+        cacheDir: o.cache,
+        keep: true,
+      });
+    }
     const candidates = listIntakes(o.intakes, o.cwd, o.cache, this.store, (root) => this.walks?.intakes.get(root));
     this.walkProblems.intakes = candidates.diagnostics;
     const resolved = resolveIntake(query, candidates.stubs);
