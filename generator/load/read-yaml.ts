@@ -210,18 +210,26 @@ function restBlank(s: string, i: number): boolean {
  * expression (they cost more than the parse on long texts).
  */
 export function needsPositions(s: string): boolean {
+  if (lineNeedsPositions(s, 0)) return true;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
+  SPECIAL.lastIndex = 0;
+  for (let m = SPECIAL.exec(s); m; m = SPECIAL.exec(s)) {
+    const i = m.index;
     switch (s.charCodeAt(i)) {
+      case 0x0a: // a line starting with a document marker or an empty sequence entry
+        if (lineNeedsPositions(s, i + 1)) return true;
+        break;
       case 0x09: // tab
         return true;
-      case 0x0d: // CR: alone, or after an escape
-        if (s.charCodeAt(i + 1) !== 0x0a || s.charCodeAt(i - 1) === 0x5c) return true;
+      case 0x0d: // CR alone
+        if (s.charCodeAt(i + 1) !== 0x0a) return true;
         break;
-      case 0x0a: {
-        // an escaped line break followed by an empty line
-        if (s.charCodeAt(i - 1) !== 0x5c) break;
-        let j = i + 1;
+      case 0x5c: {
+        // an escaped line break before CR, or before an empty line
+        const next = s.charCodeAt(i + 1);
+        if (next === 0x0d) return true;
+        if (next !== 0x0a) break;
+        let j = i + 2;
         while (s.charCodeAt(j) === 0x20) j++;
         if (s.charCodeAt(j) === 0x0a || s.charCodeAt(j) === 0x0d) return true;
         break;
@@ -233,7 +241,8 @@ export function needsPositions(s: string): boolean {
         // ? explicit key
         const next = s.charCodeAt(i + 1);
         if ((i + 1 >= n || next === 0x20 || next === 0x0a || next === 0x0d) && lineStartBefore(s, i, true)) return true;
-        if ((next === 0x20 || i + 1 >= n) && i > 0 && /[[{,]/.test(s[i - 1])) return true;
+        const prev = s.charCodeAt(i - 1);
+        if ((next === 0x20 || i + 1 >= n) && (prev === 0x5b || prev === 0x7b || prev === 0x2c)) return true;
         break;
       }
       case 0x21: // ! tag
@@ -259,34 +268,37 @@ export function needsPositions(s: string): boolean {
       case 0x3e: {
         if (!lineStartBefore(s, i, false)) break;
         let j = i + 1;
-        while (/[-+0-9]/.test(s[j] ?? '')) j++;
+        for (let c = s.charCodeAt(j); c === 0x2d || c === 0x2b || (c >= 0x30 && c <= 0x39); c = s.charCodeAt(++j));
         if (restBlank(s, j) && s.charCodeAt(j) !== 0x23) return true;
-        break;
-      }
-      case 0x2d: // ---, or a sequence entry empty on its line
-      case 0x2e: {
-        const atLineStart = i === 0 || s.charCodeAt(i - 1) === 0x0a;
-        const c = s.charCodeAt(i);
-        if (atLineStart && s.charCodeAt(i + 1) === c && s.charCodeAt(i + 2) === c) {
-          const after = s.charCodeAt(i + 3);
-          if (i + 3 < n && after !== 0x20 && after !== 0x0a && after !== 0x0d) return true;
-          if (!restBlank(s, i + 3)) return true;
-        }
-        if (
-          c === 0x2d &&
-          (s.charCodeAt(i + 1) === 0x20 ||
-            s.charCodeAt(i + 1) === 0x0a ||
-            s.charCodeAt(i + 1) === 0x0d ||
-            i + 1 >= n) &&
-          restBlank(s, i + 1) &&
-          lineStartBefore(s, i, true)
-        )
-          return true;
         break;
       }
     }
   }
   return false;
+}
+
+/** Characters (and line starts) where `needsPositions` looks closer; the rest of a text is skipped natively. */
+const SPECIAL = /[\t\r%?!&*#+|>\\]|\n(?=---|\.\.\.|[ ]*(?:- +)*-[ ]*(?:#|\r?\n|$))/g;
+
+/** A line starting at `i` with a document marker followed by more, or a sequence entry empty on its line. */
+function lineNeedsPositions(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if ((c === 0x2d || c === 0x2e) && s.charCodeAt(i + 1) === c && s.charCodeAt(i + 2) === c) {
+    const after = s.charCodeAt(i + 3);
+    if (i + 3 < s.length && after !== 0x20 && after !== 0x0a && after !== 0x0d) return true;
+    if (!restBlank(s, i + 3)) return true;
+  }
+  // blanks, then `- ` entries, then a last `-` with nothing (or a comment) after it
+  let j = i;
+  for (;;) {
+    while (s.charCodeAt(j) === 0x20) j++;
+    if (s.charCodeAt(j) !== 0x2d) return false;
+    const next = s.charCodeAt(j + 1);
+    if (next === 0x20) {
+      if (restBlank(s, j + 1)) return true;
+      j += 2;
+    } else return j + 1 >= s.length || next === 0x0a || next === 0x0d;
+  }
 }
 
 /**
