@@ -51,17 +51,22 @@ export type StoredRule = Omit<Rule, 'placeOf'>;
 export type CachedRuleFile = { rules: StoredRule[]; docIndexes: number[]; diagnostics: Diagnostic[] };
 
 /** What a rule's detection and texts are not: what the catalog checks read, and what says where a rule can apply. */
-export type LightRule = Omit<
-  StoredRule,
-  'description' | 'author' | 'references' | 'dataSources' | 'changelog' | 'detection'
->;
+type HeavyKey = 'description' | 'author' | 'references' | 'dataSources' | 'changelog' | 'detection';
+export type LightRule = Omit<StoredRule, HeavyKey>;
+/** What a shard keeps of a rule: the rest of it. */
+type HeavyRule = Pick<StoredRule, HeavyKey>;
 
 function lightRule(r: StoredRule): LightRule {
   const { description: _d, author: _a, references: _r, dataSources: _s, changelog: _c, detection: _t, ...light } = r;
   return light;
 }
 
-/** The index entry of a rule file: its rules without detections and texts, and the shard holding them whole. */
+function heavyRule(r: StoredRule): HeavyRule {
+  const { description, author, references, dataSources, changelog, detection } = r;
+  return { description, author, references, dataSources, changelog, detection };
+}
+
+/** The index entry of a rule file: its rules without detections and texts, and the shard holding the rest of them. */
 interface IndexEntry {
   rules: LightRule[];
   docIndexes: number[];
@@ -77,13 +82,13 @@ function shardOf(rules: readonly LightRule[]): string {
 
 /**
  * The input cache of the rule files under a folder, in two levels: an index
- * of every file (light rules, diagnostics) and shards of whole rules by log
+ * of every file (light rules, diagnostics) and shards of the rest of the rules (detections, texts) by log
  * source, so that a run that needs only the rules fitting one intake
  * deserialises only their shards.
  */
 export class RuleCache {
   readonly index: InputCache<IndexEntry>;
-  private readonly shards = new Map<string, InputCache<{ rules: StoredRule[] }>>();
+  private readonly shards = new Map<string, InputCache<{ rules: HeavyRule[] }>>();
 
   constructor(
     private readonly cacheDir: string | undefined,
@@ -96,10 +101,10 @@ export class RuleCache {
     this.index.prune = prune;
   }
 
-  shard(key: string): InputCache<{ rules: StoredRule[] }> {
+  shard(key: string): InputCache<{ rules: HeavyRule[] }> {
     let shard = this.shards.get(key);
     if (!shard) {
-      shard = InputCache.open<{ rules: StoredRule[] }>(this.cacheDir, `rules~${key}`, this.folder, this.salt);
+      shard = InputCache.open<{ rules: HeavyRule[] }>(this.cacheDir, `rules~${key}`, this.folder, this.salt);
       shard.prune = this.prune;
       this.shards.set(key, shard);
     }
@@ -115,7 +120,7 @@ export class RuleCache {
     const light = file.rules.map(lightRule);
     const shard = shardOf(light);
     this.index.set(display, hash, { rules: light, docIndexes: file.docIndexes, diagnostics: file.diagnostics, shard });
-    if (file.rules.length > 0) this.shard(shard).set(display, hash, { rules: file.rules });
+    if (file.rules.length > 0) this.shard(shard).set(display, hash, { rules: file.rules.map(heavyRule) });
   }
 
   save(): void {
@@ -175,8 +180,14 @@ export function readRuleFile(
   const hit = cache.index.get(file.display, hash);
   if (hit) {
     if (hit.rules.length === 0 || (wanted && !hit.rules.some(wanted))) return revived(file, hit.rules, hit, store);
-    const whole = cache.shard(hit.shard).get(file.display, hash);
-    if (whole) return revived(file, whole.rules, hit, store);
+    const rest = cache.shard(hit.shard).get(file.display, hash);
+    if (rest && rest.rules.length === hit.rules.length)
+      return revived(
+        file,
+        hit.rules.map((light, i) => ({ ...light, ...rest.rules[i] })),
+        hit,
+        store,
+      );
   }
   const { text, diagnostics: textProblems } = decodeUtf8(file.display, bytes);
   const parsed: ParsedFile =
