@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { RuleOptions } from '../model/rule.js';
 import { InputCache } from './input-cache.js';
 import type { WorkRequest, WorkResult } from './parse-worker.js';
-import { work } from './parse-worker.js';
+import { LEFT, work } from './parse-worker.js';
 import { intakeFileHow, RULE, type InputFiles } from './input-files.js';
 import { openRuleCache, type RuleCache } from './read-rules.js';
 import { findIntakeFolders, folderHash, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
@@ -133,7 +133,10 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
   );
   requests.forEach((r, k) => {
     const tasks: Task<unknown>[] = [...r.rules, ...r.intakes];
-    results[k].forEach((value, i) => tasks[i].cache.set(tasks[i].key, tasks[i].hash, value as never));
+    // Items left to this thread (LEFT) are parsed by the loader, as any item missing from the cache.
+    results[k].forEach((value, i) => {
+      if (value !== LEFT) tasks[i].cache.set(tasks[i].key, tasks[i].hash, value as never);
+    });
   });
   if (input.keep) for (const cache of ruleCaches) cache.save();
   return rules.length + intakes.length;

@@ -10,6 +10,7 @@ import type { TextSource } from './input-files.js';
 import { readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { parseRuleBytes } from './read-rules.js';
 import { decodeUtf8 } from './read-text.js';
+import { leavePositionedElsewhere, PositionedElsewhere } from './read-yaml.js';
 
 export interface WorkRequest {
   rules: { display: string; bytes: Uint8Array }[];
@@ -19,12 +20,26 @@ export interface WorkRequest {
   intakeOptions: IntakeOptions;
 }
 
-/** One model per requested item, rules first then intakes, in request order. */
+/** A result not computed here: the item needs the positioned YAML reading, left to the main thread. */
+export const LEFT = '\u0000left-to-the-main-thread';
+
+/** One model per requested item (or LEFT), rules first then intakes, in request order. */
 export type WorkResult = unknown[];
+
+/** `f()`, or LEFT when it needs the positioned reading on a thread that leaves it elsewhere. */
+function unlessPositioned(f: () => unknown): unknown {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PositionedElsewhere) return LEFT;
+    throw e;
+  }
+}
 
 function work(request: WorkRequest): WorkResult {
   const out: WorkResult = [];
-  for (const file of request.rules) out.push(parseRuleBytes(file.display, file.bytes, request.ruleOptions));
+  for (const file of request.rules)
+    out.push(unlessPositioned(() => parseRuleBytes(file.display, file.bytes, request.ruleOptions)));
   for (const { folder, contents } of request.intakes) {
     const bytes = new Map(contents);
     const source: TextSource = (f) => {
@@ -32,10 +47,13 @@ function work(request: WorkRequest): WorkResult {
       // Every file of the folder was sent (unreadable folders are parsed on the main thread).
       return b === undefined ? { text: undefined, diagnostics: [] } : decodeUtf8(f.display, b);
     };
-    out.push(readIntakeFolder(folder, request.intakeOptions, source));
+    out.push(unlessPositioned(() => readIntakeFolder(folder, request.intakeOptions, source)));
   }
   return out;
 }
+
+// A worker leaves the texts that need the yaml package to the main thread (which loads it anyway).
+if (parentPort) leavePositionedElsewhere();
 
 parentPort?.on('message', (request: WorkRequest) => {
   parentPort!.postMessage(work(request));

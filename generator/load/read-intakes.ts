@@ -46,14 +46,37 @@ function jsonErrorPlace(file: string, text: string, message: string) {
   return { file, line: before.length, col: before[before.length - 1].length + 1 };
 }
 
+/** Line and column of offsets in a text, from the offsets where its lines start (found once, when first asked). */
+class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  place(file: string, offset: number): Place {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
+  }
+}
+
 /** Where a dot-path of an event's `expected` output is written: its last key after `"expected"`, else the file's start. */
-function expectedPlace(file: string, text: string, dotPath: string): Place {
+function expectedPlace(file: string, text: string, lines: LineIndex, dotPath: string): Place {
   const start = Math.max(0, text.indexOf('"expected"'));
   const key = JSON.stringify(dotPath.slice(dotPath.lastIndexOf('.') + 1));
   const offset = text.indexOf(key, start);
   if (offset < 0) return { file, line: 1, col: 1 };
-  const before = text.slice(0, offset).split('\n');
-  return { file, line: before.length, col: before[before.length - 1].length + 1 };
+  return lines.place(file, offset);
 }
 
 function readTestEvents(
@@ -95,12 +118,9 @@ function readTestEvents(
       continue;
     }
     count++;
-    for (const [p, values] of eventPaths(expected)) {
-      if (!places.has(p)) places.set(p, expectedPlace(file.display, text, p));
-      const list = observed.get(p) ?? [];
-      for (const v of values) if (!list.includes(v)) list.push(v);
-      observed.set(p, list);
-    }
+    // Paths seen first in this event are added to `observed` (and placed) as they are met, in eventPaths' order.
+    const lines = new LineIndex(text);
+    eventPaths(expected, '', observed, (p) => places.set(p, expectedPlace(file.display, text, lines, p)));
   }
   return { observed, places, count };
 }

@@ -352,8 +352,27 @@ export function fastYamlValues(text: string, limits: YamlLimits = defaultYamlLim
 let yamlPackage: typeof YamlPackage | undefined;
 /** The yaml package, loaded when a text first needs positions. */
 function yamlLib(): typeof YamlPackage {
+  if (positionedElsewhere) throw new PositionedElsewhere();
   yamlPackage ??= createRequire(import.meta.url)('yaml') as typeof YamlPackage;
   return yamlPackage;
+}
+
+/**
+ * Thrown instead of reading a text with positions on a thread that leaves
+ * them to another (a prefill worker: the few texts that need the yaml
+ * package are parsed on the main thread, which loads and compiles it anyway).
+ */
+export class PositionedElsewhere extends Error {
+  constructor() {
+    super('this text needs the positioned reading, left to the main thread');
+  }
+}
+
+let positionedElsewhere = false;
+
+/** On this thread, texts that need the positioned reading throw `PositionedElsewhere` (prefill workers). */
+export function leavePositionedElsewhere(): void {
+  positionedElsewhere = true;
 }
 
 /** True when `text` has more than `max` YAML tokens (a token takes at least one character: short texts are never counted). */
