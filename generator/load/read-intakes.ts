@@ -49,8 +49,12 @@ function jsonErrorPlace(file: string, text: string, message: string) {
 /** Line and column of offsets in a text, from the offsets where its lines start (found once, when first asked). */
 class LineIndex {
   private starts: number[] | undefined;
+  /** Where `"expected"` is first written (0 when it is not). */
+  readonly expected: number;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.expected = Math.max(0, text.indexOf('"expected"'));
+  }
 
   place(file: string, offset: number): Place {
     if (!this.starts) {
@@ -72,7 +76,7 @@ class LineIndex {
 
 /** Where a dot-path of an event's `expected` output is written: its last key after `"expected"`, else the file's start. */
 function expectedPlace(file: string, text: string, lines: LineIndex, dotPath: string): Place {
-  const start = Math.max(0, text.indexOf('"expected"'));
+  const start = lines.expected;
   const key = JSON.stringify(dotPath.slice(dotPath.lastIndexOf('.') + 1));
   const offset = text.indexOf(key, start);
   if (offset < 0) return { file, line: 1, col: 1 };
