@@ -50,11 +50,25 @@ const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT_SPECIAL = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
-/** First characters a non-string plain scalar can start with. */
-const NOT_TEXT_START = /^[-+.0-9~nNtTfF]/;
+/** Whether a non-string plain scalar can start with this character: `-+.0-9~nNtTfF`. */
+function maybeNotText(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) || // 0-9
+    c === 0x2d || // -
+    c === 0x2b || // +
+    c === 0x2e || // .
+    c === 0x7e || // ~
+    c === 0x6e || // n
+    c === 0x4e || // N
+    c === 0x74 || // t
+    c === 0x54 || // T
+    c === 0x66 || // f
+    c === 0x46 // F
+  );
+}
 
 function coreScalar(s: string): { value: unknown } | undefined {
-  if (s !== '' && !NOT_TEXT_START.test(s)) return undefined;
+  if (s !== '' && !maybeNotText(s.charCodeAt(0))) return undefined;
   if (NULL.test(s)) return { value: null };
   if (BOOL.test(s)) return { value: s[0] === 't' || s[0] === 'T' };
   if (INT_OCT.test(s)) return { value: parseInt(s.substring(2), 8) };
@@ -66,12 +80,22 @@ function coreScalar(s: string): { value: unknown } | undefined {
   return undefined;
 }
 
+/** The last scalar resolved and its value: js-yaml constructs right after resolving. */
+let resolvedText: string | undefined;
+let resolvedValue: { value: unknown } | undefined;
+
+function resolveScalar(s: string): boolean {
+  resolvedText = s;
+  resolvedValue = coreScalar(s);
+  return resolvedValue !== undefined;
+}
+
 /** The implicit type, under a tag of its own: a node closing with any other tag was tagged in the text. */
 const PLAIN_TAG = 'tag:rulecat,2026:plain';
 const plainScalars = new jsYaml.Type(PLAIN_TAG, {
   kind: 'scalar',
-  resolve: (s: string | null) => s === null || coreScalar(s) !== undefined,
-  construct: (s: string | null) => (s === null ? null : coreScalar(s)!.value),
+  resolve: (s: string | null) => s === null || resolveScalar(s),
+  construct: (s: string | null) => (s === null ? null : (s === resolvedText ? resolvedValue : coreScalar(s))!.value),
 });
 const schema = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: [plainScalars] });
 
@@ -327,9 +351,9 @@ export function fastYamlValues(text: string, limits: YamlLimits = defaultYamlLim
     if (v === null || typeof v !== 'object') return v;
     if (depth >= maxDepth) throw new NeedsPositions(); // its items are deeper than the limit
     if (Array.isArray(v)) {
-      const out = new Array<unknown>(v.length);
-      for (let i = 0; i < v.length; i++) out[i] = plain(v[i], depth + 1);
-      return out;
+      // js-yaml's own array, made once per sequence (aliases are refused above): its items are replaced in place.
+      for (let i = 0; i < v.length; i++) v[i] = plain(v[i], depth + 1);
+      return v;
     }
     const out: Record<string, unknown> = Object.create(null);
     const o = v as Record<string, unknown>;
