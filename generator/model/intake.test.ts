@@ -33,6 +33,13 @@ describe('eventPaths', () => {
   });
 
   it('keeps values that are neither scalars nor objects as JSON', () => {
-    expect(eventPaths({ a: [[1, 2], [1, 2]] }).get('a')).toEqual(['[1,2]']);
+    expect(
+      eventPaths({
+        a: [
+          [1, 2],
+          [1, 2],
+        ],
+      }).get('a'),
+    ).toEqual(['[1,2]']);
   });
 });
