@@ -7,6 +7,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { CatalogMatch } from './match/match-catalog.js';
 import { nearMisses } from './match/near-miss.js';
 import type { Catalog } from './model/catalog.js';
+import type { RunFiles } from './load/input-files.js';
 import type { MatchInputs } from './load/read-match-inputs.js';
 import { docsViews } from './plan/docs-views.js';
 import { planOutputs } from './plan/plan-outputs.js';
@@ -77,7 +78,12 @@ export async function buildOutputs(
   };
 }
 
-/** Run the pipeline on `config` and render every output in memory. */
-export async function build(config: Config, timings?: Timings, keepBytes = Infinity): Promise<BuildResult> {
-  return buildOutputs(await runPipeline(config, { timings }), timings, keepBytes);
+/** Run the pipeline on `config` and render every output in memory (`files`: the inputs, when already read). */
+export async function build(
+  config: Config,
+  timings?: Timings,
+  keepBytes = Infinity,
+  files?: RunFiles,
+): Promise<BuildResult> {
+  return buildOutputs(await runPipeline(config, { timings, files }), timings, keepBytes);
 }

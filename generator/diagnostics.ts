@@ -21,12 +21,13 @@ export interface Diagnostic extends Place {
   message: string;
 }
 
+/** A diagnostic at `place`: its line and column are read here (a lazy place is found now, not spread). */
 export function error(place: Place, code: string, message: string): Diagnostic {
-  return { ...place, severity: 'error', code, message };
+  return { file: place.file, line: place.line, col: place.col, severity: 'error', code, message };
 }
 
 export function warning(place: Place, code: string, message: string): Diagnostic {
-  return { ...place, severity: 'warning', code, message };
+  return { file: place.file, line: place.line, col: place.col, severity: 'warning', code, message };
 }
 
 export function wholeFile(file: string): Place {

@@ -6,23 +6,16 @@
  */
 import type { BuildResult } from './build.js';
 import type { Config } from './config.js';
-import { SHIPPED_LOGSOURCES } from './package-paths.js';
+import { cacheProblem } from './load/input-cache.js';
 import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
+import { runFilesOf } from './load/input-files.js';
 import { displayPath } from './load/walk-files.js';
 import { timed, type Timings } from './timing.js';
 import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
 import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 import { checkOutputPlace } from './write/out-place.js';
-import {
-  outputsIntact,
-  readRunMemo,
-  runKey,
-  writeRunMemo,
-  type RunInputs,
-  type RunMemo,
-  type RunSummary,
-} from './write/run-memo.js';
+import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
 
 /** Characters of output kept in memory between rendering and writing (beyond: rendered again). */
 export const OUTPUT_MEMORY = 128 * 1024 * 1024;
@@ -76,26 +69,6 @@ export function runSummary(result: BuildResult): RunSummary {
   };
 }
 
-/** What the outputs of a run over `config` depend on. */
-function runInputs(config: Config): RunInputs {
-  const { cwd: _cwd, ...settings } = config;
-  return {
-    settings,
-    ruleFolders: config.rules,
-    intakeFolders: config.intakes,
-    templates: config.templates,
-    files: [
-      ...config.fieldMapping,
-      ...config.pipelines,
-      config.logsources,
-      config.attack,
-      config.rulesIndex,
-      SHIPPED_LOGSOURCES,
-    ],
-    cwd: config.cwd,
-  };
-}
-
 export interface GenerateOptions {
   check: boolean;
   /** Always run the whole pipeline (the caller needs the catalog and the match, e.g. for a report). */
@@ -116,8 +89,12 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   // An unusable output folder (a file, a pseudo file system, not writable) stops the run before any work.
   const place = checkOutputPlace(config.out, config.cwd, !options.check);
   if (place) return { files: [], diagnostics: [place] };
-  const cacheDir = config.cache || undefined;
-  const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
+  // An unusable cache folder: no run memo (the pipeline warns and runs without the cache).
+  const cacheDir = config.cache && !cacheProblem(config.cache) ? config.cache : undefined;
+  const { cwd: _cwd, ...settings } = config;
+  // The inputs are read once here (to know whether they changed), and parsed from these bytes if they did.
+  const files = cacheDir && !options.full ? runFilesOf(config) : undefined;
+  const key = files && timed(timings, 'hash inputs', () => runKey(settings, files));
   if (key) {
     const memo = readRunMemo(cacheDir!, config.out);
     if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo)))
@@ -125,7 +102,7 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   }
   const { build } = await import('./build.js');
   // Contents are kept up to OUTPUT_MEMORY characters; beyond, files are rendered again when compared or written.
-  const result: GenerateResult = await build(config, timings, OUTPUT_MEMORY);
+  const result: GenerateResult = await build(config, timings, OUTPUT_MEMORY, files);
   result.summary = runSummary(result);
   if (hasErrors(result.diagnostics)) return result;
   const remember = () => {

@@ -14,15 +14,20 @@
 import path from 'node:path';
 import type { Config } from './config.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { cacheProblem } from './load/input-cache.js';
 import { readAttack } from './load/read-attack.js';
 import { readMatchInputs, type MatchInputs } from './load/read-match-inputs.js';
 import { readRulesIndex } from './load/read-rules-index.js';
 import { loadTemplates, type OutputTemplate } from './load/read-templates.js';
 import { realPath, Sources, type Reread, type SourceOptions } from './load/sources.js';
+import { InputFiles, type RunFiles } from './load/input-files.js';
 import { displayPath } from './load/walk-files.js';
 import { matchExplicit } from './match/explicit-match.js';
 import { matchCatalog, type CatalogMatch, type MatchOptions } from './match/match-catalog.js';
 import { oneIntakeCatalog } from './match/one-intake.js';
+import { hasBit } from './match/bitset.js';
+import { fitSet, indexIntakes } from './match/intake-index.js';
+import type { LightRule } from './load/read-rules.js';
 import { rematch } from './match/rematch.js';
 import { budgetWarnings } from './match/values.js';
 import type { AttackIndex } from './model/attack.js';
@@ -57,6 +62,8 @@ export interface PipelineRequest {
    * are those of the other inputs, exactly as if the broken files were absent.
    */
   isolate?: boolean;
+  /** The run's input files, already walked and read (by the run memo): read nowhere else. */
+  files?: RunFiles;
   timings?: Timings;
 }
 
@@ -107,12 +114,23 @@ export function matchOptions(config: Pick<Config, 'match'>, inputs: MatchInputs)
   return { mode: config.match, ...inputs };
 }
 
+/** The cache folder, unless there is none or it cannot be used (then `cacheWarning` says why). */
+export function usableCache(config: Pick<Config, 'cache'>): string | undefined {
+  return config.cache && !cacheProblem(config.cache) ? config.cache : undefined;
+}
+
+/** A warning when the configured cache folder cannot be used (the run goes on without it). */
+function cacheWarning(config: Config): Diagnostic[] {
+  const problem = config.cache ? cacheProblem(config.cache, displayPath(config.cache, config.cwd)) : undefined;
+  return problem ? [problem] : [];
+}
+
 export function sourceOptions(config: Config): SourceOptions {
   return {
     rules: config.rulesIndex ? [] : config.rules,
     intakes: config.intakes,
     cwd: config.cwd,
-    cache: config.cache || undefined,
+    cache: usableCache(config),
     ruleOptions: { effortByLevel: config.effortByLevel },
     intakeOptions: { platformFields: config.platformFields },
   };
@@ -157,24 +175,24 @@ function configurationProblems(config: Config): Diagnostic[] {
   return out;
 }
 
-function readTables(config: Config): Tables {
+function readTables(config: Config, store: InputFiles): Tables {
   const mappingProblems: Diagnostic[] = [];
-  const matchInputs = readMatchInputs(config, mappingProblems);
-  const attack = readAttack(config.attack, displayPath(config.attack, config.cwd));
+  const matchInputs = readMatchInputs({ ...config, cache: usableCache(config) ?? false }, mappingProblems, store);
+  const attack = readAttack(config.attack, displayPath(config.attack, config.cwd), store.text);
   return {
     matchInputs: { value: matchInputs, diagnostics: mappingProblems },
     attack: { value: attack.attack, diagnostics: attack.diagnostics },
   };
 }
 
-function readTemplateFolder(config: Config): LoadedTemplates {
-  return { ...loadTemplates(config.templates, config.cwd), dir: config.templates };
+function readTemplateFolder(config: Config, store: InputFiles): LoadedTemplates {
+  return { ...loadTemplates(config.templates, config.cwd, store.text), dir: config.templates };
 }
 
 /** Rules and intakes (with a published index: the index's rules) checked together. */
-function assemble(config: Config, sources: Sources, diagnostics: Diagnostic[]): Catalog {
+function assemble(config: Config, sources: Sources, diagnostics: Diagnostic[], store: InputFiles): Catalog {
   if (!config.rulesIndex) return buildCatalog(sources.rules(), sources.intakes(), diagnostics);
-  const index = readRulesIndex(config.rulesIndex, displayPath(config.rulesIndex, config.cwd));
+  const index = readRulesIndex(config.rulesIndex, displayPath(config.rulesIndex, config.cwd), store.text);
   diagnostics.push(...index.diagnostics);
   return buildIndexCatalog(index.entries, sources.intakes(), diagnostics);
 }
@@ -234,26 +252,43 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
   if (base) {
     ({ sources, reread } = timed(timings, 'load', () => base.sources.refresh(changed)));
   } else {
-    sources = new Sources(sourceOptions(config));
-    if (request.intake !== undefined) timed(timings, 'load', () => sources.readOne(request.intake!));
+    sources = new Sources(sourceOptions(config), request.files);
+  }
+  // Files outside the rule and intake folders are read through the run's store too (each read once).
+  const store = request.files?.store ?? new InputFiles();
+  const tables = base ? base.tables : timed(timings, 'load tables', () => readTables(config, store));
+  if (!base) {
+    const table = tables.matchInputs.value.table;
+    // One intake: whole only the rules that can apply to it (named in `intakes:`, or whose log source fits it),
+    // and the correlations and filters (which bring other rules along).
+    const wanted = (chosen: Intake) => {
+      const index = indexIntakes([chosen]);
+      return (rule: LightRule) =>
+        rule.kind !== 'detection' || rule.intakes.length > 0 || hasBit(fitSet(index, rule.logsource, table), 0);
+    };
+    if (request.intake !== undefined)
+      // (Near misses look at every rule: then every rule is read whole.)
+      await timedAsync(timings, 'load', () =>
+        sources.readOne(request.intake!, config.rulesIndex ? undefined : config.nearMiss ? () => () => true : wanted),
+      );
     else await timedAsync(timings, 'load', () => sources.readAll());
   }
-  const tables = base ? base.tables : timed(timings, 'load tables', () => readTables(config));
   const templateRoot = realPath(config.templates);
   const templatesChanged =
     !base || [...changed].some((p) => p === templateRoot || p.startsWith(templateRoot + path.sep));
   const templates = templatesChanged
-    ? timed(timings, 'load templates', () => readTemplateFolder(config))
+    ? timed(timings, 'load templates', () => readTemplateFolder(config, store))
     : base.templates;
 
   const diagnostics = [
     ...configurationProblems(config),
+    ...cacheWarning(config),
     ...sources.diagnostics(),
     ...tables.matchInputs.diagnostics,
     ...tables.attack.diagnostics,
     ...templates.diagnostics,
   ];
-  let catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics));
+  let catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics, store));
   const attack = tables.attack.value;
   if (attack)
     timed(timings, 'model', () =>

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../generator/build.js';
 import { resolveConfig } from '../generator/config.js';
+import { RunFiles } from '../generator/load/input-files.js';
 import { prefillCache } from '../generator/load/parallel-prefill.js';
 import { readIntakes } from '../generator/load/read-intakes.js';
 import { readRules } from '../generator/load/read-rules.js';
@@ -18,7 +19,7 @@ import { tempDir, writeTree } from './tree.js';
 const WORKER = path.join(REPO, 'dist', 'generator', 'load', 'parse-worker.js');
 
 function freshWorker(): string {
-  const sources = ['parse-worker.ts', 'read-rules.ts', 'read-intakes.ts', 'read-yaml.ts'].map(
+  const sources = ['parse-worker.ts', 'read-rules.ts', 'read-intakes.ts', 'read-yaml.ts', 'input-files.ts'].map(
     (f) => statSync(path.join(REPO, 'generator', 'load', f)).mtimeMs,
   );
   if (!existsSync(WORKER) || statSync(WORKER).mtimeMs < Math.max(...sources))
@@ -39,12 +40,13 @@ describe('parallel parsing', () => {
     const sequentialIntakes = readIntakes(intakes, intakeOptions, REPO);
     const cacheDir = tempDir();
     // Under vitest the sources are TypeScript: the worker threads run dist/ (built by npm ci).
+    const files = new RunFiles({ rules: rulesDirs, intakes, files: [], cwd: REPO });
     const parsed = await prefillCache({
-      rules: rulesDirs,
-      intakes,
+      rules: files.ruleWalks,
+      intakes: files.intakeWalks,
+      store: files.store,
       ruleOptions: options,
       intakeOptions,
-      cwd: REPO,
       cacheDir,
       threshold: 0,
       worker: freshWorker(),
@@ -61,12 +63,13 @@ describe('parallel parsing', () => {
     const { config } = resolveConfig(REPO, undefined, { cache: false });
     const plain = await build(config);
     const cacheDir = tempDir();
+    const files = new RunFiles({ rules: config.rules, intakes: config.intakes, files: [], cwd: REPO });
     const parsed = await prefillCache({
-      rules: config.rules,
-      intakes: config.intakes,
+      rules: files.ruleWalks,
+      intakes: files.intakeWalks,
+      store: files.store,
       ruleOptions: { effortByLevel: config.effortByLevel },
       intakeOptions: { platformFields: config.platformFields },
-      cwd: REPO,
       cacheDir,
       threshold: 0,
       worker: freshWorker(),

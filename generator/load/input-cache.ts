@@ -10,11 +10,12 @@
  * when something changed; an unreadable pack is ignored.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { warning, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { sha1 } from '../hash.js';
 import { makeDirs } from './pseudo-fs.js';
 import { readBytesOrThrow } from './read-text.js';
@@ -23,6 +24,56 @@ import { readBytesOrThrow } from './read-text.js';
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'rulecat');
+}
+
+const WHY: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left',
+  ENOENT: 'the folder cannot be created there',
+};
+
+/** Whether `dir` itself exists and is not a folder (rather than a part of its path). */
+function isFileItself(dir: string): boolean {
+  try {
+    return !statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const checked = new Map<string, string | undefined>();
+
+/**
+ * Whether the cache folder can be used (created if needed, and writable);
+ * otherwise a warning saying why, and the run goes on without the cache.
+ * `display` is how messages show the folder. Checked once per process.
+ */
+export function cacheProblem(dir: string, display = dir): Diagnostic | undefined {
+  if (!checked.has(dir)) {
+    let why: string | undefined;
+    try {
+      // Created the way packs are written (makeDirs never spins where a recursive mkdir does: /proc/x).
+      makeDirs(dir);
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      let code = (e as NodeJS.ErrnoException).code ?? String(e);
+      if (code === 'ENOTDIR' && isFileItself(dir)) code = 'EEXIST';
+      why = WHY[code] ? `${code}: ${WHY[code]}` : code;
+    }
+    checked.set(dir, why);
+  }
+  const why = checked.get(dir);
+  return why === undefined
+    ? undefined
+    : warning(
+        wholeFile(display),
+        'cache-unusable',
+        `Cannot use the cache folder (${why}), expected a writable folder; running without the cache`,
+      );
 }
 
 let fingerprint: string | undefined;
@@ -67,6 +118,8 @@ export class InputCache<T> {
   private readonly entries: Map<string, Entry<T>>;
   private readonly used = new Set<string>();
   private changed = false;
+  /** False: entries not used by this run are kept (a run that reads only some of them, e.g. a preview). */
+  prune = true;
   hits = 0;
   misses = 0;
 
@@ -124,7 +177,7 @@ export class InputCache<T> {
   save(): void {
     if (!this.dir) return;
     for (const key of this.entries.keys()) {
-      if (!this.used.has(key)) {
+      if (this.prune && !this.used.has(key)) {
         this.entries.delete(key);
         this.changed = true;
       }
@@ -138,7 +191,11 @@ export class InputCache<T> {
       renameSync(tmp, this.file);
       this.changed = false;
     } catch {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the folder itself is unusable: nothing was written
+      }
     }
   }
 }

@@ -5,11 +5,11 @@
  */
 import type { Diagnostic, Place } from '../diagnostics.js';
 import { InputCache } from './input-cache.js';
-import { sha1 } from '../hash.js';
 import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
-import { readBytesOrThrow } from './read-text.js';
-import { readYamlFile } from './read-yaml-file.js';
-import { walkFiles, type FoundFile } from './walk-files.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
+import { InputFiles, INTAKE, isIntakeFile } from './input-files.js';
+import { walkFiles, type FoundFile, type WalkResult } from './walk-files.js';
 import { buildIntake, readManifest, type Intake, type Manifest } from '../model/intake.js';
 
 export interface IntakeCandidates {
@@ -23,44 +23,43 @@ export interface IntakeCandidates {
   diagnostics: Diagnostic[];
 }
 
-const INTAKE_FILE = (name: string) => /\.(ya?ml|json)$/i.test(name);
-
 type ReadManifest = { manifest?: Manifest; place?: Place; diagnostics: Diagnostic[] };
 
-function readManifestFile(file: FoundFile): ReadManifest {
+function readManifestFile(file: FoundFile, store: InputFiles): ReadManifest {
   const diagnostics: Diagnostic[] = [];
-  const doc = readYamlFile(file.absolute, file.display, diagnostics);
+  const doc = readYamlFile(file.absolute, file.display, diagnostics, false, store.text, INTAKE);
   const manifest = doc && readManifest(doc, diagnostics);
   return { manifest, place: doc?.place([]), diagnostics };
 }
 
 /** The manifest's identity, from the input cache when its bytes did not change. */
-function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>): ReadManifest {
-  let bytes: Buffer;
-  try {
-    bytes = readBytesOrThrow(file.absolute, { kind: 'intake', noFollow: true });
-  } catch {
-    return readManifestFile(file);
-  }
-  const hash = sha1(bytes);
+function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>, store: InputFiles): ReadManifest {
+  const hash = store.hash(file, INTAKE);
+  if (hash === undefined) return readManifestFile(file, store);
   const hit = cache.get(file.display, hash);
-  if (hit) return hit;
-  const read = readManifestFile(file);
+  if (hit) return revivePlaces(hit, locatorsOf([file], store.text, INTAKE));
+  const read = readManifestFile(file, store);
   cache.set(file.display, hash, read);
   return read;
 }
 
 /** List the intake folders under `roots` and read their manifests only (through the input cache in `cacheDir`). */
-export function listIntakes(roots: readonly string[], cwd: string, cacheDir?: string): IntakeCandidates {
+export function listIntakes(
+  roots: readonly string[],
+  cwd: string,
+  cacheDir?: string,
+  store = new InputFiles(),
+  walked?: (root: string) => WalkResult | undefined,
+): IntakeCandidates {
   const diagnostics: Diagnostic[] = [];
   const stubs: Intake[] = [];
   const folderOf = new Map<Intake, IntakeFolder>();
   for (const root of roots) {
-    const walked = walkFiles(root, INTAKE_FILE, cwd);
-    diagnostics.push(...walked.diagnostics);
+    const walk = walked?.(root) ?? walkFiles(root, isIntakeFile, cwd);
+    diagnostics.push(...walk.diagnostics);
     const cache = new InputCache<ReadManifest>(cacheDir, 'manifests', root, '');
-    for (const folder of findIntakeFolders(walked.files)) {
-      const { manifest, place, diagnostics: problems } = cachedManifest(folder.manifest, cache);
+    for (const folder of findIntakeFolders(walk.files)) {
+      const { manifest, place, diagnostics: problems } = cachedManifest(folder.manifest, cache, store);
       diagnostics.push(...problems);
       if (!manifest || !place) continue;
       const stub = buildIntake({
@@ -91,10 +90,11 @@ export function readChosenIntake(
   candidates: IntakeCandidates,
   stub: Intake,
   options: IntakeOptions,
+  store = new InputFiles(),
 ): { intake?: Intake; intakes: Intake[]; diagnostics: Diagnostic[] } {
   const folder = candidates.folderOf.get(stub);
   if (!folder) throw new Error(`readChosenIntake: ${stub.name} is not one of the candidates`);
-  const { intake, diagnostics } = readIntakeFolder(folder, options);
+  const { intake, diagnostics } = readIntakeFolder(folder, options, store.text);
   const intakes = intake ? candidates.stubs.map((s) => (s === stub ? intake : s)) : candidates.stubs;
   return { intake, intakes, diagnostics };
 }

@@ -10,13 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RuleOptions } from '../model/rule.js';
 import { InputCache } from './input-cache.js';
-import { sha1 } from '../hash.js';
 import type { WorkRequest, WorkResult } from './parse-worker.js';
-import { work } from './parse-worker.js';
-import { findIntakeFolders, folderHash, isIntakeFile, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
-import { isYaml } from './read-rules.js';
-import { readBytesOrThrow } from './read-text.js';
-import { walkFiles, type FoundFile } from './walk-files.js';
+import { LEFT, work } from './parse-worker.js';
+import { intakeFileHow, RULE, type InputFiles } from './input-files.js';
+import { openRuleCache, type RuleCache } from './read-rules.js';
+import { findIntakeFolders, folderHash, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
+import type { FoundFile, WalkResult } from './walk-files.js';
 
 /** Below this many files to parse, threads cost more than they save. */
 export const PARALLEL_THRESHOLD = 400;
@@ -55,22 +54,31 @@ async function runAll(file: string, requests: WorkRequest[]): Promise<WorkResult
 }
 
 export interface PrefillInput {
-  rules: readonly string[];
-  intakes: readonly string[];
+  /** The rule folders, walked. */
+  rules: ReadonlyMap<string, WalkResult>;
+  /** The intake folders, walked. */
+  intakes: ReadonlyMap<string, WalkResult>;
+  /** Where the files are read (once) and hashed. */
+  store: InputFiles;
   ruleOptions: RuleOptions;
   intakeOptions: IntakeOptions;
-  cwd: string;
   cacheDir: string;
   /** Parse in parallel only from this much work on (default PARALLEL_THRESHOLD). */
   threshold?: number;
   /** The worker module to run (default: the compiled one beside this module). */
   worker?: string;
+  /**
+   * The run reads only some rules whole (a preview): the rule caches are saved
+   * here with what was parsed, keeping the entries the run does not use.
+   */
+  keep?: boolean;
 }
 
 interface Task<T> {
   item: T;
   key: string;
-  cache: InputCache<unknown>;
+  hash: string;
+  cache: { set(key: string, hash: string, value: never): void };
 }
 
 /** Parse in parallel what the cache lacks; returns how many files or folders were parsed. */
@@ -78,26 +86,24 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
   const n = threads();
   const file = input.worker ?? workerFile();
   if (n < 2 || !file) return 0;
+  const { store } = input;
   const rules: Task<FoundFile>[] = [];
-  for (const folder of input.rules) {
-    const cache = InputCache.open<unknown>(input.cacheDir, 'rules', folder, JSON.stringify(input.ruleOptions));
-    for (const file of walkFiles(folder, isYaml, input.cwd).files) {
-      let hash: string;
-      try {
-        hash = sha1(readBytesOrThrow(file.absolute, { kind: 'rule', noFollow: true }));
-      } catch {
-        continue;
-      }
-      if (!cache.has(file.display, hash)) rules.push({ item: file, key: file.display, cache });
+  const ruleCaches: RuleCache[] = [];
+  for (const [folder, walked] of input.rules) {
+    const cache = openRuleCache(input.cacheDir, folder, input.ruleOptions, !input.keep);
+    ruleCaches.push(cache);
+    for (const f of walked.files) {
+      const hash = store.hash(f, RULE);
+      if (hash !== undefined && !cache.has(f.display, hash)) rules.push({ item: f, key: f.display, hash, cache });
     }
   }
   const intakes: Task<IntakeFolder>[] = [];
-  for (const root of input.intakes) {
+  for (const [root, walked] of input.intakes) {
     const cache = InputCache.open<unknown>(input.cacheDir, 'intakes', root, JSON.stringify(input.intakeOptions));
-    for (const folder of findIntakeFolders(walkFiles(root, isIntakeFile, input.cwd).files)) {
-      const hash = folderHash(folder);
+    for (const folder of findIntakeFolders(walked.files)) {
+      const hash = folderHash(folder, store);
       if (hash !== undefined && !cache.has(folder.display, hash))
-        intakes.push({ item: folder, key: folder.display, cache });
+        intakes.push({ item: folder, key: folder.display, hash, cache });
     }
   }
   // An intake folder costs about ten rule files; parts are balanced on that.
@@ -111,20 +117,27 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
   }));
   rules.forEach((t, i) => requests[Math.floor((i * parts) / rules.length)].rules.push(t));
   intakes.forEach((t, i) => requests[Math.floor((i * parts) / intakes.length)].intakes.push(t));
+  const contents = (folder: IntakeFolder): [string, Uint8Array][] =>
+    [folder.manifest, ...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files].map((f) => [
+      f.absolute,
+      store.bytes(f, intakeFileHow(f.absolute))!,
+    ]);
   const results = await runAll(
     file,
     requests.map((r) => ({
-      rules: r.rules.map((t) => t.item),
-      intakes: r.intakes.map((t) => t.item),
+      rules: r.rules.map((t) => ({ display: t.item.display, bytes: store.bytes(t.item, RULE)! })),
+      intakes: r.intakes.map((t) => ({ folder: t.item, contents: contents(t.item) })),
       ruleOptions: input.ruleOptions,
       intakeOptions: input.intakeOptions,
     })),
   );
   requests.forEach((r, k) => {
     const tasks: Task<unknown>[] = [...r.rules, ...r.intakes];
-    results[k].forEach((res, i) => {
-      if (res) tasks[i].cache.set(tasks[i].key, res.hash, res.value);
+    // Items left to this thread (LEFT) are parsed by the loader, as any item missing from the cache.
+    results[k].forEach((value, i) => {
+      if (value !== LEFT) tasks[i].cache.set(tasks[i].key, tasks[i].hash, value as never);
     });
   });
+  if (input.keep) for (const cache of ruleCaches) cache.save();
   return rules.length + intakes.length;
 }

@@ -1,43 +1,59 @@
 /**
  * A worker thread that parses input files for the prefill
- * (`parallel-prefill.ts`): it receives files, returns the models the input
- * cache keeps for them. Pure work, no writes.
+ * (`parallel-prefill.ts`): it receives the files' bytes (read once, on the
+ * main thread), returns the models the input cache keeps for them. Pure work:
+ * no file is read or written here.
  */
 import { parentPort } from 'node:worker_threads';
 import type { RuleOptions } from '../model/rule.js';
-import { sha1 } from '../hash.js';
-import { folderHash, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
+import type { TextSource } from './input-files.js';
+import { readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { parseRuleBytes } from './read-rules.js';
-import { readBytesOrThrow } from './read-text.js';
-import type { FoundFile } from './walk-files.js';
+import { decodeUtf8 } from './read-text.js';
+import { leavePositionedElsewhere, PositionedElsewhere } from './read-yaml.js';
 
 export interface WorkRequest {
-  rules: FoundFile[];
-  intakes: IntakeFolder[];
+  rules: { display: string; bytes: Uint8Array }[];
+  /** Each folder with the bytes of its files (and of its module manifest), by absolute path. */
+  intakes: { folder: IntakeFolder; contents: [string, Uint8Array][] }[];
   ruleOptions: RuleOptions;
   intakeOptions: IntakeOptions;
 }
 
-/** One result per requested item, rules first then intakes, in request order (undefined: unreadable, the loader reports it). */
-export type WorkResult = ({ hash: string; value: unknown } | undefined)[];
+/** A result not computed here: the item needs the positioned YAML reading, left to the main thread. */
+export const LEFT = '\u0000left-to-the-main-thread';
+
+/** One model per requested item (or LEFT), rules first then intakes, in request order. */
+export type WorkResult = unknown[];
+
+/** `f()`, or LEFT when it needs the positioned reading on a thread that leaves it elsewhere. */
+function unlessPositioned(f: () => unknown): unknown {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PositionedElsewhere) return LEFT;
+    throw e;
+  }
+}
 
 function work(request: WorkRequest): WorkResult {
   const out: WorkResult = [];
-  for (const file of request.rules) {
-    let bytes: Buffer | undefined;
-    try {
-      bytes = readBytesOrThrow(file.absolute, { kind: 'rule', noFollow: true });
-    } catch {
-      bytes = undefined;
-    }
-    out.push(bytes && { hash: sha1(bytes), value: parseRuleBytes(file.display, bytes, request.ruleOptions) });
-  }
-  for (const folder of request.intakes) {
-    const hash = folderHash(folder);
-    out.push(hash === undefined ? undefined : { hash, value: readIntakeFolder(folder, request.intakeOptions) });
+  for (const file of request.rules)
+    out.push(unlessPositioned(() => parseRuleBytes(file.display, file.bytes, request.ruleOptions)));
+  for (const { folder, contents } of request.intakes) {
+    const bytes = new Map(contents);
+    const source: TextSource = (f) => {
+      const b = bytes.get(f.absolute);
+      // Every file of the folder was sent (unreadable folders are parsed on the main thread).
+      return b === undefined ? { text: undefined, diagnostics: [] } : decodeUtf8(f.display, b);
+    };
+    out.push(unlessPositioned(() => readIntakeFolder(folder, request.intakeOptions, source)));
   }
   return out;
 }
+
+// A worker leaves the texts that need the yaml package to the main thread (which loads it anyway).
+if (parentPort) leavePositionedElsewhere();
 
 parentPort?.on('message', (request: WorkRequest) => {
   parentPort!.postMessage(work(request));

@@ -5,7 +5,7 @@
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { ATTACK_TABLE_FORMAT, indexAttack, type AttackIndex, type AttackTable } from '../model/attack.js';
-import { readText } from './read-text.js';
+import { readFromDisk, type TextSource } from './input-files.js';
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,8 +44,12 @@ export function tableProblem(value: unknown): string | undefined {
 }
 
 /** Read and index the table at `file` (shown as `display` in messages). */
-export function readAttack(file: string, display = file): { attack?: AttackIndex; diagnostics: Diagnostic[] } {
-  const { text, diagnostics } = readText(file, display);
+export function readAttack(
+  file: string,
+  display = file,
+  source: TextSource = readFromDisk,
+): { attack?: AttackIndex; diagnostics: Diagnostic[] } {
+  const { text, diagnostics } = source({ absolute: file, display });
   if (text === undefined) return { diagnostics };
   let value: unknown;
   try {

@@ -14,12 +14,21 @@ import type { Scalar } from '../model/detection.js';
 import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
-import { readBytesOrThrow, readText } from './read-text.js';
+import {
+  InputFiles,
+  INTAKE,
+  intakeFileHow,
+  isIntakeFile,
+  readFromDisk,
+  TEST_EVENT,
+  type TextSource,
+} from './input-files.js';
 import { InputCache } from './input-cache.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
-export const isIntakeFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
+export { isIntakeFile };
 
 export interface IntakeOptions {
   platformFields: readonly string[];
@@ -37,28 +46,53 @@ function jsonErrorPlace(file: string, text: string, message: string) {
   return { file, line: before.length, col: before[before.length - 1].length + 1 };
 }
 
+/** Line and column of offsets in a text, from the offsets where its lines start (found once, when first asked). */
+class LineIndex {
+  private starts: number[] | undefined;
+  /** Where `"expected"` is first written (0 when it is not). */
+  readonly expected: number;
+
+  constructor(private readonly text: string) {
+    this.expected = Math.max(0, text.indexOf('"expected"'));
+  }
+
+  place(file: string, offset: number): Place {
+    if (!this.starts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+    }
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, col: offset - starts[lo] + 1 };
+  }
+}
+
 /** Where a dot-path of an event's `expected` output is written: its last key after `"expected"`, else the file's start. */
-function expectedPlace(file: string, text: string, dotPath: string): Place {
-  const start = Math.max(0, text.indexOf('"expected"'));
+function expectedPlace(file: string, text: string, lines: LineIndex, dotPath: string): Place {
+  const start = lines.expected;
   const key = JSON.stringify(dotPath.slice(dotPath.lastIndexOf('.') + 1));
   const offset = text.indexOf(key, start);
   if (offset < 0) return { file, line: 1, col: 1 };
-  const before = text.slice(0, offset).split('\n');
-  return { file, line: before.length, col: before[before.length - 1].length + 1 };
+  return lines.place(file, offset);
 }
 
 function readTestEvents(
   files: FoundFile[],
   diagnostics: Diagnostic[],
+  source: TextSource,
 ): { observed: Map<string, Scalar[]>; places: Map<string, Place>; count: number } {
   const observed = new Map<string, Scalar[]>();
   const places = new Map<string, Place>();
   let count = 0;
   for (const file of files) {
-    const { text, diagnostics: problems } = readText(file.absolute, file.display, {
-      kind: 'test-event',
-      noFollow: true,
-    });
+    const { text, diagnostics: problems } = source(file, TEST_EVENT);
     diagnostics.push(...problems);
     if (text === undefined) continue;
     let value: unknown;
@@ -88,12 +122,9 @@ function readTestEvents(
       continue;
     }
     count++;
-    for (const [p, values] of eventPaths(expected)) {
-      if (!places.has(p)) places.set(p, expectedPlace(file.display, text, p));
-      const list = observed.get(p) ?? [];
-      for (const v of values) if (!list.includes(v)) list.push(v);
-      observed.set(p, list);
-    }
+    // Paths seen first in this event are added to `observed` (and placed) as they are met, in eventPaths' order.
+    const lines = new LineIndex(text);
+    eventPaths(expected, '', observed, (p) => places.set(p, expectedPlace(file.display, text, lines, p)));
   }
   return { observed, places, count };
 }
@@ -149,6 +180,7 @@ export function findIntakeFolders(files: FoundFile[]): IntakeFolder[] {
 export function readIntakeFolder(
   folder: IntakeFolder,
   options: IntakeOptions,
+  source: TextSource = readFromDisk,
 ): { intake?: Intake; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const local = (f: FoundFile) =>
@@ -156,11 +188,18 @@ export function readIntakeFolder(
       .slice(folder.dir.length + 1)
       .split(path.sep)
       .join('/');
-  const manifestDoc = readYamlFile(folder.manifest.absolute, folder.manifest.display, diagnostics);
+  const manifestDoc = readYamlFile(
+    folder.manifest.absolute,
+    folder.manifest.display,
+    diagnostics,
+    false,
+    source,
+    INTAKE,
+  );
   const manifest = manifestDoc && readManifest(manifestDoc, diagnostics);
   const moduleDoc =
     folder.module.manifest &&
-    readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics);
+    readYamlFile(folder.module.manifest.absolute, folder.module.manifest.display, diagnostics, false, source, INTAKE);
   const moduleName =
     moduleDoc && typeof (moduleDoc.value as Record<string, unknown> | null)?.name === 'string'
       ? String((moduleDoc.value as Record<string, unknown>).name)
@@ -168,19 +207,20 @@ export function readIntakeFolder(
   let parser: ParserFacts | undefined;
   const parserFile = folder.files.find((f) => local(f) === 'ingest/parser.yml');
   if (parserFile) {
-    const doc = readYamlFile(parserFile.absolute, parserFile.display, diagnostics);
+    const doc = readYamlFile(parserFile.absolute, parserFile.display, diagnostics, false, source, INTAKE);
     if (doc) parser = readParserFacts(doc, diagnostics);
   }
   let declaredFields: string[] = [];
   const declaredPlaces = new Map<string, Place>();
   const fieldsFile = folder.files.find((f) => local(f) === '_meta/fields.yml');
   if (fieldsFile) {
-    const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true);
+    const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true, source, INTAKE);
     if (doc) declaredFields = readFieldsFile(doc, diagnostics, declaredPlaces);
   }
   const tests = readTestEvents(
     folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))),
     diagnostics,
+    source,
   );
   if (!manifest || !manifestDoc) return { diagnostics };
   const intake = buildIntake({
@@ -200,19 +240,20 @@ export function readIntakeFolder(
   return { intake, diagnostics };
 }
 
+/** The YAML files of an intake folder (where the places of its model can be). */
+function folderYamlFiles(folder: IntakeFolder): FoundFile[] {
+  return [folder.manifest, ...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files].filter((f) =>
+    /\.ya?ml$/i.test(f.absolute),
+  );
+}
+
 /** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
-export function folderHash(folder: IntakeFolder): string | undefined {
+export function folderHash(folder: IntakeFolder, store: InputFiles): string | undefined {
   const hash = createHash('sha1');
-  try {
-    for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
-      hash
-        .update(f.display)
-        .update('\u0000')
-        .update(readBytesOrThrow(f.absolute, { kind: 'intake', noFollow: true }))
-        .update('\u0000');
-    }
-  } catch {
-    return undefined; // unreadable: parse it to report why
+  for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
+    const h = store.hash(f, intakeFileHow(f.absolute));
+    if (h === undefined) return undefined; // unreadable: parse it to report why
+    hash.update(f.display).update('\u0000').update(h).update('\u0000');
   }
   return hash.digest('hex');
 }
@@ -228,18 +269,18 @@ export function openIntakeCache(
   return InputCache.open<CachedIntake>(cacheDir, 'intakes', root, JSON.stringify(options));
 }
 
-/** One intake folder, from the input cache when none of its files changed. */
+/** One intake folder, from the input cache when none of its files changed; files read through `store`. */
 export function readIntakeFolderCached(
   folder: IntakeFolder,
   options: IntakeOptions,
   cache: InputCache<CachedIntake>,
+  store: InputFiles,
 ): CachedIntake {
-  const hash = folderHash(folder);
-  let result = hash === undefined ? undefined : cache.get(folder.display, hash);
-  if (!result) {
-    result = readIntakeFolder(folder, options);
-    if (hash !== undefined) cache.set(folder.display, hash, result);
-  }
+  const hash = folderHash(folder, store);
+  const hit = hash === undefined ? undefined : cache.get(folder.display, hash);
+  if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder), store.text, INTAKE));
+  const result = readIntakeFolder(folder, options, store.text);
+  if (hash !== undefined) cache.set(folder.display, hash, result);
   return result;
 }
 
@@ -252,12 +293,13 @@ export function readIntakes(
 ): { intakes: Intake[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const intakes: Intake[] = [];
+  const store = new InputFiles();
   for (const root of roots) {
     const walked = walkFiles(root, isIntakeFile, cwd);
     diagnostics.push(...walked.diagnostics);
     const cache = openIntakeCache(cacheDir, root, options);
     for (const folder of findIntakeFolders(walked.files)) {
-      const result = readIntakeFolderCached(folder, options, cache);
+      const result = readIntakeFolderCached(folder, options, cache, store);
       if (result.intake) intakes.push(result.intake);
       diagnostics.push(...result.diagnostics);
     }

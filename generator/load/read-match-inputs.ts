@@ -13,9 +13,9 @@ import { chainOf, readSigmaPipeline } from '../model/sigma-pipeline.js';
 import { logsourceTableProblems, mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
-import { sha1 } from '../hash.js';
-import { readBytesOrThrow } from './read-text.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { InputFiles } from './input-files.js';
+import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { revivePlaces } from '../model/source-doc.js';
 import { displayPath } from './walk-files.js';
 
 export interface MatchInputs {
@@ -45,18 +45,16 @@ function readModel<T>(
   cacheDir: string | undefined,
   build: (doc: YamlDoc, d: Diagnostic[]) => T,
   diagnostics: Diagnostic[],
+  store: InputFiles,
 ): T | undefined {
-  let hash: string | undefined;
-  try {
-    hash = sha1(readBytesOrThrow(file));
-  } catch {
-    hash = undefined; // unreadable: reading it again reports why
-  }
+  const found = { absolute: file, display };
+  const hash = store.hash(found); // undefined when unreadable: reading it again reports why
   const cache = new InputCache<Cached<T>>(hash === undefined ? undefined : cacheDir, kind, file, display);
   let result = hash === undefined ? undefined : cache.get(display, hash);
-  if (!result) {
+  if (result) revivePlaces(result, locatorsOf([found], store.text));
+  else {
     const own: Diagnostic[] = [];
-    const doc = readYamlFile(file, display, own);
+    const doc = readYamlFile(file, display, own, false, store.text);
     result = { value: doc ? build(doc, own) : undefined, diagnostics: own };
     if (hash !== undefined) cache.set(display, hash, result);
     cache.save();
@@ -80,7 +78,11 @@ export interface MatchInputFiles {
   cache?: string | false;
 }
 
-export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic[]): MatchInputs {
+export function readMatchInputs(
+  config: MatchInputFiles,
+  diagnostics: Diagnostic[],
+  store = new InputFiles(),
+): MatchInputs {
   const cacheDir = config.cache || undefined;
   const show = (file: string) => displayPath(file, config.cwd);
   const mappings: FieldMapping[] = [];
@@ -88,18 +90,25 @@ export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic
     ...(config.shippedMappings === false ? [] : shippedMappingFiles()),
     ...(config.fieldMapping ?? []),
   ]) {
-    const m = readModel(file, show(file), 'mapping', cacheDir, readFieldMapping, diagnostics);
+    const m = readModel(file, show(file), 'mapping', cacheDir, readFieldMapping, diagnostics, store);
     if (m) mappings.push(m);
   }
   const pipelines = (config.pipelines ?? []).flatMap(
-    (file) => readModel(file, show(file), 'pipeline', cacheDir, readSigmaPipeline, diagnostics) ?? [],
+    (file) => readModel(file, show(file), 'pipeline', cacheDir, readSigmaPipeline, diagnostics, store) ?? [],
   );
   if (pipelines.length > 0) mappings.push(chainOf(pipelines, (config.pipelines ?? []).map(show).join(', ')));
   const mapping = mergeFieldMappings(mappings);
   const empty: LogsourceTable = { products: {}, services: {}, categories: {} };
   let table =
-    readModel(SHIPPED_LOGSOURCES, show(SHIPPED_LOGSOURCES), 'logsources', cacheDir, readLogsourceTable, diagnostics) ??
-    empty;
+    readModel(
+      SHIPPED_LOGSOURCES,
+      show(SHIPPED_LOGSOURCES),
+      'logsources',
+      cacheDir,
+      readLogsourceTable,
+      diagnostics,
+      store,
+    ) ?? empty;
   if (config.logsources) {
     const override = readModel(
       config.logsources,
@@ -108,6 +117,7 @@ export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic
       cacheDir,
       readLogsourceTable,
       diagnostics,
+      store,
     );
     if (override) table = mergeLogsourceTables(table, override);
   }

@@ -6,7 +6,7 @@
  */
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
 import type { IndexEntry } from '../model/index-catalog.js';
-import { readText } from './read-text.js';
+import { readFromDisk, type TextSource } from './input-files.js';
 
 export type { IndexEntry };
 
@@ -133,8 +133,12 @@ export function parseRulesIndex(file: string, text: string): { entries: IndexEnt
   return { entries, diagnostics };
 }
 
-export function readRulesIndex(file: string, display = file): { entries: IndexEntry[]; diagnostics: Diagnostic[] } {
-  const { text, diagnostics } = readText(file, display);
+export function readRulesIndex(
+  file: string,
+  display = file,
+  source: TextSource = readFromDisk,
+): { entries: IndexEntry[]; diagnostics: Diagnostic[] } {
+  const { text, diagnostics } = source({ absolute: file, display });
   if (text === undefined) return { entries: [], diagnostics };
   return parseRulesIndex(display, text);
 }

@@ -9,11 +9,11 @@
  *   final-newline: false    # optional: drop the body's last newline
  *   ---
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import matter from 'gray-matter';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
-import { readText } from './read-text.js';
+import { readFromDisk, TEMPLATE, type TextSource } from './input-files.js';
 import { displayPath } from './walk-files.js';
 
 export const COLLECTIONS = ['intake', 'catalog', 'outputs'] as const;
@@ -90,6 +90,7 @@ function parseTemplate(
 export function loadTemplates(
   folder: string,
   cwd = process.cwd(),
+  source: TextSource = readFromDisk,
 ): { templates: OutputTemplate[]; partials: Map<string, string>; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const templates: OutputTemplate[] = [];
@@ -106,10 +107,17 @@ export function loadTemplates(
       diagnostics: [error(wholeFile(folder), 'templates-missing', 'Templates folder does not exist')],
     };
   }
+  // Files named by the real path of the folder, as the input walks name them (one read each per run).
+  let real = folder;
+  try {
+    real = realpathSync(folder);
+  } catch {
+    // listed above: it exists
+  }
   for (const name of names) {
-    const absolute = path.join(folder, name);
-    const file = displayPath(absolute, cwd);
-    const { text, diagnostics: problems } = readText(absolute, file, { kind: 'template' });
+    const absolute = path.join(real, name);
+    const file = displayPath(path.join(folder, name), cwd);
+    const { text, diagnostics: problems } = source({ absolute, display: file }, TEMPLATE);
     diagnostics.push(...problems);
     if (text === undefined) continue;
     if (name.startsWith('_')) {

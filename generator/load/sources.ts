@@ -18,6 +18,7 @@ import type { Intake } from '../model/intake.js';
 import { resolveIntake, type Unresolved } from '../model/resolve-names.js';
 import type { Rule, RuleOptions } from '../model/rule.js';
 import { listIntakes, readChosenIntake } from './intake-stubs.js';
+import { InputFiles, type RunFiles } from './input-files.js';
 import { prefillCache } from './parallel-prefill.js';
 import {
   findIntakeFolders,
@@ -27,8 +28,8 @@ import {
   type IntakeFolder,
   type IntakeOptions,
 } from './read-intakes.js';
-import { isYaml, openRuleCache, readRuleFile } from './read-rules.js';
-import { walkFiles, type FoundFile } from './walk-files.js';
+import { isYaml, openRuleCache, readRuleFile, type LightRule } from './read-rules.js';
+import { walkFiles, type FoundFile, type WalkResult } from './walk-files.js';
 
 export interface SourceOptions {
   /** Rule folders (none when a published rules index is the rule set). */
@@ -90,7 +91,23 @@ export class Sources {
   /** Intakes known by their manifest only (`readOne`). */
   private stubs?: Intake[];
 
-  constructor(readonly options: SourceOptions) {}
+  /** Every input file is read once, through this store (shared with the run memo when the run gives its files). */
+  private store: InputFiles;
+  /** Walks made before the first read (by the run memo), used once instead of walking again. */
+  private walks?: { rules: ReadonlyMap<string, WalkResult>; intakes: ReadonlyMap<string, WalkResult> };
+
+  constructor(
+    readonly options: SourceOptions,
+    files?: RunFiles,
+  ) {
+    this.store = files?.store ?? new InputFiles();
+    if (files) this.walks = { rules: files.ruleWalks, intakes: files.intakeWalks };
+  }
+
+  /** The walk of a rule or intake folder: the one made for the run memo the first time, a new one after. */
+  private walk(kind: 'rules' | 'intakes', root: string, accept: (name: string) => boolean): WalkResult {
+    return this.walks?.[kind].get(root) ?? walkFiles(root, accept, this.options.cwd);
+  }
 
   /** Every rule, in path order. */
   rules(): Rule[] {
@@ -127,41 +144,75 @@ export class Sources {
     const o = this.options;
     if (o.cache) {
       // Inputs missing from the cache are parsed on every core first; reading then finds them all.
+      const walks = {
+        rules: new Map(o.rules.map((r) => [r, this.walk('rules', r, isYaml)])),
+        intakes: new Map(o.intakes.map((r) => [r, this.walk('intakes', r, isIntakeFile)])),
+      };
+      this.walks = walks;
       await prefillCache({
-        rules: o.rules,
-        intakes: o.intakes,
+        ...walks,
+        store: this.store,
         ruleOptions: o.ruleOptions,
         intakeOptions: o.intakeOptions,
-        cwd: o.cwd,
         cacheDir: o.cache,
       });
     }
     this.readRuleFiles(() => true);
     this.readIntakeFolders(() => true);
+    this.walks = undefined;
   }
 
-  /** Read every rule file, every intake manifest, and in full the intake `query` names (uuid, name or slug). */
-  readOne(query: string): void {
+  /**
+   * Read every intake manifest, in full the intake `query` names (uuid, name
+   * or slug), and every rule file: whole the rules `wanted(chosen)` wants
+   * (those that can apply to the chosen intake), the others light from the
+   * cache's index (without detection and texts, which this run does not need).
+   */
+  async readOne(query: string, wanted?: (chosen: Intake) => (rule: LightRule) => boolean): Promise<void> {
     const o = this.options;
-    this.readRuleFiles(() => true);
-    const candidates = listIntakes(o.intakes, o.cwd, o.cache);
+    if (o.cache) {
+      // Rule files missing from the cache (all, when it is empty) are parsed on every core first.
+      const rules = new Map(o.rules.map((r) => [r, this.walk('rules', r, isYaml)]));
+      this.walks = { rules, intakes: this.walks?.intakes ?? new Map() };
+      await prefillCache({
+        rules,
+        intakes: new Map(),
+        store: this.store,
+        ruleOptions: o.ruleOptions,
+        intakeOptions: o.intakeOptions,
+        cacheDir: o.cache,
+        keep: true,
+      });
+    }
+    const candidates = listIntakes(o.intakes, o.cwd, o.cache, this.store, (root) => this.walks?.intakes.get(root));
     this.walkProblems.intakes = candidates.diagnostics;
     const resolved = resolveIntake(query, candidates.stubs);
     if (resolved.found === undefined) {
       this.unresolved = { close: resolved.close, ambiguous: resolved.ambiguous };
       this.stubs = candidates.stubs;
+      this.readRuleFiles(
+        () => true,
+        true,
+        () => false,
+      );
+      this.walks = undefined;
       return;
     }
-    const chosen = readChosenIntake(candidates, resolved.found, o.intakeOptions);
+    const chosen = readChosenIntake(candidates, resolved.found, o.intakeOptions, this.store);
     this.chosen = chosen.intake;
     this.stubs = chosen.intakes;
     const folder = candidates.folderOf.get(resolved.found)!;
     this.intakeEntries.set(folder.dir, { folder, intake: chosen.intake, diagnostics: chosen.diagnostics });
+    this.readRuleFiles(() => true, true, chosen.intake && wanted ? wanted(chosen.intake) : () => false);
+    this.walks = undefined;
   }
 
   /** A copy in which the files in `changed` (absolute, real paths) and new or removed files are read again. */
   refresh(changed: ReadonlySet<string>): { sources: Sources; reread: Reread } {
     const next = new Sources(this.options);
+    // Changed files are read again; the others keep the bytes read before.
+    this.store.forget(changed);
+    next.store = this.store;
     next.ruleFiles = this.ruleFiles;
     next.intakeEntries = this.intakeEntries;
     next.walkProblems = { ...this.walkProblems };
@@ -185,22 +236,27 @@ export class Sources {
   }
 
   /** List the rule folders; read the files `fresh` says need it, keep the others. Returns the files read. */
-  private readRuleFiles(fresh: (file: FoundFile, old: RuleFile | undefined) => boolean, cached = true): string[] {
+  private readRuleFiles(
+    fresh: (file: FoundFile, old: RuleFile | undefined) => boolean,
+    cached = true,
+    wanted?: (rule: LightRule) => boolean,
+  ): string[] {
     const o = this.options;
     const next = new Map<string, RuleFile>();
     const read: string[] = [];
     this.walkProblems.rules = [];
     for (const root of o.rules) {
-      const walked = walkFiles(root, isYaml, o.cwd);
+      const walked = this.walk('rules', root, isYaml);
       this.walkProblems.rules.push(...walked.diagnostics);
-      const cache = openRuleCache(cached ? o.cache : undefined, root, o.ruleOptions);
+      // Reading only some rules whole: the cache keeps the entries this run does not use.
+      const cache = openRuleCache(cached ? o.cache : undefined, root, o.ruleOptions, !wanted);
       for (const f of walked.files) {
         const old = this.ruleFiles.get(f.absolute);
         if (old && !fresh(f, old)) {
           next.set(f.absolute, old);
           continue;
         }
-        const parsed = readRuleFile(f, o.ruleOptions, cache);
+        const parsed = readRuleFile(f, o.ruleOptions, cache, this.store, wanted);
         next.set(f.absolute, { display: f.display, rules: parsed.rules, diagnostics: parsed.diagnostics });
         read.push(f.display);
       }
@@ -220,7 +276,7 @@ export class Sources {
     const read: string[] = [];
     this.walkProblems.intakes = [];
     for (const root of o.intakes) {
-      const walked = walkFiles(root, isIntakeFile, o.cwd);
+      const walked = this.walk('intakes', root, isIntakeFile);
       this.walkProblems.intakes.push(...walked.diagnostics);
       const cache = openIntakeCache(cached ? o.cache : undefined, root, o.intakeOptions);
       for (const folder of findIntakeFolders(walked.files)) {
@@ -229,7 +285,7 @@ export class Sources {
           next.set(folder.dir, old);
           continue;
         }
-        next.set(folder.dir, { folder, ...readIntakeFolderCached(folder, o.intakeOptions, cache) });
+        next.set(folder.dir, { folder, ...readIntakeFolderCached(folder, o.intakeOptions, cache, this.store) });
         read.push(folder.display);
       }
       cache.save();

@@ -26,6 +26,16 @@ export interface WalkResult {
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * `path.join(dir, name)` for a normalised `dir` and a name read from it (no
+ * separator, never `.` or `..`): the same string, without normalising again
+ * (a walk joins every entry twice).
+ */
+function joinEntry(dir: string, name: string): string {
+  if (dir === '.' || dir === '') return name;
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
+}
+
 /** How a path is shown in messages: relative to `cwd` (absolute when that is shorter to read). */
 export function displayPath(file: string, cwd: string): string {
   const rel = path.relative(cwd, file);
@@ -80,8 +90,8 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
     }
     entries.sort((a, b) => byCodePoint(a.name, b.name));
     for (const entry of entries) {
-      const childDisplay = path.join(display, entry.name);
-      let childReal = path.join(dirReal, entry.name);
+      const childDisplay = joinEntry(display, entry.name);
+      let childReal = joinEntry(dirReal, entry.name);
       // Names rulecat reads; a link with another name is only followed when it leads to a folder.
       const wanted = accept(entry.name);
       let st: Stats | Dirent = entry;

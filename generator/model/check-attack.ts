@@ -70,7 +70,7 @@ function checkTagged(rules: readonly Rule[], attack: AttackIndex): Diagnostic[] 
   for (const rule of rules) {
     for (const ref of rule.techniques) {
       const p = techniqueProblem(attack, ref.value, false);
-      if (p) out.push({ ...ref.place, ...p });
+      if (p) out.push({ file: ref.place.file, line: ref.place.line, col: ref.place.col, ...p });
     }
     for (const ref of rule.tactics) {
       const p = tacticProblem(attack, ref);
@@ -94,7 +94,7 @@ function checkImported(rules: readonly Rule[], attack: AttackIndex): Diagnostic[
   for (const [id, refs] of uses) {
     const usedBy = ` (in ${refs.length} entr${refs.length === 1 ? 'y' : 'ies'})`;
     const p = techniqueProblem(attack, id, true, usedBy);
-    if (p) out.push({ ...refs[0].place, ...p });
+    if (p) out.push({ file: refs[0].place.file, line: refs[0].place.line, col: refs[0].place.col, ...p });
   }
   return out;
 }

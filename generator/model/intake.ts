@@ -138,27 +138,46 @@ export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[], places?:
 }
 
 /** Dot-paths of the leaf values of a parsed test event (arrays of objects are walked through). */
-export function eventPaths(event: unknown, prefix = '', out = new Map<string, Scalar[]>()): Map<string, Scalar[]> {
+export function eventPaths(
+  event: unknown,
+  prefix = '',
+  out = new Map<string, Scalar[]>(),
+  added?: (path: string) => void,
+): Map<string, Scalar[]> {
   if (Array.isArray(event)) {
-    if (event.some(isMap)) event.forEach((e) => eventPaths(e, prefix, out));
-    else if (prefix) addValues(out, prefix, event);
+    if (event.some(isMap)) for (const e of event) eventPaths(e, prefix, out, added);
+    else if (prefix) {
+      if (event.length === 0) listOf(out, prefix, added); // the path is observed, with no value
+      for (const v of event) addValue(out, prefix, v, added);
+    }
     return out;
   }
   if (isMap(event)) {
-    for (const [k, v] of Object.entries(event)) eventPaths(v, prefix ? `${prefix}.${k}` : k, out);
+    for (const k in event) {
+      if (Object.prototype.hasOwnProperty.call(event, k))
+        eventPaths(event[k], prefix ? `${prefix}.${k}` : k, out, added);
+    }
     return out;
   }
-  if (prefix) addValues(out, prefix, [event]);
+  if (prefix) addValue(out, prefix, event, added);
   return out;
 }
 
-function addValues(out: Map<string, Scalar[]>, path: string, values: unknown[]): void {
-  const list = out.get(path) ?? [];
-  for (const v of values) {
-    const s = (v === null || ['string', 'number', 'boolean'].includes(typeof v) ? v : JSON.stringify(v)) as Scalar;
-    if (!list.includes(s)) list.push(s);
+function listOf(out: Map<string, Scalar[]>, path: string, added?: (path: string) => void): Scalar[] {
+  let list = out.get(path);
+  if (!list) {
+    out.set(path, (list = []));
+    added?.(path);
   }
-  out.set(path, list);
+  return list;
+}
+
+/** Add one value of `path` (a scalar, or another value as JSON) unless it is there; `added` hears of a new path. */
+function addValue(out: Map<string, Scalar[]>, path: string, v: unknown, added?: (path: string) => void): void {
+  const list = listOf(out, path, added);
+  const t = typeof v;
+  const s = (v === null || t === 'string' || t === 'number' || t === 'boolean' ? v : JSON.stringify(v)) as Scalar;
+  if (!list.includes(s)) list.push(s);
 }
 
 export interface IntakeParts {

@@ -651,10 +651,21 @@ export function plainPath(source: string): string | undefined {
   return `${m[1]}.${m[2].slice(1)}`;
 }
 
-/** Read one template (a string holding `{{` or `{%`); never throws. */
+/** Readings by template text: parsers repeat templates (within an intake, and across intakes of a vendor). */
+const readings = new Map<string, TemplateReading>();
+const MAX_READINGS = 100_000;
+
+/** Read one template (a string holding `{{` or `{%`); never throws. The reading is shared: frozen. */
 export function readTemplate(source: string): TemplateReading {
+  const known = readings.get(source);
+  if (known) return known;
   const plain = plainPath(source);
-  return plain === undefined ? readTemplateFully(source) : { copies: [plain], reads: [] };
+  const reading = plain === undefined ? readTemplateFully(source) : { copies: [plain], reads: [] };
+  Object.freeze(reading.copies);
+  Object.freeze(reading.reads);
+  if (readings.size >= MAX_READINGS) readings.clear();
+  readings.set(source, Object.freeze(reading));
+  return reading;
 }
 
 /** `readTemplate` without the shortcut for plain paths. */

@@ -15,9 +15,9 @@ import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
+import type { RunFiles } from '../load/input-files.js';
 import { makeDirs } from '../load/pseudo-fs.js';
-import { hashFile, readBytes, ReadScope, readText, type FileKind } from '../load/read-text.js';
-import { walkFiles } from '../load/walk-files.js';
+import { hashFile, ReadScope, readText } from '../load/read-text.js';
 import { manifestPath, readManifest, readManifestText, serializeManifest } from './manifest.js';
 
 export interface RunSummary {
@@ -61,51 +61,16 @@ function codeFingerprint(): string {
   return codeHash;
 }
 
-/** Add a file's name and bytes to the key; false when it cannot be read (a full run says why). */
-function hashInput(hash: ReturnType<typeof createHash>, file: string, kind: FileKind, walked: boolean): boolean {
-  hash.update(file).update('\u0000');
-  const r = readBytes(file, { kind, noFollow: walked });
-  if (r.bytes !== undefined) hash.update(r.bytes);
-  else if (r.failure === 'missing') hash.update('\u0001missing');
-  else return false;
-  hash.update('\u0000');
-  return true;
-}
-
-/** Everything a run's outputs depend on besides rulecat's code. */
-export interface RunInputs {
-  /** Settings that shape the outputs (any JSON value; compared as JSON). */
-  settings: unknown;
-  ruleFolders: readonly string[];
-  intakeFolders: readonly string[];
-  templates: string;
-  /** Single input files (mapping, tables, index); undefined entries are skipped. */
-  files: readonly (string | undefined)[];
-  cwd: string;
-}
-
 /**
- * The key of a run: settings, code, and the bytes of every input file.
+ * The key of a run: settings, code, and the path and bytes of every input
+ * file (`files`, which reads each of them once for the whole run).
  * Undefined when an input folder cannot be walked cleanly (the full run reports why).
  */
-export function runKey(inputs: RunInputs): string | undefined {
-  const hash = createHash('sha1');
-  hash.update(JSON.stringify(inputs.settings)).update(codeFingerprint());
-  type Folder = [string, (name: string) => boolean, FileKind];
-  const folders: Folder[] = [
-    ...inputs.ruleFolders.map((f): Folder => [f, (n) => /\.ya?ml$/i.test(n), 'rule']),
-    ...inputs.intakeFolders.map((f): Folder => [f, (n) => /\.(ya?ml|json)$/i.test(n), 'intake']),
-    [inputs.templates, (n) => /\.hbs$/.test(n), 'template'],
-  ];
-  for (const [folder, accept, kind] of folders) {
-    const walked = walkFiles(folder, accept, inputs.cwd);
-    if (walked.diagnostics.length > 0) return undefined;
-    for (const f of walked.files) if (!hashInput(hash, f.absolute, kind, true)) return undefined;
-  }
-  for (const file of inputs.files) {
-    if (file && !hashInput(hash, file, 'input', false)) return undefined;
-  }
-  return hash.digest('hex');
+export function runKey(settings: unknown, files: RunFiles): string | undefined {
+  if (!files.clean) return undefined;
+  const inputs = files.digest();
+  if (inputs === undefined) return undefined;
+  return createHash('sha1').update(JSON.stringify(settings)).update(codeFingerprint()).update(inputs).digest('hex');
 }
 
 function memoFile(cacheDir: string, outDir: string): string {
@@ -134,7 +99,11 @@ export function writeRunMemo(cacheDir: string, outDir: string, memo: RunMemo): v
     writeFileSync(tmp, JSON.stringify(memo));
     renameSync(tmp, file);
   } catch {
-    rmSync(tmp, { force: true }); // only the next run's time is lost
+    try {
+      rmSync(tmp, { force: true }); // only the next run's time is lost
+    } catch {
+      // the cache folder itself is unusable (a file in its path): nothing was written
+    }
   }
 }
 

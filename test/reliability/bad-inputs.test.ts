@@ -174,6 +174,35 @@ const cases: Case[] = [
     errors: ['intakes/Vendor/fw/_meta/manifest.yml: error: Empty file, expected a YAML document [empty-file]'],
   },
   {
+    // pySigma reads rules with PyYAML, which honours merge keys: so does rulecat, placing merged values where written.
+    name: 'YAML merge key bringing a level and a bad tag (merged values are read, reported at their definition)',
+    files: {
+      'rules/bad.yml':
+        'x-common: &common\n  level: high\n  tags:\n    - attack.t9999\n' +
+        'title: Merged\nid: r-m\n<<: *common\nlogsource:\n  product: windows\ndetection:\n' +
+        SEL,
+    },
+    errors: [
+      'rules/bad.yml:4:7: error: Unknown ATT&CK technique T9999, expected a technique ID of ATT&CK v19.1 such as T1059.001 [unknown-technique]',
+    ],
+  },
+  {
+    name: 'YAML merge key bringing a bad effort',
+    files: {
+      'rules/bad.yml': 'x-common: &common\n  effort: huge\ntitle: Merged\nid: r-m\n<<: *common\ndetection:\n' + SEL,
+    },
+    errors: [
+      'rules/bad.yml:2:11: error: Unknown effort "huge", expected one of: elementary, intermediate, advanced, master [unknown-effort]',
+    ],
+  },
+  {
+    name: 'YAML merge key whose value is not a map',
+    files: { 'rules/bad.yml': RULE('r-x', 'X') + '<<: [1]\n' },
+    errors: [
+      'rules/bad.yml:14:6: error: Unexpected value for the merge key "<<", expected a map or a list of maps (aliases of maps) [yaml-merge]',
+    ],
+  },
+  {
     name: 'YAML alias bomb (billion laughs)',
     files: { 'rules/bomb.yml': billionLaughs() },
     errors: [

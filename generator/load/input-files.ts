@@ -1,0 +1,207 @@
+/**
+ * The input files of a run, each read and hashed once. The run memo's key,
+ * the input cache's lookups, the parsers (on this thread or on workers) and
+ * the places found later for messages all take the bytes and hashes kept
+ * here, so that no input file is read twice in a run.
+ *
+ * The one read is the bounded read of `read-text.ts` (regular files only,
+ * a size limit per kind of file, no pseudo file systems): a file found by
+ * walking a folder is read as its kind (rule, intake, template) without
+ * following a link at the file itself (the walk resolved it already).
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diagnostics.js';
+import { SHIPPED_LOGSOURCES } from '../package-paths.js';
+import { sha1 } from '../hash.js';
+import { decodeUtf8, readBytes, readText, type FileKind, type ReadFailure, type TextResult } from './read-text.js';
+import { displayPath, walkFiles, type FoundFile, type WalkResult } from './walk-files.js';
+
+/** How an input file is read: its kind (limit, name in messages) and whether a link at the file itself is refused. */
+export interface ReadHow {
+  kind: FileKind;
+  /** The file was found by walking a folder (its path is resolved): a link at it is refused. */
+  walked?: boolean;
+}
+
+/** Text of an input file, with the problems of reading or decoding it (read as `how` unless its kind is known). */
+export type TextSource = (file: { absolute: string; display: string }, how?: ReadHow) => TextResult;
+
+export const RULE: ReadHow = { kind: 'rule', walked: true };
+export const INTAKE: ReadHow = { kind: 'intake', walked: true };
+export const TEST_EVENT: ReadHow = { kind: 'test-event', walked: true };
+export const TEMPLATE: ReadHow = { kind: 'template' };
+
+/** How a file found in an intake folder is read: a test event (`tests/*.json`) or another intake file. */
+export function intakeFileHow(absolute: string): ReadHow {
+  return /[\\/]tests[\\/][^\\/]+\.json$/i.test(absolute) ? TEST_EVENT : INTAKE;
+}
+
+/** Text straight from disk (bounded), for loaders used without a run's store. */
+export const readFromDisk: TextSource = (f, how) =>
+  readText(f.absolute, f.display, how ? { kind: how.kind, noFollow: how.walked === true } : {});
+
+interface Stored {
+  bytes?: Buffer;
+  hash?: string;
+  failure?: ReadFailure;
+  problems: Diagnostic[];
+}
+
+type Ref = { absolute: string; display: string };
+
+/** Files read once: their bytes and sha1, by absolute path. */
+export class InputFiles {
+  private readonly files = new Map<string, Stored>();
+  /** How files found by walking are read (their kind), by absolute path. */
+  private readonly kinds = new Map<string, ReadHow>();
+
+  /** Files found by walking a folder: read as `how` says (their kind), links at them refused. */
+  expect(files: Iterable<Ref>, how: ReadHow | ((absolute: string) => ReadHow)): void {
+    for (const f of files) this.kinds.set(f.absolute, typeof how === 'function' ? how(f.absolute) : how);
+  }
+
+  private stored(file: Ref, how: ReadHow | undefined): Stored {
+    let s = this.files.get(file.absolute);
+    if (!s) {
+      const h = this.kinds.get(file.absolute) ?? how ?? { kind: 'input' };
+      const read = readBytes(file.absolute, { kind: h.kind, display: file.display, noFollow: h.walked === true });
+      s =
+        read.bytes === undefined
+          ? { problems: read.diagnostics, failure: read.failure }
+          : { bytes: read.bytes, problems: [] };
+      this.files.set(file.absolute, s);
+    }
+    return s;
+  }
+
+  /** The file's bytes (undefined when it cannot be read). */
+  bytes(file: Ref, how?: ReadHow): Buffer | undefined {
+    return this.stored(file, how).bytes;
+  }
+
+  /** The sha1 of the file's bytes (undefined when it cannot be read). */
+  hash(file: Ref, how?: ReadHow): string | undefined {
+    const s = this.stored(file, how);
+    if (s.bytes !== undefined) s.hash ??= sha1(s.bytes);
+    return s.hash;
+  }
+
+  /** Why the file cannot be read (undefined when it can). */
+  failure(file: Ref, how?: ReadHow): ReadFailure | undefined {
+    return this.stored(file, how).failure;
+  }
+
+  /** The file as UTF-8 text, or why it cannot be read (named as `display`). */
+  readonly text: TextSource = (file, how) => {
+    const s = this.stored(file, how);
+    if (s.bytes === undefined)
+      return {
+        text: undefined,
+        diagnostics: s.problems.map((d) => ({ ...d, file: file.display })),
+        failure: s.failure,
+      };
+    return decodeUtf8(file.display, s.bytes);
+  };
+
+  /** Forget files (changed on disk): the next question reads them again. */
+  forget(absolutes: Iterable<string>): void {
+    for (const p of absolutes) this.files.delete(p);
+  }
+}
+
+/** Which files a run reads: folders walked for the files they accept, and single files. */
+export interface RunFileSpec {
+  rules: readonly string[];
+  intakes: readonly string[];
+  /** Template folder (its `*.hbs` files). */
+  templates?: string;
+  /** Single input files (mapping, tables, index); undefined entries are skipped. */
+  files: readonly (string | undefined)[];
+  cwd: string;
+}
+
+export const isRuleFile = (name: string) => /\.ya?ml$/i.test(name);
+export const isIntakeFile = (name: string) => /\.(ya?ml|json)$/i.test(name);
+export const isTemplateFile = (name: string) => /\.hbs$/.test(name);
+
+/** The walks of a run's input folders and the store their files are read through. */
+export class RunFiles {
+  readonly store = new InputFiles();
+  readonly ruleWalks = new Map<string, WalkResult>();
+  readonly intakeWalks = new Map<string, WalkResult>();
+  templateWalk?: WalkResult;
+
+  constructor(readonly spec: RunFileSpec) {
+    for (const root of spec.rules) this.ruleWalks.set(root, walkFiles(root, isRuleFile, spec.cwd));
+    for (const root of spec.intakes) this.intakeWalks.set(root, walkFiles(root, isIntakeFile, spec.cwd));
+    if (spec.templates) this.templateWalk = walkFiles(spec.templates, isTemplateFile, spec.cwd);
+    for (const w of this.ruleWalks.values()) this.store.expect(w.files, RULE);
+    for (const w of this.intakeWalks.values()) this.store.expect(w.files, intakeFileHow);
+    if (this.templateWalk) this.store.expect(this.templateWalk.files, TEMPLATE);
+  }
+
+  /** Whether every folder could be walked without problem. */
+  get clean(): boolean {
+    return [
+      ...this.ruleWalks.values(),
+      ...this.intakeWalks.values(),
+      ...(this.templateWalk ? [this.templateWalk] : []),
+    ].every((w) => w.diagnostics.length === 0);
+  }
+
+  /**
+   * A hash of every input file's path and bytes, in a fixed order (the run
+   * memo's view of the inputs); each file is read here, once, for the run.
+   * Undefined when a file exists but cannot be read (a full run says why).
+   */
+  digest(): string | undefined {
+    const hash = createHash('sha1');
+    const add = (file: FoundFile): boolean => {
+      const h = this.store.hash(file);
+      if (h === undefined && this.store.failure(file) !== 'missing') return false;
+      hash
+        .update(file.absolute)
+        .update('\u0000')
+        .update(h ?? '\u0001missing')
+        .update('\u0000');
+      return true;
+    };
+    for (const walk of [...this.ruleWalks.values(), ...this.intakeWalks.values()])
+      for (const f of walk.files) if (!add(f)) return undefined;
+    for (const f of this.templateWalk?.files ?? []) if (!add(f)) return undefined;
+    for (const file of this.spec.files)
+      if (file && !add({ absolute: file, display: displayPath(file, this.spec.cwd) })) return undefined;
+    return hash.digest('hex');
+  }
+}
+
+/** The parts of a configuration that name input files. */
+export interface InputSettings {
+  rules: readonly string[];
+  intakes: readonly string[];
+  templates: string;
+  fieldMapping: readonly string[];
+  pipelines: readonly string[];
+  logsources?: string;
+  attack: string;
+  rulesIndex?: string;
+  cwd: string;
+}
+
+/** The input files of a run over a configuration (with a published index, no rule folders). */
+export function runFilesOf(config: InputSettings): RunFiles {
+  return new RunFiles({
+    rules: config.rulesIndex ? [] : config.rules,
+    intakes: config.intakes,
+    templates: config.templates,
+    files: [
+      ...config.fieldMapping,
+      ...config.pipelines,
+      config.logsources,
+      config.attack,
+      config.rulesIndex,
+      SHIPPED_LOGSOURCES,
+    ],
+    cwd: config.cwd,
+  });
+}
