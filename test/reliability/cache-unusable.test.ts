@@ -42,6 +42,12 @@ describe('an unusable cache folder', () => {
       shown: 'cache-file/rulecat',
       why: 'ENOTDIR: a part of the path is a file, not a folder',
     },
+    {
+      name: '--cache on a pseudo file system',
+      setup: () => '/proc/rulecat-cache',
+      shown: '/proc/rulecat-cache',
+      why: 'ENOENT: the folder cannot be created there',
+    },
   ];
 
   it.each(cases)('$name: a warning, exit 0, the output of a run without cache', async (c) => {
