@@ -106,11 +106,15 @@ function factsOf(intake: Intake): IntakeFacts {
       if (!segments) continue;
       const name: RawName = { raw, target, segments };
       if (objects.has(target.toLowerCase()) && (segments.length === 1 || target === PROPERTIES)) roots.push(name);
-      for (let k = 0; k < segments.length; k++) {
-        const key = segments.slice(k).join('.');
-        const list = bySuffix.get(key) ?? [];
-        list.push(name);
-        bySuffix.set(key, list);
+      // Every segment suffix, longest first (as the lists were always filled), built from the end.
+      const keys: string[] = new Array(segments.length);
+      let key = segments[segments.length - 1];
+      keys[segments.length - 1] = key;
+      for (let k = segments.length - 2; k >= 0; k--) keys[k] = key = `${segments[k]}.${key}`;
+      for (const suffix of keys) {
+        const list = bySuffix.get(suffix);
+        if (list) list.push(name);
+        else bySuffix.set(suffix, [name]);
       }
     }
   }
@@ -412,11 +416,20 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
   const all = fullSet(index.size);
   const scope = context.features.logsource ? fitSet(index, context.logsource, context.table) : all;
   const derivedScope = context.features.derived ? scope : none;
+  // Needs are interned per renaming (needs.ts): found by object first, then by content (equal needs of other readings).
+  const byNeed = new Map<FieldNeed, BitSet>();
   const fieldMemo = new Map<string, BitSet>();
   const field = (need: FieldNeed): BitSet => {
-    const key = `${need.source}\u0000${need.names.join('\u0000')}`;
-    let known = fieldMemo.get(key);
-    if (!known) fieldMemo.set(key, (known = computeField(need)));
+    let known = byNeed.get(need);
+    if (!known) {
+      const key =
+        need.names.length === 1
+          ? `${need.source}\u0000${need.names[0]}`
+          : `${need.source}\u0000${need.names.join('\u0000')}`;
+      known = fieldMemo.get(key);
+      if (!known) fieldMemo.set(key, (known = computeField(need)));
+      byNeed.set(need, known);
+    }
     return known;
   };
   const computeField = (need: FieldNeed): BitSet => {

@@ -46,11 +46,40 @@ function fieldProduced(intake: Intake, pattern: string): boolean {
   return answer;
 }
 
+/** An intake's names, data sources and constants in lower case, computed once per intake (performance only). */
+interface Lowered {
+  module: string[];
+  dataSources: string[];
+  constants: Map<string, string[]>;
+}
+
+const loweredCache = new WeakMap<Intake, Lowered>();
+
+function lowered(intake: Intake): Lowered {
+  let known = loweredCache.get(intake);
+  if (!known) {
+    known = {
+      module: [intake.module.folder, intake.module.name ?? ''].map(lower),
+      dataSources: intake.dataSources.map(lower),
+      constants: new Map(),
+    };
+    loweredCache.set(intake, known);
+  }
+  return known;
+}
+
+function loweredConstants(intake: Intake, field: string): string[] {
+  const known = lowered(intake).constants;
+  let values = known.get(field);
+  if (!values) known.set(field, (values = (intake.constants.get(field) ?? []).map((v) => lower(String(v)))));
+  return values;
+}
+
 /** Why the item holds for the intake, or undefined when it does not. */
 function itemHolds(item: EvidenceItem, intake: Intake): string | undefined {
   const reasons: string[] = [];
   if (item.module) {
-    const names = [intake.module.folder, intake.module.name ?? ''].map(lower);
+    const names = lowered(intake).module;
     const hit = item.module.find((m) => names.includes(lower(m)));
     if (!hit) return undefined;
     reasons.push(`module ${hit}`);
@@ -61,14 +90,14 @@ function itemHolds(item: EvidenceItem, intake: Intake): string | undefined {
     reasons.push(`intake name matches /${item.intake}/`);
   }
   if (item.dataSource) {
-    const own = intake.dataSources.map(lower);
+    const own = lowered(intake).dataSources;
     const hit = item.dataSource.find((d) => own.includes(lower(d)));
     if (!hit) return undefined;
     reasons.push(`data source "${hit}"`);
   }
   if (item.constant) {
     for (const [field, wanted] of Object.entries(item.constant)) {
-      const values = (intake.constants.get(field) ?? []).map((v) => lower(String(v)));
+      const values = loweredConstants(intake, field);
       const list = Array.isArray(wanted) ? wanted : [wanted];
       const hit = list.find((w) => values.includes(lower(String(w))));
       if (hit === undefined) return undefined;

@@ -5,7 +5,7 @@ import type { Catalog } from '../model/catalog.js';
 import type { FieldMapping } from '../model/field-mapping.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
-import { emptySet, isEmpty, members, union, type BitSet } from './bitset.js';
+import { emptySet, isEmpty, members, setBit, union, type BitSet } from './bitset.js';
 import { ruleCanMatch, type Lattice, type MatchMode } from './evaluate.js';
 import { ALL_FEATURES, bitsetLattice, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
@@ -29,11 +29,13 @@ export interface CatalogMatch {
 
 const lattices = new WeakMap<IntakeIndex, Map<string, Lattice<BitSet>>>();
 
+const featuresKey = (f: MatchFeatures) => `${f.derived ? 1 : 0}${f.values ? 1 : 0}${f.logsource ? 1 : 0}`;
+
 /** One lattice per log source (its scope and derived names depend on it), reused by every rule with that log source. */
 function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Lattice<BitSet> {
   let byLogsource = lattices.get(index);
   if (!byLogsource) lattices.set(index, (byLogsource = new Map()));
-  const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${JSON.stringify(options.features ?? ALL_FEATURES)}`;
+  const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${featuresKey(options.features ?? ALL_FEATURES)}`;
   let L = byLogsource.get(key);
   if (!L)
     byLogsource.set(
@@ -77,9 +79,13 @@ export function matchCatalog(catalog: Catalog, options: MatchOptions): CatalogMa
   const intakesByRule = new Map<Rule, Intake[]>();
   for (const rule of catalog.rules) {
     if (rule.kind === 'filter') continue;
-    const positions = new Set(members(where.get(rule) ?? emptySet(index.size)));
-    for (const intake of catalog.explicit.get(rule) ?? []) positions.add(position.get(intake)!);
-    const intakes = [...positions].sort((a, b) => a - b).map((i) => catalog.intakes[i]);
+    let set = where.get(rule) ?? emptySet(index.size);
+    const explicit = catalog.explicit.get(rule);
+    if (explicit && explicit.length > 0) {
+      set = new Uint32Array(set);
+      for (const intake of explicit) setBit(set, position.get(intake)!);
+    }
+    const intakes = members(set).map((i) => catalog.intakes[i]);
     intakesByRule.set(rule, intakes);
     for (const intake of intakes) rulesByIntake.get(intake.uuid)!.push(rule);
   }

@@ -44,8 +44,18 @@ export interface RuleNeeds {
   referenced: FieldNeed[];
 }
 
+const interned = new WeakMap<Renaming, Map<string, FieldNeed>>();
+
+/**
+ * The need of `field` under `renaming`: one object per field and renaming, so
+ * that matching can remember what it found for a need by the object itself.
+ */
 function need(field: string, renaming: Renaming): FieldNeed {
-  return { source: field, names: renaming.targets(field) };
+  let byField = interned.get(renaming);
+  if (!byField) interned.set(renaming, (byField = new Map()));
+  let known = byField.get(field);
+  if (!known) byField.set(field, (known = { source: field, names: renaming.targets(field) }));
+  return known;
 }
 
 function uniqueNeeds(list: FieldNeed[]): FieldNeed[] {
@@ -80,13 +90,13 @@ function mentioned(test: FieldTest, renaming: Renaming): FieldNeed[] {
 
 export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeeds {
   const identifiers = new Map<string, NeededIdentifier>();
-  const referenced: FieldNeed[] = [];
-  for (const identifier of rule.kind === 'detection' ? (rule.detection?.identifiers ?? []) : []) {
-    const alternatives = identifier.alternatives.map((alt): NeededAlternative => {
-      if (alt.kind === 'keywords') return { kind: 'keywords', tests: [] };
-      for (const test of alt.tests) referenced.push(...mentioned(test, renaming));
-      return { kind: 'fields', tests: alt.tests.map((t) => neededTest(t, renaming)) };
-    });
+  const detection = rule.kind === 'detection' ? rule.detection : undefined;
+  for (const identifier of detection?.identifiers ?? []) {
+    const alternatives = identifier.alternatives.map((alt): NeededAlternative =>
+      alt.kind === 'keywords'
+        ? { kind: 'keywords', tests: [] }
+        : { kind: 'fields', tests: alt.tests.map((t) => neededTest(t, renaming)) },
+    );
     identifiers.set(identifier.name, { name: identifier.name, alternatives });
   }
   const correlation = rule.correlation;
@@ -97,13 +107,25 @@ export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeed
         ),
       )
     : [];
-  referenced.push(...always);
+  let referenced: FieldNeed[] | undefined;
   return {
     renaming,
     identifiers,
-    condition: rule.kind === 'detection' ? rule.detection?.condition : undefined,
+    condition: detection?.condition,
     correlates: correlation?.rules,
     always,
-    referenced: uniqueNeeds(referenced).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)),
+    // Only strict matching, explain and reports read it: computed when first read.
+    get referenced() {
+      if (!referenced) {
+        const all: FieldNeed[] = [];
+        for (const identifier of detection?.identifiers ?? []) {
+          for (const alt of identifier.alternatives)
+            if (alt.kind === 'fields') for (const test of alt.tests) all.push(...mentioned(test, renaming));
+        }
+        all.push(...always);
+        referenced = uniqueNeeds(all).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+      }
+      return referenced;
+    },
   };
 }
