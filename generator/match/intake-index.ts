@@ -13,7 +13,7 @@
 import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
-import { difference, emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
+import { difference, emptySet, fullSet, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
 import { logsourceFit, logsourceParts, namingPlaces, words, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
@@ -261,51 +261,58 @@ export function booleanLattice(intake: Intake, context: MatchContext): Lattice<b
 
 // ---- the whole catalog ---------------------------------------------------
 
+/** Positions of intakes in the index, ascending: the index's sets, kept as lists (most are small). */
+export type Members = number[];
+
 export interface IntakeIndex {
   intakes: readonly Intake[];
   size: number;
   /** Field → intakes producing it. */
-  producers: Map<string, BitSet>;
+  producers: Map<string, Members>;
   /** Normalised segment suffix of a raw path → intakes whose parser reads such a path. */
-  derivedBy: Map<string, BitSet>;
+  derivedBy: Map<string, Members>;
   /** Field → intakes holding constants for it. */
-  constantsBy: Map<string, BitSet>;
+  constantsBy: Map<string, Members>;
   /** Field → groups of intakes holding the same constants for it (a test is judged once per group). */
-  constantGroups: Map<string, { constants: Scalar[]; intakes: BitSet }[]>;
-  patternCache: Map<string, BitSet>;
+  constantGroups: Map<string, { constants: Scalar[]; intakes: Members }[]>;
+  patternCache: Map<string, Members>;
   fitCache: Map<string, BitSet>;
   /** Word of an intake's names (module, name, slug) → intakes using it. */
   byWord: Map<string, number[]>;
-  /** Field → intakes producing it, cached across log sources (derived names excluded). */
-  producedBy: Map<string, BitSet>;
+  /** Field names → intakes producing one of them, cached across log sources (derived names excluded). */
+  producedBy: Map<string, Members>;
+  /** Bit sets of member lists used whole (large lists), made on first use. */
+  dense: WeakMap<Members, BitSet>;
+  /** Per field with constants: word of the bit sets → groups having intakes there (sparse scopes look only there). */
+  groupsByWord: Map<string, Map<number, number[]>>;
 }
 
-function addTo(map: Map<string, BitSet>, key: string, i: number, size: number): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = emptySet(size)));
-  setBit(set, i);
+function addTo(map: Map<string, Members>, key: string, i: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
 }
 
 export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
   const size = intakes.length;
-  const producers = new Map<string, BitSet>();
-  const derivedBy = new Map<string, BitSet>();
-  const constantsBy = new Map<string, BitSet>();
-  const groups = new Map<string, Map<string, { constants: Scalar[]; intakes: BitSet }>>();
+  const producers = new Map<string, Members>();
+  const derivedBy = new Map<string, Members>();
+  const constantsBy = new Map<string, Members>();
+  const groups = new Map<string, Map<string, { constants: Scalar[]; intakes: Members }>>();
   intakes.forEach((intake, i) => {
-    for (const field of intake.fields.keys()) addTo(producers, field, i, size);
+    for (const field of intake.fields.keys()) addTo(producers, field, i);
     for (const [field, constants] of intake.constants) {
-      addTo(constantsBy, field, i, size);
+      addTo(constantsBy, field, i);
       let byValues = groups.get(field);
       if (!byValues) groups.set(field, (byValues = new Map()));
       const key = JSON.stringify(constants);
-      let group = byValues.get(key);
-      if (!group) byValues.set(key, (group = { constants, intakes: emptySet(size) }));
-      setBit(group.intakes, i);
+      const group = byValues.get(key);
+      if (!group) byValues.set(key, { constants, intakes: [i] });
+      else group.intakes.push(i);
     }
     const facts = factsOf(intake);
-    for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i, size);
-    if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i, size);
+    for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i);
+    if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i);
   });
   const byWord = new Map<string, number[]>();
   intakes.forEach((intake, i) => {
@@ -332,49 +339,57 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
     fitCache: new Map(),
     byWord,
     producedBy: new Map(),
+    dense: new WeakMap(),
+    groupsByWord: new Map(),
   };
 }
 
-function producersOf(index: IntakeIndex, name: string): BitSet | undefined {
+/** Merge ascending lists into one ascending list without repeats. */
+function mergeMembers(lists: readonly Members[]): Members {
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0];
+  const all = new Set<number>();
+  for (const l of lists) for (const i of l) all.add(i);
+  return [...all].sort((a, b) => a - b);
+}
+
+function producersOf(index: IntakeIndex, name: string): Members | undefined {
   if (!isPattern(name)) return index.producers.get(name);
-  let set = index.patternCache.get(name);
-  if (!set) {
-    set = emptySet(index.size);
+  let list = index.patternCache.get(name);
+  if (!list) {
     const re = globRegExp(name);
-    for (const [field, s] of index.producers) if (re.test(field)) set = union(set, s);
-    index.patternCache.set(name, set);
+    const hits: Members[] = [];
+    for (const [field, l] of index.producers) if (re.test(field)) hits.push(l);
+    index.patternCache.set(name, (list = mergeMembers(hits)));
   }
-  return set;
+  return list;
 }
 
 /** Intakes producing one of the names (shared by every log source). */
-function namedProducers(index: IntakeIndex, names: readonly string[]): BitSet {
+function namedProducers(index: IntakeIndex, names: readonly string[]): Members {
+  if (names.length === 1) return producersOf(index, names[0]) ?? [];
   const key = names.join('\u0000');
-  let set = index.producedBy.get(key);
-  if (!set) {
-    set = emptySet(index.size);
+  let list = index.producedBy.get(key);
+  if (!list) {
+    const lists: Members[] = [];
     for (const name of names) {
-      const s = producersOf(index, name);
-      if (s) set = union(set, s);
+      const l = producersOf(index, name);
+      if (l) lists.push(l);
     }
-    index.producedBy.set(key, set);
+    index.producedBy.set(key, (list = mergeMembers(lists)));
   }
-  return set;
+  return list;
 }
 
-/** Intakes where `derivedNames` may find something for the field (a superset, checked one by one). */
-function derivedCandidates(index: IntakeIndex, source: string): BitSet | undefined {
+/** The keys of `derivedBy` under which `derivedNames` may find something for the field (their union is a superset). */
+function derivedKeys(source: string): string[] {
   const normalised = source.split('.').map(normaliseName);
-  let out: BitSet | undefined;
-  const add = (key: string) => {
-    const s = index.derivedBy.get(key);
-    if (s) out = out ? union(out, s) : s;
-  };
-  for (let k = normalised.length; k > 0; k--) add(normalised.slice(0, k).join('.'));
-  add(ROOT_KEY);
+  const keys: string[] = [];
+  for (let k = normalised.length; k > 0; k--) keys.push(normalised.slice(0, k).join('.'));
+  keys.push(ROOT_KEY);
   if (normalised.length > 1 && normalised[normalised.length - 1].length >= SPECIFIC)
-    add(normalised[normalised.length - 1]);
-  return out;
+    keys.push(normalised[normalised.length - 1]);
+  return keys;
 }
 
 /** Intakes a log source fits: the intersection of where its product, service and category fit, each computed once. */
@@ -399,23 +414,136 @@ export function fitSet(index: IntakeIndex, logsource: LogSource, table: Logsourc
   return set;
 }
 
-function eachMember(set: BitSet, fn: (i: number) => void): void {
-  for (let w = 0; w < set.length; w++) {
-    let word = set[w];
+/**
+ * The words of intake bit sets a lattice works on. Every value of a lattice
+ * lies within its scope (the log source's fit; rules are judged nowhere
+ * else), so when the scope is sparse the lattice keeps only the words where
+ * the scope has intakes: its sets are that many words long, whatever the
+ * number of intakes. Bit operations are per intake, so the kept words hold
+ * exactly what the whole sets would.
+ */
+export interface Words {
+  /** Word of the whole sets behind each word of the lattice's sets; undefined: all words, in order. */
+  kept?: Int32Array;
+  /** Word of the whole sets → its place in the lattice's sets (-1: not kept); with `kept`. */
+  place?: Int32Array;
+}
+
+/** Fewer kept words than this share of all: the lattice keeps only those. */
+const SPARSE = 0.5;
+
+function scopeWords(scope: BitSet): Words {
+  const kept: number[] = [];
+  for (let w = 0; w < scope.length; w++) if (scope[w] !== 0) kept.push(w);
+  if (kept.length >= scope.length * SPARSE) return {};
+  const place = new Int32Array(scope.length).fill(-1);
+  kept.forEach((w, j) => (place[w] = j));
+  return { kept: Int32Array.from(kept), place };
+}
+
+/** A whole set restricted to the kept words. */
+function restrict(set: BitSet, words: Words): BitSet {
+  const { kept } = words;
+  if (!kept) return set;
+  const out = new Uint32Array(kept.length);
+  for (let j = 0; j < kept.length; j++) out[j] = set[kept[j]];
+  return out;
+}
+
+/** The bit set of intake positions, restricted to the kept words (lists longer than the set's words go through a cached whole set). */
+function membersSet(index: IntakeIndex, list: Members, words: Words): BitSet {
+  const { kept, place } = words;
+  const length = kept ? kept.length : (index.size + 31) >>> 5;
+  if (kept && list.length > length) {
+    let whole = index.dense.get(list);
+    if (!whole) {
+      whole = emptySet(index.size);
+      for (const i of list) setBit(whole, i);
+      index.dense.set(list, whole);
+    }
+    return restrict(whole, words);
+  }
+  const out = new Uint32Array(length);
+  for (const i of list) {
+    const j = place ? place[i >>> 5] : i >>> 5;
+    if (j >= 0) out[j] |= 1 << (i & 31);
+  }
+  return out;
+}
+
+/** Intake positions of a set restricted to the kept words, ascending. */
+export function restrictedMembers(set: BitSet, words: Words): number[] {
+  const out: number[] = [];
+  const { kept } = words;
+  for (let j = 0; j < set.length; j++) {
+    let word = set[j];
+    const base = (kept ? kept[j] : j) << 5;
     while (word !== 0) {
       const low = word & -word;
-      fn((w << 5) + 31 - Math.clz32(low));
+      out.push(base + 31 - Math.clz32(low));
       word ^= low;
     }
   }
+  return out;
 }
 
-/** Lattice of intake sets: "where can this be true". */
-export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattice<BitSet> {
-  const none = emptySet(index.size);
-  const all = fullSet(index.size);
-  const scope = context.features.logsource ? fitSet(index, context.logsource, context.table) : all;
+/** Groups of the field's constants that have intakes in the kept words (all groups when all words are kept). */
+function groupsWithin(index: IntakeIndex, field: string, words: Words): { constants: Scalar[]; intakes: Members }[] {
+  const groups = index.constantGroups.get(field) ?? [];
+  const { kept } = words;
+  if (!kept || groups.length <= kept.length) return groups;
+  let byWord = index.groupsByWord.get(field);
+  if (!byWord) {
+    byWord = new Map();
+    groups.forEach((g, k) => {
+      let last = -1;
+      for (const i of g.intakes) {
+        const w = i >>> 5;
+        if (w === last) continue;
+        last = w;
+        const list = byWord!.get(w);
+        if (!list) byWord!.set(w, [k]);
+        else if (list[list.length - 1] !== k) list.push(k);
+      }
+    });
+    index.groupsByWord.set(field, byWord);
+  }
+  const picked = new Set<number>();
+  for (const w of kept) for (const k of byWord.get(w) ?? []) picked.add(k);
+  return [...picked].sort((a, b) => a - b).map((k) => groups[k]);
+}
+
+export interface ScopedLattice {
+  lattice: Lattice<BitSet>;
+  /** The words its sets hold (`restrictedMembers` reads them back as intake positions). */
+  words: Words;
+}
+
+/**
+ * Lattice of intake sets, "where can this be true", for rules of one log
+ * source: sets restricted to the words of the log source's scope when it is
+ * sparse (see `Words`).
+ */
+export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse = true): ScopedLattice {
+  const scopeSet = context.features.logsource ? fitSet(index, context.logsource, context.table) : undefined;
+  const words: Words = sparse && scopeSet ? scopeWords(scopeSet) : {};
+  const length = words.kept ? words.kept.length : (index.size + 31) >>> 5;
+  const none = new Uint32Array(length);
+  const all = restrict(fullSet(index.size), words);
+  const scope = scopeSet ? restrict(scopeSet, words) : all;
   const derivedScope = context.features.derived ? scope : none;
+  const setOf = (list: Members) => membersSet(index, list, words);
+  /** Where a parser-derived name of the field may exist (a superset, checked one by one), within the derived scope. */
+  const derivedCandidates = (source: string): BitSet | undefined => {
+    if (!context.features.derived) return undefined;
+    let out: BitSet | undefined;
+    for (const key of derivedKeys(source)) {
+      const list = index.derivedBy.get(key);
+      if (list) out = out ? union(out, setOf(list)) : setOf(list);
+    }
+    return out && intersect(out, derivedScope);
+  };
+  const hasDerived = (i: number, source: string) => derivedNames(index.intakes[i], source).length > 0;
   // Needs are interned per renaming (needs.ts): found by object first, then by content (equal needs of other readings).
   const byNeed = new Map<FieldNeed, BitSet>();
   const fieldMemo = new Map<string, BitSet>();
@@ -433,16 +561,12 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
     return known;
   };
   const computeField = (need: FieldNeed): BitSet => {
-    const named = namedProducers(index, need.names);
-    const candidates = context.features.derived ? derivedCandidates(index, need.source) : undefined;
-    if (!candidates) return named;
-    let set = named; // shared: copied before the first change
-    eachMember(intersect(candidates, derivedScope), (i) => {
-      if (!hasBit(set, i) && derivedNames(index.intakes[i], need.source).length > 0) {
-        if (set === named) set = new Uint32Array(named);
-        setBit(set, i);
-      }
-    });
+    const set = setOf(namedProducers(index, need.names));
+    const candidates = derivedCandidates(need.source);
+    if (!candidates) return set;
+    for (const i of restrictedMembers(difference(candidates, set), words)) {
+      if (hasDerived(i, need.source)) setBit(set, words.place ? (words.place[i >>> 5] << 5) | (i & 31) : i);
+    }
     return set;
   };
   /**
@@ -453,30 +577,36 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
   const values = (test: NeededTest, within: BitSet): BitSet => {
     const need = test.compared;
     if (!context.features.values || !need || isEmpty(within)) return within;
-    let ok = none;
+    let ok: BitSet = none;
     let contradicted = false;
     for (const name of need.names) {
       const produced = producersOf(index, name);
       if (!produced) continue;
-      let bad = none;
+      let bad: BitSet = none;
       if (!isPattern(name)) {
-        for (const group of index.constantGroups.get(name) ?? []) {
-          if (!testCanMatchConstants(test.test, group.constants)) bad = union(bad, group.intakes);
+        for (const group of groupsWithin(index, name, words)) {
+          if (!testCanMatchConstants(test.test, group.constants)) bad = union(bad, setOf(group.intakes));
         }
       }
       if (bad !== none) contradicted = true;
-      ok = union(ok, bad === none ? produced : difference(produced, bad));
+      const producedSet = setOf(produced);
+      ok = union(ok, bad === none ? producedSet : difference(producedSet, bad));
     }
     if (!contradicted) return within;
     const out = intersect(within, ok);
     // Where every named carrier contradicts, a parser-derived carrier (filled from the event) still can match.
-    const derived = context.features.derived ? derivedCandidates(index, need.source) : undefined;
+    const derived = derivedCandidates(need.source);
     if (derived) {
-      eachMember(intersect(difference(within, ok), intersect(derived, derivedScope)), (i) => {
-        if (derivedNames(index.intakes[i], need.source).length > 0) setBit(out, i);
-      });
+      for (const i of restrictedMembers(intersect(difference(within, ok), derived), words)) {
+        if (hasDerived(i, need.source)) setBit(out, words.place ? (words.place[i >>> 5] << 5) | (i & 31) : i);
+      }
     }
     return out;
   };
-  return { top: all, bottom: none, meet: intersect, join: union, field, values, scope };
+  return { lattice: { top: all, bottom: none, meet: intersect, join: union, field, values, scope }, words };
+}
+
+/** Lattice of intake sets over every intake: "where can this be true". */
+export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattice<BitSet> {
+  return scopedLattice(index, context, false).lattice;
 }
