@@ -45,8 +45,8 @@ interface RawName {
 }
 
 interface IntakeFacts {
-  /** Normalised segment suffix of a raw path (`protopayload.methodname`, `methodname`) → raw names. */
-  bySuffix: Map<string, RawName[]>;
+  /** Last normalised segment of a raw path → the raw names ending so, in the order the parser writes them. */
+  byLast: Map<string, RawName[]>;
   /**
    * Raw objects copied whole into a produced object: the parsed event
    * (`json.event` → `action.properties`, `json_event.message` → `cloudflare`),
@@ -64,17 +64,25 @@ const factsCache = new WeakMap<Intake, IntakeFacts>();
 
 /** Names compared without case, `_` or `-`: `method_name`, `methodName` and `MethodName` are one name. */
 export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[_-]/g, '');
+  const lower = name.toLowerCase();
+  return lower.includes('_') || lower.includes('-') ? lower.replace(/[_-]/g, '') : lower;
 }
 
 /** Stage names that are not external stages but hold the raw event in some parsers. */
 const RAW_ROOTS = new Set(['input', 'original']);
 
+/** Whether a raw path starts at an external stage (or a raw root) and goes below it. */
+function isRawPath(raw: string, intake: Intake): boolean {
+  const dot = raw.indexOf('.');
+  if (dot < 0) return false;
+  const head = raw.slice(0, dot);
+  return intake.externals.has(head) || RAW_ROOTS.has(head);
+}
+
 /** Segments of a raw path relative to the parsed event: without the stage (or raw root) name. */
 export function rawSegments(raw: string, intake: Intake): string[] | undefined {
-  const parts = raw.split('.');
-  if (!intake.externals.has(parts[0]) && !RAW_ROOTS.has(parts[0])) return undefined;
-  return parts.length > 1 ? parts.slice(1).map(normaliseName) : undefined;
+  if (!isRawPath(raw, intake)) return undefined;
+  return raw.split('.').slice(1).map(normaliseName);
 }
 
 /**
@@ -89,40 +97,54 @@ export function rawSegments(raw: string, intake: Intake): string[] | undefined {
  */
 const PROPERTIES = 'action.properties';
 
+/** Whether the raw name may be copied whole into an object (a root needs its target to hold produced fields too). */
+const mayBeRoot = (segments: number, target: string) => segments === 1 || target === PROPERTIES;
+
+/** Whether the intake produces fields below `target` (compared without case): `target` holds an object. */
+function holdsObject(intake: Intake, target: string): boolean {
+  if (target === '') return false;
+  const prefix = `${target.toLowerCase()}.`;
+  for (const f of intake.fields.keys()) if (f.toLowerCase().startsWith(prefix)) return true;
+  return false;
+}
+
+/** What `derivedNames` looks at in one intake, computed on first use (only intakes a rule's field may derive on). */
 function factsOf(intake: Intake): IntakeFacts {
   let facts = factsCache.get(intake);
   if (facts) return facts;
-  const bySuffix = new Map<string, RawName[]>();
-  const roots: RawName[] = [];
-  // Fields with produced fields below them hold objects.
-  const objects = new Set<string>();
-  for (const f of intake.fields.keys()) {
-    const lower = f.toLowerCase();
-    for (let dot = lower.indexOf('.'); dot > 0; dot = lower.indexOf('.', dot + 1)) objects.add(lower.slice(0, dot));
-  }
+  const byLast = new Map<string, RawName[]>();
+  const named: RawName[] = [];
   for (const [target, raws] of intake.sources) {
     for (const raw of raws) {
       const segments = rawSegments(raw, intake);
       if (!segments) continue;
       const name: RawName = { raw, target, segments };
-      if (objects.has(target.toLowerCase()) && (segments.length === 1 || target === PROPERTIES)) roots.push(name);
-      // Every segment suffix, longest first (as the lists were always filled), built from the end.
-      const keys: string[] = new Array(segments.length);
-      let key = segments[segments.length - 1];
-      keys[segments.length - 1] = key;
-      for (let k = segments.length - 2; k >= 0; k--) keys[k] = key = `${segments[k]}.${key}`;
-      for (const suffix of keys) {
-        const list = bySuffix.get(suffix);
-        if (list) list.push(name);
-        else bySuffix.set(suffix, [name]);
-      }
+      named.push(name);
+      const last = segments[segments.length - 1];
+      const list = byLast.get(last);
+      if (list) list.push(name);
+      else byLast.set(last, [name]);
     }
   }
+  const roots = named.filter((n) => mayBeRoot(n.segments.length, n.target) && holdsObject(intake, n.target));
   const lowerFields = new Map<string, string>();
   for (const f of intake.fields.keys()) if (!lowerFields.has(f.toLowerCase())) lowerFields.set(f.toLowerCase(), f);
-  facts = { bySuffix, roots, lowerFields, memo: new Map() };
+  facts = { byLast, roots, lowerFields, memo: new Map() };
   factsCache.set(intake, facts);
   return facts;
+}
+
+/** Raw names whose segments end with `key` (normalised segments), in the order the parser writes them. */
+function withSuffix(facts: IntakeFacts, key: readonly string[]): RawName[] {
+  const list = facts.byLast.get(key[key.length - 1]);
+  if (!list) return [];
+  if (key.length === 1) return list;
+  return list.filter((d) => {
+    const offset = d.segments.length - key.length;
+    if (offset < 0) return false;
+    for (let i = 0; i < key.length - 1; i++) if (d.segments[offset + i] !== key[i]) return false;
+    return true;
+  });
 }
 
 /** Key of intakes that copy a raw object whole into a produced object. */
@@ -159,12 +181,12 @@ function findDerivedNames(facts: IntakeFacts, source: string): DerivedName[] {
   const segments = source.split('.');
   const normalised = segments.map(normaliseName);
   const out: DerivedName[] = [];
-  for (const d of facts.bySuffix.get(normalised.join('.')) ?? []) {
+  for (const d of withSuffix(facts, normalised)) {
     out.push({ raw: d.raw, target: d.target, how: d.segments.length - normalised.length <= 1 ? 'path' : 'suffix' });
   }
   for (let k = normalised.length - 1; k > 0; k--) {
     const rest = segments.slice(k).join('.');
-    for (const d of facts.bySuffix.get(normalised.slice(0, k).join('.')) ?? []) {
+    for (const d of withSuffix(facts, normalised.slice(0, k))) {
       const produced = facts.lowerFields.get(`${d.target}.${rest}`.toLowerCase());
       if (produced) out.push({ raw: `${d.raw}.${rest}`, target: produced, how: 'path' });
     }
@@ -176,7 +198,7 @@ function findDerivedNames(facts: IntakeFacts, source: string): DerivedName[] {
   if (out.length > 0) return out;
   const last = normalised[normalised.length - 1];
   if (last.length < SPECIFIC || normalised.length === 1) return out;
-  for (const d of facts.bySuffix.get(last) ?? []) out.push({ raw: d.raw, target: d.target, how: 'name' });
+  for (const d of withSuffix(facts, [last])) out.push({ raw: d.raw, target: d.target, how: 'name' });
   return out;
 }
 
@@ -269,7 +291,7 @@ export interface IntakeIndex {
   size: number;
   /** Field → intakes producing it. */
   producers: Map<string, Members>;
-  /** Normalised segment suffix of a raw path → intakes whose parser reads such a path. */
+  /** Last normalised segment of a raw path → intakes whose parser reads such a path (and ROOT_KEY: may copy objects). */
   derivedBy: Map<string, Members>;
   /** Field → intakes holding constants for it. */
   constantsBy: Map<string, Members>;
@@ -310,9 +332,17 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
       if (!group) byValues.set(key, { constants, intakes: [i] });
       else group.intakes.push(i);
     }
-    const facts = factsOf(intake);
-    for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i);
-    if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i);
+    // Parser-derived names: an intake is a candidate for a rule field when one of its raw paths ends with a
+    // segment of that field, or when it may copy a raw object whole (see `derivedKeys`); `derivedNames` decides.
+    for (const [target, raws] of intake.sources) {
+      for (const raw of raws) {
+        if (!isRawPath(raw, intake)) continue;
+        const last = raw.lastIndexOf('.');
+        addTo(derivedBy, normaliseName(raw.slice(last + 1)), i);
+        if (mayBeRoot(raw.indexOf('.') === last ? 1 : 2, target) && holdsObject(intake, target))
+          addTo(derivedBy, ROOT_KEY, i);
+      }
+    }
   });
   const byWord = new Map<string, number[]>();
   intakes.forEach((intake, i) => {
@@ -381,15 +411,14 @@ function namedProducers(index: IntakeIndex, names: readonly string[]): Members {
   return list;
 }
 
-/** The keys of `derivedBy` under which `derivedNames` may find something for the field (their union is a superset). */
+/**
+ * The keys of `derivedBy` under which `derivedNames` may find something for
+ * the field: every raw name it can find ends with a segment of the field (the
+ * field itself, a prefix of it, or its last segment), or is a root. Their
+ * union is a superset; `derivedNames` decides each intake.
+ */
 function derivedKeys(source: string): string[] {
-  const normalised = source.split('.').map(normaliseName);
-  const keys: string[] = [];
-  for (let k = normalised.length; k > 0; k--) keys.push(normalised.slice(0, k).join('.'));
-  keys.push(ROOT_KEY);
-  if (normalised.length > 1 && normalised[normalised.length - 1].length >= SPECIFIC)
-    keys.push(normalised[normalised.length - 1]);
-  return keys;
+  return [...new Set(source.split('.').map(normaliseName)), ROOT_KEY];
 }
 
 /** Intakes a log source fits: the intersection of where its product, service and category fit, each computed once. */
