@@ -8,6 +8,7 @@ import { configFromOptions, type OptionValues } from './input-options.js';
 import { UsageError, type IO } from './io.js';
 import { formatTimings, type Timings } from '../timing.js';
 import type { MatchReport } from '../match/report.js';
+import type { FsyncMode } from '../write/apply-output.js';
 
 async function matchingReport(result: GenerateResult): Promise<MatchReport | undefined> {
   if (!result.catalog || !result.match || !result.matchInputs) return undefined;
@@ -51,6 +52,7 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
       throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
     config.lockTimeout = Number(lockTimeout);
   }
+  if (typeof options.fsync === 'string') config.fsync = options.fsync as FsyncMode;
   const timings: Timings | undefined = options.timings === true ? {} : undefined;
   const result = await generate(config, {
     check,

@@ -432,9 +432,9 @@ export function fitSet(index: IntakeIndex, logsource: LogSource, table: Logsourc
       const first = part.byName === undefined ? undefined : words(part.byName).split(' ')[0];
       const candidates = first === undefined ? undefined : (index.byWord.get(first) ?? []);
       if (candidates) {
-        for (const i of candidates) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+        for (const i of candidates) if (part.holds(index.intakes[i])) setBit(partSet, i);
       } else {
-        for (let i = 0; i < index.size; i++) if (part.fit(index.intakes[i]).fits) setBit(partSet, i);
+        for (let i = 0; i < index.size; i++) if (part.holds(index.intakes[i])) setBit(partSet, i);
       }
       index.fitCache.set(part.key, partSet);
     }

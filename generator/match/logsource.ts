@@ -75,25 +75,25 @@ function loweredConstants(intake: Intake, field: string): string[] {
   return values;
 }
 
-/** Why the item holds for the intake, or undefined when it does not. */
-function itemHolds(item: EvidenceItem, intake: Intake): string | undefined {
-  const reasons: string[] = [];
+/** Why the item holds for the intake, or undefined when it does not (`explain` false: no why, only whether). */
+function itemHolds(item: EvidenceItem, intake: Intake, explain = true): string | undefined {
+  const reasons: string[] | undefined = explain ? [] : undefined;
   if (item.module) {
     const names = lowered(intake).module;
     const hit = item.module.find((m) => names.includes(lower(m)));
     if (!hit) return undefined;
-    reasons.push(`module ${hit}`);
+    reasons?.push(`module ${hit}`);
   }
   if (item.intake !== undefined) {
     const re = regex(item.intake);
     if (!re.test(intake.name) && !re.test(intake.slug)) return undefined;
-    reasons.push(`intake name matches /${item.intake}/`);
+    reasons?.push(`intake name matches /${item.intake}/`);
   }
   if (item.dataSource) {
     const own = lowered(intake).dataSources;
     const hit = item.dataSource.find((d) => own.includes(lower(d)));
     if (!hit) return undefined;
-    reasons.push(`data source "${hit}"`);
+    reasons?.push(`data source "${hit}"`);
   }
   if (item.constant) {
     for (const [field, wanted] of Object.entries(item.constant)) {
@@ -101,25 +101,25 @@ function itemHolds(item: EvidenceItem, intake: Intake): string | undefined {
       const list = Array.isArray(wanted) ? wanted : [wanted];
       const hit = list.find((w) => values.includes(lower(String(w))));
       if (hit === undefined) return undefined;
-      reasons.push(`constant ${field} = ${String(hit)}`);
+      reasons?.push(`constant ${field} = ${String(hit)}`);
     }
   }
   if (item.anyField) {
     const hit = item.anyField.find((f) => fieldProduced(intake, f));
     if (!hit) return undefined;
-    reasons.push(`field ${hit}`);
+    reasons?.push(`field ${hit}`);
   }
   if (item.allFields) {
     if (!item.allFields.every((f) => fieldProduced(intake, f))) return undefined;
-    reasons.push(`fields ${item.allFields.join(', ')}`);
+    reasons?.push(`fields ${item.allFields.join(', ')}`);
   }
-  if (item.unless && itemHolds(item.unless, intake) !== undefined) return undefined;
-  return reasons.join(' and ') || 'always';
+  if (item.unless && itemHolds(item.unless, intake, false) !== undefined) return undefined;
+  return reasons?.join(' and ') || 'always';
 }
 
-function firstHolding(items: readonly EvidenceItem[], intake: Intake): string | undefined {
+function firstHolding(items: readonly EvidenceItem[], intake: Intake, explain = true): string | undefined {
   for (const item of items) {
-    const why = itemHolds(item, intake);
+    const why = itemHolds(item, intake, explain);
     if (why !== undefined) return why;
   }
   return undefined;
@@ -163,6 +163,8 @@ export interface PartFit {
 export interface LogsourcePart {
   key: string;
   fit: (intake: Intake) => PartFit;
+  /** Whether it fits, as `fit` decides, without the evidence (matching every intake). */
+  holds: (intake: Intake) => boolean;
   /** Set when the part is decided by name only: no intake whose names lack these words can fit. */
   byName?: string;
 }
@@ -175,6 +177,8 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     parts.push({
       key: `product\u0000${product}`,
       byName: items ? undefined : product,
+      holds: (intake) =>
+        (items ? firstHolding(items, intake, false) : productByName(product, intake)) !== undefined,
       fit: (intake) => {
         const why = items ? firstHolding(items, intake) : productByName(product, intake);
         return {
@@ -193,6 +197,10 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     parts.push({
       key: `service\u0000${ls.product ?? ''}\u0000${service}`,
       byName: !items && ls.product === undefined ? service : undefined,
+      holds: (intake) => {
+        if (!items && ls.product === undefined) return productByName(service, intake) !== undefined;
+        return !items || firstHolding(items, intake, false) !== undefined;
+      },
       fit: (intake) => {
         if (!items && ls.product === undefined) {
           // A service without a product names the software itself (`service: apache`).
@@ -213,6 +221,7 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     const items = table.categories[category];
     parts.push({
       key: `category\u0000${category}`,
+      holds: (intake) => !items || firstHolding(items, intake, false) !== undefined,
       fit: (intake) => {
         if (!items)
           return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };

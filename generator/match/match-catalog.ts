@@ -17,7 +17,7 @@ import {
   type ScopedLattice,
 } from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
-import { ruleNeeds } from './needs.js';
+import { readingKey, ruleNeeds } from './needs.js';
 import { renamingsFor } from './renaming.js';
 
 export interface MatchOptions {
@@ -61,10 +61,18 @@ function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Scop
 export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): number[] {
   const { lattice: L, words } = latticeFor(index, rule, options);
   if (isEmpty(L.scope)) return []; // its log source fits no intake
-  const set = renamingsFor(rule.logsource, options.mapping).reduce(
-    (acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)),
-    L.bottom,
-  );
+  const renamings = renamingsFor(rule.logsource, options.mapping);
+  let set = L.bottom;
+  // Readings that name every field of the rule alike give the same answer: each is judged once.
+  const judged = renamings.length > 1 ? new Set<string>() : undefined;
+  for (const renaming of renamings) {
+    if (judged) {
+      const key = readingKey(rule, renaming);
+      if (judged.has(key)) continue;
+      judged.add(key);
+    }
+    set = L.join(set, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode));
+  }
   return restrictedMembers(set, words);
 }
 

@@ -45,17 +45,68 @@ export interface RuleNeeds {
 }
 
 const interned = new WeakMap<Renaming, Map<string, FieldNeed>>();
+/** Needs by content (field and names): readings that name a field alike share its need. */
+const byContent = new Map<string, FieldNeed>();
+const needIds = new WeakMap<FieldNeed, number>();
+let nextId = 0;
+/** Needs kept by content (a long-running preview server); past it they are forgotten, which only costs speed. */
+const KEEP = 200_000;
 
 /**
- * The need of `field` under `renaming`: one object per field and renaming, so
- * that matching can remember what it found for a need by the object itself.
+ * The need of `field` under `renaming`: one object per field and names,
+ * whatever the reading, so that matching can remember what it found for a
+ * need by the object itself.
  */
 function need(field: string, renaming: Renaming): FieldNeed {
   let byField = interned.get(renaming);
   if (!byField) interned.set(renaming, (byField = new Map()));
   let known = byField.get(field);
-  if (!known) byField.set(field, (known = { source: field, names: renaming.targets(field) }));
+  if (!known) {
+    const names = renaming.targets(field);
+    const key = `${field}\u0000${names.join('\u0000')}`;
+    known = byContent.get(key);
+    if (!known) {
+      if (byContent.size >= KEEP) byContent.clear();
+      byContent.set(key, (known = { source: field, names }));
+      needIds.set(known, nextId++);
+    }
+    byField.set(field, known);
+  }
   return known;
+}
+
+const fieldsCache = new WeakMap<Rule, string[]>();
+
+/** Every field name a rule mentions (tests, field references, correlation fields), each once. */
+function ruleFields(rule: Rule): string[] {
+  let fields = fieldsCache.get(rule);
+  if (!fields) {
+    const all = new Set<string>();
+    for (const identifier of rule.detection?.identifiers ?? []) {
+      for (const alt of identifier.alternatives) {
+        if (alt.kind !== 'fields') continue;
+        for (const test of alt.tests) {
+          all.add(test.field);
+          for (const f of fieldrefTargets(test)) all.add(f);
+        }
+      }
+    }
+    for (const f of rule.correlation?.groupBy ?? []) all.add(f);
+    if (rule.correlation?.valueField) all.add(rule.correlation.valueField);
+    fieldsCache.set(rule, (fields = [...all]));
+  }
+  return fields;
+}
+
+/**
+ * What a reading makes of the rule's fields: two readings with the same key
+ * give the rule the same needs (every field the same names), hence the same
+ * answer, so matching judges one of them.
+ */
+export function readingKey(rule: Rule, renaming: Renaming): string {
+  return ruleFields(rule)
+    .map((f) => needIds.get(need(f, renaming)))
+    .join(',');
 }
 
 function uniqueNeeds(list: FieldNeed[]): FieldNeed[] {

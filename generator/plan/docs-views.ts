@@ -15,7 +15,7 @@ import { defaultRuleUrl } from './rule-url.js';
 import { rulesIndexView, type RulesIndexEntry } from './rules-index-view.js';
 import { compatLayer, type IntakeView } from './intake-view.js';
 import type { LayerStyle, PlanOptions } from './plan-options.js';
-import { sortedUnique, type RuleView } from './rule-view.js';
+import { sortedByTitle, uniqueTitles, type RuleView } from './rule-view.js';
 
 export const CATALOG_LAYER_FILE = 'attack_catalog_do_not_edit_manually.json';
 export const CATALOG_LAYER_NAME = 'Rules catalog';
@@ -47,7 +47,7 @@ function layerOf(
   description: string,
   style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich',
 ): Record<string, unknown> {
-  if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config);
+  if (style === 'compat') return compatLayer(name, techniqueCoverage(sortedByTitle(rules), true), config);
   const options = {
     name: `SEKOIA.IO x ${name}`,
     description,
@@ -105,7 +105,8 @@ export function docsViews(
   intakes: readonly IntakeView[],
 ): DocsViews {
   const all = [...ruleViews.values()];
-  const unique = sortedUnique(all);
+  const ordered = sortedByTitle(all);
+  const unique = uniqueTitles(ordered);
   const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);
   const layered = intakes.map((v) => styledIntakeView(v, rulesOf(v.intake.uuid), config, attack));
   const date = catalogDate(config.date, unique);
@@ -117,7 +118,7 @@ export function docsViews(
     intakes: layered,
     attack: { version: attack.version, domain: attack.domain },
     layerStyle: config.layerStyle,
-    catalogPage: date === undefined ? undefined : catalogPageView(all, attack, date),
+    catalogPage: date === undefined ? undefined : catalogPageView(ordered, attack, date),
     changelogPage: date === undefined ? undefined : changelogView(unique, date),
     rulesIndex: rulesIndexView(indexed, attack),
     catalogLayer: {

@@ -61,6 +61,15 @@ export function createRenderer(partials: ReadonlyMap<string, string>): (file: Pl
   };
 }
 
+/** The problem of a planned file whose template failed. */
+export function renderError(file: PlannedFile, e: unknown): Diagnostic {
+  return error(
+    wholeFile(file.template.file),
+    'template-error',
+    `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`,
+  );
+}
+
 /**
  * Render every planned file once; template errors become diagnostics.
  * Contents are kept up to `keepBytes` characters in all; past that, only each
@@ -81,13 +90,7 @@ export function renderFiles(
     try {
       content = render(file);
     } catch (e) {
-      diagnostics.push(
-        error(
-          wholeFile(file.template.file),
-          'template-error',
-          `Rendering "${file.path}" failed: ${(e as Error).message.split('\n')[0]}`,
-        ),
-      );
+      diagnostics.push(renderError(file, e));
       continue;
     }
     kept += content.length;

@@ -31,6 +31,34 @@ function readIfExists(file: string): Buffer | undefined {
   }
 }
 
+/** How one generated file (its bytes) compares with the output folder. */
+export function compareWithDisk(outDir: string, rel: string, bytes: Buffer): 'added' | 'changed' | 'unchanged' {
+  const current = readIfExists(path.join(outDir, rel));
+  if (current === undefined) return 'added';
+  return current.equals(bytes) ? 'unchanged' : 'changed';
+}
+
+/** Owned files (in the previous manifest) that are no longer generated: removed when still as written, else kept. */
+export function ownedLeftovers(
+  outDir: string,
+  previous: OutputManifest,
+  generated: ReadonlySet<string>,
+): { removed: string[]; kept: string[]; notes: string[] } {
+  const out = { removed: [] as string[], kept: [] as string[], notes: [] as string[] };
+  for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (generated.has(owned)) continue;
+    if (!staysInside(outDir, owned)) {
+      out.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
+      continue;
+    }
+    const current = readIfExists(path.join(outDir, owned));
+    if (current === undefined) continue;
+    if (sha256(current) === hash) out.removed.push(owned);
+    else out.kept.push(owned);
+  }
+  return out;
+}
+
 export function diffOutput(outDir: string, files: readonly RenderedFile[]): OutputDiff {
   const { manifest: previous, problem } = readManifest(outDir);
   const diff: OutputDiff = {
@@ -54,17 +82,10 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[]): Outp
       diff.unchanged.push(file.path);
     else diff.changed.push(file);
   }
-  for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (generated.has(owned)) continue;
-    if (!staysInside(outDir, owned)) {
-      diff.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
-      continue;
-    }
-    const current = readIfExists(path.join(outDir, owned));
-    if (current === undefined) continue;
-    if (sha256(current) === hash) diff.removed.push(owned);
-    else diff.kept.push(owned);
-  }
+  const leftovers = ownedLeftovers(outDir, previous, generated);
+  diff.removed = leftovers.removed;
+  diff.kept = leftovers.kept;
+  diff.notes.push(...leftovers.notes);
   return diff;
 }
 
