@@ -13,13 +13,15 @@ import type { MatchInputs } from './load/read-match-inputs.js';
 import { docsViews } from './plan/docs-views.js';
 import { planOutputs, type PlannedFile } from './plan/plan-outputs.js';
 import { buildViews, type Views } from './plan/views.js';
+import { validateLayerFiles } from './plan/validate-layers.js';
+import path from 'node:path';
 import { matchOptions, runPipeline, type PipelineState } from './pipeline.js';
-import type { Config } from './config.js';
+import { baseUrlWarnings, type Config } from './config.js';
 import { prepareMarkdown } from './render/markdown.js';
 import { createRenderer, renderError, renderFiles, type RenderedFile } from './render/render.js';
 import { sha256 } from './hash.js';
 import type { StagedOutput } from './write/apply-output.js';
-import { compareWithDisk, ownedLeftovers, type OutputDiff } from './write/diff-output.js';
+import { diskReader, ownedLeftovers, type OutputDiff } from './write/diff-output.js';
 import { readManifest } from './write/manifest.js';
 import { markdownTexts } from './render/render-page.js';
 import { timed, timedAsync, type Timings } from './timing.js';
@@ -47,7 +49,7 @@ export interface PreparedOutputs {
 /** Views and plan of every output of `state`, ready to render (markdown parser loaded when a text needs it). */
 export async function prepareOutputs(state: PipelineState, timings?: Timings): Promise<PreparedOutputs> {
   const { config, catalog, match, attack } = state;
-  const diagnostics = [...state.diagnostics];
+  const diagnostics = [...state.diagnostics, ...baseUrlWarnings(config)];
   const base = { catalog, matchInputs: state.matchInputs, state };
   const partials = state.templates.partials;
   if (!match || hasErrors(diagnostics)) return { planned: [], partials, diagnostics, result: base };
@@ -67,6 +69,7 @@ export async function prepareOutputs(state: PipelineState, timings?: Timings): P
       config,
       attack && ((ruleViews, intakes) => docsViews(catalog, match, config, attack, ruleViews, intakes)),
       near,
+      attack?.version,
     ),
   );
   const planned = timed(timings, 'plan', () => planOutputs(state.templates.templates, views, diagnostics));
@@ -84,11 +87,17 @@ export async function buildOutputs(
   const files = hasErrors(diagnostics)
     ? []
     : timed(timings, 'render', () => renderFiles(planned, partials, diagnostics, keepBytes));
+  timed(timings, 'render', () => validateLayerFiles(files, outDisplay(state.config), diagnostics));
   return {
     ...result,
     files: hasErrors(diagnostics) ? [] : files,
     diagnostics: sortDiagnostics(diagnostics),
   };
+}
+
+/** The output folder as layer diagnostics name it (relative to the working folder, with slashes). */
+function outDisplay(config: Config): string {
+  return path.relative(config.cwd, config.out).split(path.sep).join('/');
 }
 
 /** Run the pipeline on `config` and render every output in memory. */
@@ -122,11 +131,14 @@ export interface Streamed {
  */
 export function streamOutputs(
   prepared: PreparedOutputs,
-  outDir: string,
+  config: Config,
   staged: StagedOutput | undefined,
   timings: Timings | undefined,
 ): Streamed | undefined {
+  const outDir = config.out;
   const render = createRenderer(prepared.partials);
+  const reader = diskReader(outDir, config.cwd);
+  const shownOut = outDisplay(config);
   const { manifest: previous, problem } = timed(timings, 'diff', () => readManifest(outDir));
   const diff: OutputDiff = {
     outDir,
@@ -137,6 +149,7 @@ export function streamOutputs(
     kept: [],
     previous,
     notes: problem ? [problem] : [],
+    problems: [],
   };
   const files: RenderedFile[] = [];
   let failed = false;
@@ -149,6 +162,11 @@ export function streamOutputs(
     let content: string;
     try {
       content = render(file);
+      if (file.path.endsWith('.json')) {
+        const before = prepared.diagnostics.length;
+        validateLayerFiles([{ path: file.path, content }], shownOut, prepared.diagnostics);
+        if (prepared.diagnostics.length > before) failed = true;
+      }
     } catch (e) {
       prepared.diagnostics.push(renderError(file, e));
       failed = true;
@@ -162,13 +180,15 @@ export function streamOutputs(
     const hash = sha256(bytes);
     const rendered = lazyFile(file, render, hash);
     files.push(rendered);
-    const status = compareWithDisk(outDir, file.path, bytes);
+    const { status, problems } = reader.compare({ path: file.path, bytes });
     const t2 = clock();
     diffMs += t2 - t;
     if (status === 'unchanged') diff.unchanged.push(file.path);
+    else if (status === 'problem') diff.problems.push(...(problems ?? []));
     else {
       (status === 'added' ? diff.added : diff.changed).push(rendered);
-      staged?.stage(file.path, bytes, status === 'added');
+      // Something in the way of a generated file (a FIFO, a link leading outside): nothing more is staged.
+      if (diff.problems.length === 0) staged?.stage(file.path, bytes, status === 'added');
       writeMs += clock() - t2;
     }
   }
@@ -178,7 +198,9 @@ export function streamOutputs(
     timings.write = (timings.write ?? 0) + writeMs;
   }
   if (failed) return undefined;
-  const leftovers = timed(timings, 'diff', () => ownedLeftovers(outDir, previous, new Set(files.map((f) => f.path))));
+  const leftovers = timed(timings, 'diff', () =>
+    ownedLeftovers(outDir, previous, new Set(files.map((f) => f.path)), config.cwd),
+  );
   diff.removed = leftovers.removed;
   diff.kept = leftovers.kept;
   diff.notes.push(...leftovers.notes);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { error, type Diagnostic } from './diagnostics.js';
 import type { YamlDoc } from './model/source-doc.js';
 import { LAYER_STYLES, type AttributionOptions, type LayerStyle } from './plan/plan-options.js';
+import { DEFAULT_WORDS, WORD_KEYS, type Words } from './plan/words.js';
 
 export { LAYER_STYLES, type LayerStyle };
 export type AttributionConfig = AttributionOptions;
@@ -21,9 +22,11 @@ export interface DocsConfig {
   layerStyle: LayerStyle;
   /** Author, source link and license notice in rule blocks; off when absent. */
   attribution?: AttributionConfig;
+  /** The words naming the catalog and its owner (default: the Sekoia.io documentation's). */
+  words: Words;
 }
 
-export const DOCS_KEYS = ['attack', 'rulesIndex', 'date', 'layerStyle', 'attribution'] as const;
+export const DOCS_KEYS = ['attack', 'rulesIndex', 'date', 'layerStyle', 'attribution', 'words'] as const;
 
 /** A real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(s: string): boolean {
@@ -91,5 +94,26 @@ export function readDocsConfig(
     out.attribution = attribution;
   } else if (a !== undefined && a !== false && a !== null)
     bad(['attribution'], 'true, or a map with notice, sourceUrl, sourceRoot');
+  const w = root.words;
+  if (w !== undefined) {
+    if (!isMap(w)) bad(['words'], `a map with ${WORD_KEYS.join(', ')}`);
+    else {
+      const words = { ...DEFAULT_WORDS };
+      for (const [key, value] of Object.entries(w)) {
+        if (!(WORD_KEYS as string[]).includes(key))
+          diagnostics.push(
+            error(
+              doc.place(['words', key], 'key'),
+              'config-unknown',
+              `Unknown setting "words.${key}", expected one of: ${WORD_KEYS.join(', ')}`,
+            ),
+          );
+        else if (typeof value !== 'string' || /[\r\n]/.test(value) || (key !== 'intakeNote' && value.trim() === ''))
+          bad(['words', key], key === 'intakeNote' ? 'one line of text (may be empty)' : 'one line of text');
+        else words[key as keyof typeof words] = value;
+      }
+      out.words = words;
+    }
+  }
   return out;
 }

@@ -6,13 +6,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DOCS_KEYS, readDocsConfig, type DocsConfig } from './config-docs.js';
 import { error, wholeFile, type Diagnostic } from './diagnostics.js';
-import { readText } from './load/read-text.js';
+import { MiB, readText, setMaxFileSize } from './load/read-text.js';
+import { distinctFolders } from './load/walk-files.js';
 import { defaultCacheDir } from './load/input-cache.js';
 import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
 import { PACKAGE_ROOT, SHIPPED_ATTACK, SHIPPED_LOGSOURCES, SHIPPED_TEMPLATES } from './package-paths.js';
 import type { LayerOptions } from './plan/plan-options.js';
 import { FSYNC_MODES, type FsyncMode } from './write/apply-output.js';
+import { DEFAULT_WORDS } from './plan/words.js';
+import { gitHubPlace, rawFolderUrl } from './load/git-origin.js';
+import { warning } from './diagnostics.js';
 import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
 
 export const CONFIG_FILE = 'rulecat.config.yaml';
@@ -46,6 +50,10 @@ export interface Config extends DocsConfig {
   cache: string | false;
   /** Add to each intake page the rules one missing field away (off by default: pages stay byte-exact). */
   nearMiss?: boolean;
+  /** Where `layer.baseUrl` comes from: --base-url, the configuration file, the output folder's GitHub origin, or the default. */
+  baseUrlFrom: 'flag' | 'file' | 'git' | 'default';
+  /** Largest input file read, in MiB (default: per kind of file, see load/read-text.ts). */
+  maxFileSize?: number;
 }
 
 export { PACKAGE_ROOT, SHIPPED_LOGSOURCES };
@@ -79,6 +87,8 @@ export const DEFAULT_CONFIG: Config = {
   fieldMapping: [],
   shippedMappings: true,
   pipelines: [],
+  words: DEFAULT_WORDS,
+  baseUrlFrom: 'default',
 };
 
 /** Values given on the command line (already relative to the working directory). */
@@ -98,10 +108,13 @@ export type ConfigOverrides = Partial<
     | 'cache'
     | 'nearMiss'
     | 'pipelines'
+    | 'maxFileSize'
   >
 > & {
   /** Mapping files, or `none` (no mapping at all: the shipped ones off). */
   fieldMapping?: string | string[] | 'none';
+  /** `--base-url`: where the layers are published. */
+  baseUrl?: string;
 };
 
 /** The word that turns the shipped mappings off. */
@@ -127,6 +140,7 @@ const KNOWN_KEYS = new Set([
   'fsync',
   'cache',
   'nearMiss',
+  'maxFileSize',
   ...DOCS_KEYS,
 ]);
 
@@ -208,6 +222,11 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if ((FSYNC_MODES as readonly unknown[]).includes(root.fsync)) out.fsync = root.fsync as FsyncMode;
     else bad(['fsync'], FSYNC_MODES.join(' or '));
   }
+  if (root.maxFileSize !== undefined) {
+    if (typeof root.maxFileSize === 'number' && root.maxFileSize > 0 && Number.isFinite(root.maxFileSize))
+      out.maxFileSize = root.maxFileSize;
+    else bad(['maxFileSize'], 'a size in MiB');
+  }
   if (root.match !== undefined) {
     if (root.match === 'default' || root.match === 'strict') out.match = root.match;
     else bad(['match'], 'default or strict');
@@ -233,6 +252,7 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
         if (typeof v[key] === 'string') layer[key] = v[key] as string;
         else bad(['layer', key], 'a URL');
       }
+      if (typeof v.baseUrl === 'string') out.baseUrlFrom = 'file';
       if (v.versions !== undefined) {
         if (isMap(v.versions) && Object.values(v.versions).every((x) => typeof x === 'string'))
           Object.assign(layer.versions, v.versions);
@@ -259,7 +279,7 @@ export function resolveConfig(
   const file = configPath ? path.resolve(cwd, configPath) : path.join(cwd, CONFIG_FILE);
   const display = configPath ?? CONFIG_FILE;
   if (existsSync(file)) {
-    const { text, diagnostics: problems } = readText(file, display);
+    const { text, diagnostics: problems } = readText(file, display, { kind: 'config' });
     diagnostics.push(...problems);
     if (text !== undefined) {
       const { docs, diagnostics: yamlProblems } = readYamlDocs(display, text);
@@ -269,7 +289,7 @@ export function resolveConfig(
   } else if (configPath) {
     diagnostics.push(error(wholeFile(display), 'config-missing', 'Configuration file does not exist'));
   }
-  const { fieldMapping, ...rest } = overrides;
+  const { fieldMapping, baseUrl, ...rest } = overrides;
   const defined = Object.fromEntries(
     Object.entries(rest).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)),
   );
@@ -281,5 +301,44 @@ export function resolveConfig(
     if (files.length > 0 || list.includes(NO_MAPPING)) config.fieldMapping = files;
   }
   config.out = path.resolve(cwd, config.out);
+  // Overlapping folders (`rules ./rules/`, `intakes intakes/Acme`): each file is read once.
+  config.rules = distinctFolders(config.rules, cwd);
+  config.intakes = distinctFolders(config.intakes, cwd);
+  setMaxFileSize(config.maxFileSize === undefined ? undefined : config.maxFileSize * MiB);
+  placeLayers(config, baseUrl);
   return { config, diagnostics };
+}
+
+/** A folder URL ends with `/`: file names are appended to it. */
+const folderUrl = (url: string) => (url.endsWith('/') ? url : url + '/');
+
+/**
+ * `layer.baseUrl`: `--base-url`, else the configuration file's, else, when the
+ * output folder lies in a git work tree whose origin is on GitHub, the raw URL
+ * of that folder on the current branch; else the default (Sekoia.io's folder).
+ */
+function placeLayers(config: Config, flag: string | undefined): void {
+  if (flag !== undefined) {
+    config.layer = { ...config.layer, baseUrl: folderUrl(flag) };
+    config.baseUrlFrom = 'flag';
+    return;
+  }
+  if (config.baseUrlFrom === 'file') return;
+  const place = gitHubPlace(config.out);
+  if (place) {
+    config.layer = { ...config.layer, baseUrl: rawFolderUrl(place) };
+    config.baseUrlFrom = 'git';
+  }
+}
+
+/** The warning of a run whose layer links point at the default folder because nothing said where layers go. */
+export function baseUrlWarnings(config: Config): Diagnostic[] {
+  if (config.baseUrlFrom !== 'default') return [];
+  return [
+    warning(
+      wholeFile('(configuration)'),
+      'layer-base-url',
+      `Navigator links point at the default layer folder ${config.layer.baseUrl}, expected the URL where ${path.relative(config.cwd, config.out) || '.'} is published: set --base-url URL or layer.baseUrl in ${CONFIG_FILE} (or generate inside a git repository whose origin is on GitHub)`,
+    ),
+  ];
 }

@@ -4,17 +4,17 @@
  * recognised from content hashes before anything is parsed, and stops there;
  * the pipeline itself is only loaded when there is work to do.
  */
-import { statSync } from 'node:fs';
 import type { BuildResult } from './build.js';
 import type { Config } from './config.js';
 import { SHIPPED_LOGSOURCES } from './package-paths.js';
-import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
+import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
 import { displayPath } from './load/walk-files.js';
 import { timed, type Timings } from './timing.js';
 import type { Streamed } from './build.js';
 import { describeWriteError, ownership, StagedOutput, type ApplyResult } from './write/apply-output.js';
 import { hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
+import { checkOutputPlace } from './write/out-place.js';
 import {
   outputsIntact,
   readRunMemo,
@@ -51,6 +51,7 @@ function unchangedRun(config: Config, memo: RunMemo): GenerateResult {
       kept: [],
       previous: { files: memo.outputs },
       notes: [],
+      problems: [],
     },
     applied: { written: [], removed: [] },
   };
@@ -71,16 +72,6 @@ export function runSummary(result: BuildResult): RunSummary {
     byTemplate,
     nowhere: [...(result.match?.intakesByRule.values() ?? [])].filter((intakes) => intakes.length === 0).length,
   };
-}
-
-function checkOutDir(outDir: string, cwd: string): Diagnostic | undefined {
-  try {
-    if (!statSync(outDir).isDirectory())
-      return error(wholeFile(displayPath(outDir, cwd)), 'out-not-folder', 'Output path is a file, expected a folder');
-  } catch {
-    // does not exist yet: created on write
-  }
-  return undefined;
 }
 
 /** What the outputs of a run over `config` depend on. */
@@ -121,6 +112,9 @@ export interface GenerateOptions {
  */
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
+  // An unusable output folder (a file, a pseudo file system, not writable) stops the run before any work.
+  const place = checkOutputPlace(config.out, config.cwd, !options.check);
+  if (place) return { files: [], diagnostics: [place] };
   const cacheDir = config.cache || undefined;
   const key = cacheDir && !options.full ? timed(timings, 'hash inputs', () => runKey(runInputs(config))) : undefined;
   if (key) {
@@ -134,9 +128,12 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   ]);
   const prepared = await prepareOutputs(await runPipeline(config, { timings }), timings);
   const result: GenerateResult = { ...prepared.result, files: [], diagnostics: prepared.diagnostics };
-  const outProblem = checkOutDir(config.out, config.cwd);
-  if (outProblem) result.diagnostics.push(outProblem);
+  let problemsTold = false;
   const finish = () => {
+    if (result.diff && !problemsTold) {
+      problemsTold = true;
+      result.diagnostics.push(...result.diff.problems);
+    }
     result.diagnostics = sortDiagnostics(result.diagnostics);
     result.summary = runSummary(result);
     return result;
@@ -148,7 +145,7 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     writeRunMemo(cacheDir!, config.out, { key, outputs, summary: result.summary!, diagnostics: result.diagnostics });
   };
   const streamed = (staged?: StagedOutput) => {
-    const out = streamOutputs(prepared, config.out, staged, timings);
+    const out = streamOutputs(prepared, config, staged, timings);
     if (out) {
       result.files = out.files;
       result.diff = out.diff;
@@ -158,7 +155,7 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   if (options.check) {
     const out = streamed();
     finish();
-    if (out && !hasChanges(out.diff)) remember();
+    if (out && !hasChanges(out.diff) && !hasErrors(result.diagnostics)) remember();
     return result;
   }
   const fail = (place: string, code: string, message: string) => {
@@ -175,7 +172,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
         staged.abort();
         throw e;
       }
-      if (!out) {
+      // A template error, an invalid layer or something in the way of a generated file: nothing is written.
+      if (!out || out.diff.problems.length > 0) {
         staged.abort();
         return;
       }
@@ -184,10 +182,8 @@ export async function generate(config: Config, options: GenerateOptions): Promis
       );
     });
     if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
-    else {
-      finish();
-      remember();
-    }
+    finish();
+    if (locked.ok) remember();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     fail(err.path ?? config.out, 'write-failed', `Cannot write output: ${describeWriteError(err)}`);

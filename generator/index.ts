@@ -14,13 +14,15 @@
  * Every function reports bad input as `diagnostics` (`{file, line, col,
  * severity, code, message}`; `formatDiagnostic` prints one as
  * `file:line:col: severity: message [code]`), all of them in one run.
+ * `explain`, `gaps` and `preview` still answer when the errors are about
+ * other rule files or intake folders: those are left out (`leftOut`) and
+ * the answer is the one the inputs give without them.
  * The output formats are described in docs/format.md.
  */
 import { resolveConfig, type Config, type ConfigOverrides } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { generate as generateRun, type GenerateOptions, type GenerateResult } from './generate.js';
-import type { CatalogGaps } from './match/gaps.js';
-import { explain, gapsOfCatalog, gapsOfIntake, type IntakeGapsResult } from './queries.js';
+import { explain, gapsOfCatalog, gapsOfIntake, type CatalogGapsResult, type IntakeGapsResult } from './queries.js';
 
 export { build, type BuildResult } from './build.js';
 export type { Config, ConfigOverrides } from './config.js';
@@ -30,7 +32,8 @@ export type { Explanation } from './match/explain.js';
 export type { CatalogGaps, Gap } from './match/gaps.js';
 export { runPipeline, type PipelineRequest, type PipelineState } from './pipeline.js';
 export { previewIntake as preview, type PreviewResult } from './preview.js';
-export type { ExplainResult, IntakeGapsResult } from './queries.js';
+export type { Answered, CatalogGapsResult, ExplainResult, IntakeGapsResult, QueryOptions } from './queries.js';
+export type { LeftOut } from './isolate.js';
 export type { OutputDiff } from './write/diff-output.js';
 export { explain };
 
@@ -60,13 +63,10 @@ export function check(config: Config, options: Partial<Omit<GenerateOptions, 'ch
 
 /** Missing fields that would make more rules apply: to one intake (`{intake}`), or to every intake (`{all: true}`). */
 export function gaps(config: Config, what: { intake: string; limit?: number }): Promise<IntakeGapsResult>;
-export function gaps(
-  config: Config,
-  what: { all: true; limit?: number },
-): Promise<{ report?: CatalogGaps; diagnostics: Diagnostic[] }>;
+export function gaps(config: Config, what: { all: true; limit?: number }): Promise<CatalogGapsResult>;
 export function gaps(
   config: Config,
   what: { intake: string; limit?: number } | { all: true; limit?: number },
-): Promise<IntakeGapsResult | { report?: CatalogGaps; diagnostics: Diagnostic[] }> {
+): Promise<IntakeGapsResult | CatalogGapsResult> {
   return 'intake' in what ? gapsOfIntake(config, what.intake, what.limit) : gapsOfCatalog(config, what.limit);
 }

@@ -29,6 +29,7 @@ import type { AttackIndex } from './model/attack.js';
 import { buildCatalog, type Catalog } from './model/catalog.js';
 import { checkAttack } from './model/check-attack.js';
 import { buildIndexCatalog } from './model/index-catalog.js';
+import { brokenFiles, isBrokenIntake, isBrokenRule, type LeftOut } from './isolate.js';
 import type { Intake } from './model/intake.js';
 import type { Unresolved } from './model/resolve-names.js';
 import { timed, timedAsync, type Timings } from './timing.js';
@@ -50,6 +51,12 @@ export interface PipelineRequest {
   changed?: Iterable<string>;
   /** Stop after the catalog: no matching (the caller only needs the inputs). */
   noMatch?: boolean;
+  /**
+   * Answer despite broken rule files and intake folders: when every error is
+   * about one of them, they are left out (`leftOut`) and the catalog and match
+   * are those of the other inputs, exactly as if the broken files were absent.
+   */
+  isolate?: boolean;
   timings?: Timings;
 }
 
@@ -78,6 +85,11 @@ export interface PipelineState {
   intake?: Intake;
   /** With `intake`: set when the query names no intake, or several. */
   unresolved?: Unresolved;
+  /**
+   * With `isolate`, when the inputs have errors and each is about one rule file or intake folder:
+   * what was left out. `catalog` and `match` are then those of the other inputs; `diagnostics` still lists every problem.
+   */
+  leftOut?: LeftOut;
   work: PipelineWork;
   /** Tables kept for the next incremental run. */
   readonly tables: Tables;
@@ -167,6 +179,46 @@ function assemble(config: Config, sources: Sources, diagnostics: Diagnostic[]): 
   return buildIndexCatalog(index.entries, sources.intakes(), diagnostics);
 }
 
+/**
+ * The catalog without the rule files and intake folders that have errors, or
+ * undefined when an error is not about one of them. Leaving inputs out can
+ * only remove catalog errors (duplicates, references); a catalog error about
+ * another file leaves that file out too, until none is left.
+ */
+function isolateBroken(
+  config: Config,
+  sources: Sources,
+  attack: AttackIndex | undefined,
+  diagnostics: readonly Diagnostic[],
+): { catalog: Catalog; leftOut: LeftOut } | undefined {
+  if (config.rulesIndex) return undefined;
+  const shown = (dirs: readonly string[]) => dirs.map((d) => displayPath(d, config.cwd));
+  const ruleRoots = shown(config.rules);
+  const intakeRoots = shown(config.intakes);
+  const first = brokenFiles(diagnostics, ruleRoots, intakeRoots);
+  if (first.global.length > 0) return undefined;
+  const files = first.files;
+  for (;;) {
+    const rules = sources.rules().filter((r) => !isBrokenRule(r, files));
+    const intakes = sources.intakes().filter((i) => !isBrokenIntake(i, files));
+    const problems: Diagnostic[] = [];
+    const catalog = buildCatalog(rules, intakes, problems);
+    if (attack) problems.push(...checkAttack(catalog.rules, attack, { imported: false }));
+    const next = brokenFiles(problems, ruleRoots, intakeRoots);
+    if (next.global.length > 0) return undefined;
+    const added = [...next.files].filter((f) => !files.has(f));
+    if (added.length === 0) {
+      const leftOut: LeftOut = {
+        files: [...files].sort(),
+        rules: sources.rules().filter((r) => isBrokenRule(r, files)),
+        intakes: sources.intakes().filter((i) => isBrokenIntake(i, files)),
+      };
+      return { catalog, leftOut };
+    }
+    for (const f of added) files.add(f);
+  }
+}
+
 /** Run the chain for `config` as the request asks. Never throws for bad input: problems are in `diagnostics`. */
 export async function runPipeline(config: Config, request: PipelineRequest = {}): Promise<PipelineState> {
   const { timings } = request;
@@ -201,12 +253,18 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
     ...tables.attack.diagnostics,
     ...templates.diagnostics,
   ];
-  const catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics));
+  let catalog = timed(timings, 'model', () => assemble(config, sources, diagnostics));
   const attack = tables.attack.value;
   if (attack)
     timed(timings, 'model', () =>
       diagnostics.push(...checkAttack(catalog.rules, attack, { imported: config.rulesIndex !== undefined })),
     );
+  const isolated =
+    request.isolate && hasErrors(diagnostics)
+      ? timed(timings, 'model', () => isolateBroken(config, sources, attack, diagnostics))
+      : undefined;
+  if (isolated) catalog = isolated.catalog;
+  const chosen = sources.chosen && isolated?.leftOut.intakes.includes(sources.chosen) ? undefined : sources.chosen;
 
   const state: PipelineState = {
     config,
@@ -216,37 +274,41 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
     matchInputs: tables.matchInputs.value,
     templates,
     diagnostics: sortDiagnostics(diagnostics),
-    intake: sources.chosen,
+    intake: chosen,
     unresolved: sources.unresolved,
+    leftOut: isolated?.leftOut,
     work: { full: !base, reread: { ...reread, templates: templatesChanged }, rematched: null },
     tables,
     matched: base?.matched,
   };
   if (
     request.noMatch ||
-    hasErrors(diagnostics) ||
+    (hasErrors(diagnostics) && !isolated) ||
     sources.unresolved ||
-    (request.intake !== undefined && !sources.chosen)
+    (request.intake !== undefined && !chosen)
   )
     return state;
 
   const options = matchOptions(config, state.matchInputs);
   const run = (c: Catalog) => (config.rulesIndex ? matchExplicit(c) : matchCatalog(c, options));
-  timed(timings, 'match', () => {
-    if (sources.chosen) {
-      state.match = run(
-        oneIntakeCatalog(catalog, sources.chosen, config.rulesIndex ? undefined : state.matchInputs.table),
-      );
-      state.work.rematched = { rules: state.match.intakesByRule.size, intakes: 1 };
-    } else {
-      const { match, redone } = rematch(base?.matched, catalog, run);
-      state.match = match;
-      state.work.rematched = { rules: redone.rules, intakes: redone.intakes };
-      state.matched = { catalog, match };
-    }
-  });
+  timed(
+    timings,
+    'match',
+    () => {
+      if (chosen) {
+        state.match = run(oneIntakeCatalog(catalog, chosen, config.rulesIndex ? undefined : state.matchInputs.table));
+        state.work.rematched = { rules: state.match.intakesByRule.size, intakes: 1 };
+      } else {
+        const { match, redone } = rematch(isolated ? undefined : base?.matched, catalog, run);
+        state.match = match;
+        state.work.rematched = { rules: redone.rules, intakes: redone.intakes };
+        if (!isolated) state.matched = { catalog, match };
+      }
+    },
+    `${catalog.rules.length} rules, ${chosen ? 1 : catalog.intakes.length} intake${chosen ? '' : 's'}`,
+  );
   // Value tests that ran out of their step budget were judged "can match": each rule says so once.
-  const costly = budgetWarnings(catalog.rules, sources.chosen ? [sources.chosen] : catalog.intakes);
+  const costly = budgetWarnings(catalog.rules, chosen ? [chosen] : catalog.intakes);
   if (costly.length > 0) state.diagnostics = sortDiagnostics([...state.diagnostics, ...costly]);
   return state;
 }

@@ -6,6 +6,7 @@
  * Nothing is written.
  */
 import type { Config } from './config.js';
+import type { LeftOut } from './isolate.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { AttackIndex } from './model/attack.js';
 import type { Catalog } from './model/catalog.js';
@@ -35,14 +36,19 @@ export interface PreviewResult {
   attack?: AttackIndex;
   /** Set when `query` names no intake, or several. */
   unresolved?: Unresolved;
+  /** Every problem of the inputs read (errors of left-out inputs included). */
   diagnostics: Diagnostic[];
+  /** Rule files and intake folders with errors, left out of the page (the page is the one they would give if absent). */
+  leftOut?: LeftOut;
 }
 
 export async function previewIntake(config: Config, query: string, timings?: Timings): Promise<PreviewResult> {
-  const state = await runPipeline(config, { intake: query, timings });
-  const { catalog, attack, intake, match } = state;
+  const state = await runPipeline(config, { intake: query, timings, isolate: true });
+  const { catalog, attack, intake, match, leftOut } = state;
   if (state.unresolved) return { unresolved: state.unresolved, diagnostics: state.diagnostics };
   if (!intake || !match) return { intake, catalog, attack, diagnostics: state.diagnostics };
+  const blocking = (list: readonly Diagnostic[]) =>
+    hasErrors(leftOut ? list.filter((d) => !inLeftOut(d, leftOut)) : list);
   const applying = match.rulesByIntake.get(intake.uuid) ?? [];
   const viewOf = ruleViewer(config);
   const near = timed(timings, 'match', () =>
@@ -60,7 +66,7 @@ export async function previewIntake(config: Config, query: string, timings?: Tim
   );
   const diagnostics = sortDiagnostics([...state.diagnostics, ...page.diagnostics]);
   return {
-    markdown: hasErrors(diagnostics) ? undefined : page.markdown,
+    markdown: blocking(diagnostics) ? undefined : page.markdown,
     path: page.path,
     intake,
     view,
@@ -69,5 +75,11 @@ export async function previewIntake(config: Config, query: string, timings?: Tim
     catalog,
     attack,
     diagnostics,
+    leftOut,
   };
+}
+
+/** Whether the diagnostic is about an input left out. */
+function inLeftOut(d: Diagnostic, leftOut: LeftOut): boolean {
+  return leftOut.files.includes(d.file);
 }

@@ -1,11 +1,15 @@
 /**
  * Where a run's time goes, phase by phase (for `--timings` and the benchmarks).
  */
-export type Timings = Record<string, number>;
+/** Key of an optional listener on a timings object, told when each phase starts (a progress line); not a phase itself. */
+export const PHASE_START: unique symbol = Symbol('phase start');
 
-/** Run `fn`, adding its wall time in milliseconds to `timings[phase]` when timings are collected. */
-export function timed<T>(timings: Timings | undefined, phase: string, fn: () => T): T {
+export type Timings = Record<string, number> & { [PHASE_START]?: (phase: string, detail?: string) => void };
+
+/** Run `fn`, adding its wall time in milliseconds to `timings[phase]` when timings are collected. `detail` is for the phase listener. */
+export function timed<T>(timings: Timings | undefined, phase: string, fn: () => T, detail?: string): T {
   if (!timings) return fn();
+  timings[PHASE_START]?.(phase, detail);
   const start = performance.now();
   try {
     return fn();
@@ -14,8 +18,14 @@ export function timed<T>(timings: Timings | undefined, phase: string, fn: () => 
   }
 }
 
-export async function timedAsync<T>(timings: Timings | undefined, phase: string, fn: () => Promise<T>): Promise<T> {
+export async function timedAsync<T>(
+  timings: Timings | undefined,
+  phase: string,
+  fn: () => Promise<T>,
+  detail?: string,
+): Promise<T> {
   if (!timings) return fn();
+  timings[PHASE_START]?.(phase, detail);
   const start = performance.now();
   try {
     return await fn();

@@ -45,13 +45,19 @@ function catalog(extra: Record<string, string> = {}) {
   });
 }
 
+/** Where the layers go: given, so that no run warns about the default. */
+const BASE_URL = 'https://docs.example.org/layers/';
+
 const page = (uuid: string) => `out/suggested_rules_${uuid}_do_not_edit_manually.md`;
 const layer = (uuid: string) => `out/attack_${uuid}_do_not_edit_manually.json`;
 
 describe('rulecat generate', () => {
   it('writes one page per intake and one layer per intake with rules', async () => {
     const root = catalog();
-    const r = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
+    const r = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+      root,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const tree = readTree(path.join(root, 'out'));
@@ -82,7 +88,14 @@ describe('rulecat generate', () => {
     const root = catalog({
       'intakes/Other/dns/_meta/manifest.yml': INTAKE_MANIFEST('44444444-4444-4444-8444-444444444444', 'DNS'),
     });
-    expect((await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root)).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+          root,
+        )
+      ).code,
+    ).toBe(0);
     expect(readFileSync(path.join(root, page('44444444-4444-4444-8444-444444444444')), 'utf8')).toBe(
       'No related built-in rules was found. This message is automatically generated.\n',
     );
@@ -134,21 +147,24 @@ describe('rulecat generate', () => {
   it('--check writes nothing, lists differences and exits 1', async () => {
     const root = catalog();
     const first = await runCli(
-      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL, '--check'],
       root,
     );
     expect(first.code).toBe(1);
     expect(first.stdout).toContain(`added    out/suggested_rules_${U1}_do_not_edit_manually.md`);
     expect(existsSync(path.join(root, 'out'))).toBe(false);
-    await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
+    await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+      root,
+    );
     const clean = await runCli(
-      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL, '--check'],
       root,
     );
     expect(clean.code).toBe(0);
     writeFileSync(path.join(root, page(U1)), 'edited');
     const stale = await runCli(
-      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--check'],
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL, '--check'],
       root,
     );
     expect(stale.code).toBe(1);
@@ -158,7 +174,10 @@ describe('rulecat generate', () => {
 
   it('reports every invalid input with file:line:col, exits 2 and leaves the output untouched', async () => {
     const root = catalog();
-    await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
+    await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+      root,
+    );
     const before = readTree(path.join(root, 'out'));
     writeTree(
       {
@@ -174,7 +193,10 @@ describe('rulecat generate', () => {
       },
       root,
     );
-    const r = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
+    const r = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+      root,
+    );
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toEqual([
@@ -227,7 +249,10 @@ describe('rulecat generate', () => {
     const root = catalog();
     const outside = writeTree({ 'evil.yml': RULE('r-z', 'Outside', '  sel:\n    a: 1\n  condition: sel\n') });
     symlinkSync(outside, path.join(root, 'rules/link'));
-    const r = await runCli(['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'], root);
+    const r = await runCli(
+      ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out', '--base-url', BASE_URL],
+      root,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rules/link: error: Symbolic link points outside the input folder (rules)');
   });

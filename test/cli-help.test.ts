@@ -32,15 +32,18 @@ describe('rulecat help and usage', () => {
     expect(serve.code).toBe(0);
     expect(serve.stdout).toMatch(/^Usage: rulecat serve \[options\]/);
     expect(serve.stdout).toContain('--port <n>');
-    expect(serve.stdout).toContain('Examples:\n  $ rulecat serve\n  $ rulecat serve --port 0 --open\n');
+    expect(serve.stdout).toContain('Examples:\n  $ npx rulecat serve\n  $ npx rulecat serve --port 0 --open\n');
     expect(serve.stdout).not.toContain('--out <dir>');
     expect(serve.stdout).not.toContain('--check');
     const explain = await runCli(['help', 'explain'], REPO);
     expect(explain.stdout).toMatch(/^Usage: rulecat explain \[options\]/);
     expect(explain.stdout).toContain('--rule <id-or-title>');
+    expect(explain.stdout).toContain(
+      'Exit codes: 0 answered; 3 answered, but other rule files or intake folders have errors',
+    );
     const generate = await runCli(['generate', '-h'], REPO);
     expect(generate.stdout).toContain('--check');
-    expect(generate.stdout).toContain('$ rulecat generate --check');
+    expect(generate.stdout).toContain('$ npx rulecat generate --check');
   });
 
   it('suggests the command or option meant, and exits 2', async () => {
@@ -92,7 +95,21 @@ describe('rulecat help and usage', () => {
       'intakes/Acme/x/ingest/parser.yml': PARSER({ 'user.name': '{{parsed.message.user}}' }),
     });
     const r = await runCli(
-      ['generate', '--rules', 'a', 'b', '--intakes', 'intakes', '--rules', 'c', '--out', 'out', '--no-cache'],
+      [
+        'generate',
+        '--rules',
+        'a',
+        'b',
+        '--intakes',
+        'intakes',
+        '--rules',
+        'c',
+        '--out',
+        'out',
+        '--no-cache',
+        '--base-url',
+        'https://docs.example.org/layers/',
+      ],
       root,
     );
     expect(r.stderr).toBe('');

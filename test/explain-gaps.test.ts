@@ -16,6 +16,7 @@ import { runCli, writeTree, INTAKE_MANIFEST, PARSER } from './tree.js';
 const EDR = 'aaaaaaaa-0000-4000-8000-000000000001';
 const CLOUD = 'aaaaaaaa-0000-4000-8000-000000000002';
 const PROXY = 'aaaaaaaa-0000-4000-8000-000000000003';
+const EDR_PARSER = 'intakes/Acme/edr/ingest/parser.yml';
 
 const rule = (id: string, title: string, logsource: string, detection: string, tags = 'attack.t1059') =>
   `title: ${title}\nid: ${id}\ntags: [${tags}]\nlogsource: {${logsource}}\ndetection:\n${detection.replace(/^/gm, '  ')}\n`;
@@ -139,8 +140,18 @@ describe('explain', () => {
                     field: 'Image',
                     names: ['process.executable'],
                     via: 'pipeline win (mapping.yml:4)',
+                    mapping: { pipeline: 'win', place: { file: 'mapping.yml', line: 4, col: 14 } },
                     present: true,
                     carriers: ['process.executable'],
+                    // The parser line writing the carrier, and where its template copies the raw field.
+                    producers: [
+                      {
+                        field: 'process.executable',
+                        origin: 'parser',
+                        place: { file: EDR_PARSER, line: 11, col: 11 },
+                        copies: [{ raw: 'parsed.message.image', place: { file: EDR_PARSER, line: 11, col: 34 } }],
+                      },
+                    ],
                     derived: [],
                   },
                 ],
@@ -155,8 +166,18 @@ describe('explain', () => {
                     field: 'CommandLine',
                     names: ['process.command_line'],
                     via: 'pipeline win (mapping.yml:4)',
+                    mapping: { pipeline: 'win', place: { file: 'mapping.yml', line: 4, col: 41 } },
                     present: true,
                     carriers: ['process.command_line'],
+                    // The parser line writing the carrier, and where its template copies the raw field.
+                    producers: [
+                      {
+                        field: 'process.command_line',
+                        origin: 'parser',
+                        place: { file: EDR_PARSER, line: 12, col: 11 },
+                        copies: [{ raw: 'parsed.message.cmd', place: { file: EDR_PARSER, line: 12, col: 36 } }],
+                      },
+                    ],
                     derived: [],
                   },
                 ],
@@ -211,7 +232,7 @@ describe('explain', () => {
       missingSets: [],
     });
     expect(explainPair(ruleById('r-ls'), intake(PROXY), loaded.catalog, options()).logsource.evidence).toEqual([
-      'category proxy: intake name matches /(?<!ha)proxy|secure web gateway|web gateway|\\bswg\\b|squid|zscaler|netskope transaction|skyhigh|olfeo|gateway http/',
+      'category proxy: web-requests (field url.original) and forward-proxy (intake name matches /(?<!ha|reverse[ _-])proxy|web gateway|\\bswg\\b/)',
     ]);
   });
 });
@@ -219,10 +240,28 @@ describe('explain', () => {
 describe('gaps', () => {
   it('ranks the smallest missing field sets by rules then techniques unlocked', () => {
     expect(intakeGaps(intake(EDR), loaded.catalog, match, options())).toEqual([
-      { fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] },
-      { fields: ['registry.path'], rules: ['Keyword Rule'], techniques: ['T1112'] },
+      {
+        fields: ['process.parent.executable'],
+        fixes: [{ name: 'process.parent.executable', sigma: ['ParentImage'], readings: ['win'], alternatives: [] }],
+        rules: ['All Of Rule'],
+        techniques: ['T1059'],
+      },
+      {
+        fields: ['registry.path'],
+        fixes: [{ name: 'registry.path', sigma: ['registry.path'], readings: ['win'], alternatives: [] }],
+        rules: ['Keyword Rule'],
+        techniques: ['T1112'],
+      },
       // product "acme" is not in the table: it fits the intakes of the Acme module by name.
-      { fields: ['cloud.provider', 'event.action'], rules: ['Constant Rule'], techniques: ['T1059'] },
+      {
+        fields: ['cloud.provider', 'event.action'],
+        fixes: [
+          { name: 'cloud.provider', sigma: ['cloud.provider'], readings: [null], alternatives: [] },
+          { name: 'event.action', sigma: ['event.action'], readings: [null], alternatives: [] },
+        ],
+        rules: ['Constant Rule'],
+        techniques: ['T1059'],
+      },
     ]);
   });
 
@@ -278,7 +317,7 @@ describe('explain and gaps on the command line', () => {
       root,
     );
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout);
+    const json = JSON.parse(r.stdout).explanation;
     expect(json.applies).toBe(false);
     expect(json.missingFields).toEqual(['process.parent.executable']);
     expect(
@@ -325,8 +364,13 @@ describe('explain and gaps on the command line', () => {
       root,
     );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([
-      { fields: ['process.parent.executable'], rules: ['All Of Rule'], techniques: ['T1059'] },
+    expect(JSON.parse(r.stdout).gaps).toEqual([
+      {
+        fields: ['process.parent.executable'],
+        fixes: [{ name: 'process.parent.executable', sigma: ['ParentImage'], readings: ['win'], alternatives: [] }],
+        rules: ['All Of Rule'],
+        techniques: ['T1059'],
+      },
     ]);
   });
 });

@@ -183,14 +183,16 @@ describe('preview matches one intake only, as generate would', () => {
     expect(r.markdown).toBeUndefined();
   });
 
-  it('shows rule errors with their place and prints no page', async () => {
+  it('shows rule errors with their place, and the page without the broken rule (exit 3)', async () => {
+    const args = ['preview', '--rules', 'rules', '--intakes', 'intakes', '--intake', U1, '--no-cache'];
+    const without = await runCli(args, smallCatalog());
     const root = smallCatalog({
       'rules/bad.yml':
         'title: Bad\nid: r-bad\nlogsource: {product: windows}\ndetection:\n  sel:\n    a: 1\n  condition: nope\n',
     });
-    const r = await runCli(['preview', '--rules', 'rules', '--intakes', 'intakes', '--intake', U1, '--no-cache'], root);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    const r = await runCli(args, root);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe(without.stdout);
     expect(r.stderr).toMatch(/rules\/bad\.yml:7:\d+: error: .*\[condition-identifier\]/);
   });
 

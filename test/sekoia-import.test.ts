@@ -13,6 +13,7 @@ import { readAttack } from '../generator/load/read-attack.js';
 import { richLayerProblems, haveLayerSchema } from './layer-schema.js';
 import { haveShared, shared } from './shared.js';
 import { tempDir } from './tree.js';
+import { compatAttackVersion } from '../generator/load/attack-version-set.js';
 
 const available = haveShared('data', 'sekoia-docs') && haveShared('data', 'intake-formats');
 const GENERATED = shared('data', 'sekoia-docs', 'generated');
@@ -24,13 +25,23 @@ type Layer = {
   techniques: { techniqueID: string; score: number; comment: string }[];
 };
 
-/** A compat layer with techniques sorted by ID and the names of each comment sorted. */
+/**
+ * A compat layer with techniques sorted by ID and the names of each comment
+ * sorted. The model's layers all say ATT&CK 13; rulecat says so only when v13
+ * holds every technique, else 19.1 (one published layer has T1564.011, of v14).
+ */
 function normalized(text: string): Layer {
   const layer = JSON.parse(text) as Layer;
   const techniques = layer.techniques
     .map((t) => ({ ...t, comment: 'Rules: ' + t.comment.slice('Rules: '.length).split(', ').sort().join(', ') }))
     .sort((a, b) => (a.techniqueID < b.techniqueID ? -1 : 1));
-  return { ...layer, techniques };
+  const versions = layer.versions as { attack: string };
+  const attack = compatAttackVersion(
+    techniques.map((t) => t.techniqueID),
+    versions.attack,
+    '19.1',
+  );
+  return { ...layer, versions: { ...versions, attack }, techniques };
 }
 
 async function importBuild(overrides: Record<string, unknown> = {}) {

@@ -24,6 +24,10 @@ if (!haveChromium)
 const ARTIFACTS = path.join(REPO, 'test-artifacts');
 const OKTA = '8acc0041-dfa4-4ed4-acda-13c9f4ada1a4';
 const RULE_FILE = path.join('rules', 'identity', 'okta_sign_in_failure.yml');
+const WINDOWS = '94643b07-57b2-4c8d-aed9-77134b51f9fc';
+const LSASS_FILE = path.join('rules', 'windows', 'lsass_dump_comsvcs_minidump.yml');
+const LSASS_ID = '52f94940-cbe0-4f27-a524-b282a9c74812';
+const BITSADMIN_ID = 'ef5f7305-135e-428a-83be-73d72e40acff';
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -133,6 +137,10 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
       'Exfiltration',
       'Impact',
     ]);
+    // The header and the matrix count the same thing.
+    const header = await page.textContent('[data-testid=header-coverage]');
+    expect(header).toMatch(/^\d+ techniques?, \d+ sub-techniques?$/);
+    expect(await page.textContent('[data-testid=coverage-count]')).toMatch(new RegExp(`^${header} covered,`));
     const bruteForce = page.locator('[data-tactic=credential-access] .technique[data-technique=T1110]');
     expect(await bruteForce.locator('.tname').textContent()).toBe('Brute Force');
     expect(Number(await bruteForce.locator('> .thead .count').textContent())).toBe(3);
@@ -150,6 +158,48 @@ describe.skipIf(!haveChromium)('rulecat serve in chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'serve-explain.png'), fullPage: true });
     await page.goBack();
     await page.waitForSelector('[data-testid=matrix]');
+  });
+
+  it("keeps the writer's place across a live reload: open blocks, the rule at the same place, changes highlighted", async () => {
+    await page.goto(`${preview.url}intake/${WINDOWS}`);
+    const block = (id: string) => page.locator(`details.admonition[data-key="${id}"]`);
+    await block(BITSADMIN_ID).locator('summary').click();
+    await block(LSASS_ID).locator('summary').click();
+    // The LSASS rule 220 px below the top of the window.
+    await page.evaluate((id) => {
+      const b = document.querySelector(`[data-key="${id}"]`)!;
+      window.scrollBy(0, b.getBoundingClientRect().top - 220);
+    }, LSASS_ID);
+    const before = (await block(LSASS_ID).boundingBox())!.y;
+    expect(Math.abs(before - 220)).toBeLessThanOrEqual(1);
+    const scrollBefore = await page.evaluate(() => window.scrollY);
+
+    // Renamed, the rule moves from 6th to last on the page: a reload keeping pixels would show another rule there.
+    const file = path.join(root, LSASS_FILE);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      original
+        .replace(/^title: .*$/m, 'title: Zz LSASS Memory Dump via Comsvcs MiniDump (renamed while open)')
+        .replace(/^description: .*$/m, 'description: Edited while the page was open.'),
+    );
+    await page.waitForSelector('summary:has-text("Zz LSASS Memory Dump")', { timeout: 20_000 });
+    expect(await block(LSASS_ID).getAttribute('open')).toBe('');
+    expect(await block(BITSADMIN_ID).getAttribute('open')).toBe('');
+    expect(await block(LSASS_ID).locator('p', { hasText: 'Edited while the page was open.' }).isVisible()).toBe(true);
+    const after = (await block(LSASS_ID).boundingBox())!.y;
+    expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+    expect(await page.evaluate(() => window.scrollY)).not.toBe(scrollBefore); // kept by rule, not by pixels
+    // The changed rule is highlighted; the others are not.
+    expect(await block(LSASS_ID).getAttribute('class')).toContain('changed');
+    expect(await page.locator('details.admonition.changed').count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'serve-keeps-place.png') });
+
+    writeFileSync(file, original);
+    await page.waitForSelector('summary:has-text("LSASS Memory Dump via Comsvcs MiniDump"):not(:has-text("Zz"))', {
+      timeout: 20_000,
+    });
+    await page.goto(`${preview.url}intake/${OKTA}`);
   });
 
   it('updates the open page when a rule file changes, and shows a broken input with its place', async () => {

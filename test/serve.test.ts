@@ -149,6 +149,10 @@ describe('rulecat serve over HTTP', () => {
     expect(explain.body).toContain('<strong>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;</strong>');
     expect(explain.body).not.toMatch(/<script>alert|<img/);
     expect(explain.body).toContain('Shown as text: &lt;img src=x onerror=alert(2)&gt;');
+    // Like `rulecat explain`: where the intake's parser writes each field the rule needs.
+    expect(explain.body).toMatch(
+      /<div class="producer"><code>[\w.]+<\/code>: written by the parser <small>[^<]*ingest\/parser\.yml:\d+:\d+<\/small>/,
+    );
   });
 
   it('sends a Content-Security-Policy whose nonce only rulecat’s own script and style carry', async () => {

@@ -183,7 +183,17 @@ describe('shipped field mappings', () => {
       ]);
       expect(targets({ product: 'windows', service: 'security' }, 'Hashes')).toContain('action.properties.Hashes');
       expect(targets({ product: 'linux', category: 'process_creation' }, 'Image')).toEqual(['process.executable']);
-      expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual(['file.path']);
+      expect(targets({ product: 'macos', category: 'file_event' }, 'TargetFilename')).toEqual([
+        'file.path',
+        'file.directory',
+      ]);
+      expect(targets({ product: 'windows', category: 'registry_set' }, 'TargetObject')).toContain('registry.key');
+      expect(targets({ product: 'azure', service: 'auditlogs' }, 'properties.targetResources')).toContain(
+        'action.properties.*',
+      );
+      expect(targets({ product: 'gcp', service: 'google_workspace.admin' }, 'new_value')).toEqual([
+        'google.report.parameters_all.value',
+      ]);
       const signin = { product: 'azure', service: 'signinlogs' };
       for (const f of ['ResultType', 'resultType']) expect(targets(signin, f)).toContain('error.code');
       expect(targets(signin, 'ResultDescription')).toContain('error.message');
@@ -191,7 +201,7 @@ describe('shipped field mappings', () => {
       expect(targets({ product: 'azure', service: 'auditlogs' }, 'properties.message')).toEqual(['event.action']);
       const tm = { product: 'm365', service: 'threat_management' };
       expect(targets(tm, 'eventSource')).toEqual(['service.name']);
-      expect(targets(tm, 'eventName')).toEqual(['office365.alert.display_name']);
+      expect(targets(tm, 'eventName')).toEqual(['office365.alert.display_name', 'microsoft.defender.alert.title']);
       expect(targets({ product: 'm365', service: 'exchange' }, 'eventName')).toEqual(['action.name']);
       expect(targets({ product: 'm365', service: 'audit' }, 'Operation')).toEqual(['action.name']);
       expect(targets({ category: 'proxy' }, 'c-uri-query')).toContain('url.query');

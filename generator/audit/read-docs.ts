@@ -1,12 +1,15 @@
 /**
  * The file-system side of the audit: include lines of every markdown page
- * under the docs folder, and the generated intake pages of a folder.
+ * under the docs folder, and the generated intake pages of a folder. Every
+ * read is bounded (load/read-text.ts): a FIFO, a device or a link leading
+ * out of its folder is a diagnostic, never read.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
-import { readText } from '../load/read-text.js';
-import { walkFiles } from '../load/walk-files.js';
+import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { pseudoFileSystem } from '../load/pseudo-fs.js';
+import { MiB, ReadScope, readText } from '../load/read-text.js';
+import { displayPath, walkFiles } from '../load/walk-files.js';
 import type { GeneratedPage } from './audit-includes.js';
 import { findIncludes, PAGE_NAME, type IncludeLine } from './find-includes.js';
 
@@ -17,25 +20,52 @@ export function readIncludes(docs: string, cwd: string): { includes: IncludeLine
   const { files, diagnostics } = walkFiles(docs, (name) => /\.md$/i.test(name), cwd);
   const includes: IncludeLine[] = [];
   for (const file of files) {
-    const { text, diagnostics: problems } = readText(file.absolute, file.display);
+    const { text, diagnostics: problems } = readText(file.absolute, file.display, { kind: 'docs', noFollow: true });
     diagnostics.push(...problems);
     if (text !== undefined) includes.push(...findIncludes(file.display, text));
   }
   return { includes, diagnostics };
 }
 
+/** Largest generated page read (64 MiB; the largest Sekoia.io page is 68 kB). */
+const PAGE_LIMIT = 64 * MiB;
+
 const countRules = (text: string) => (text.match(/^\?\?\? abstract /gm) ?? []).length;
 
-/** Generated intake pages of `folder` (none when it does not exist), by name. */
-export function readGeneratedPages(folder: string): GeneratedPage[] {
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
+/** Generated intake pages of `folder` (none when it does not exist), by name, with the problems of pages that cannot be read. */
+export function readGeneratedPages(
+  folder: string,
+  cwd = process.cwd(),
+): { pages: GeneratedPage[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  if (!existsSync(folder)) return { pages: [], diagnostics };
+  const shown = displayPath(folder, cwd);
+  const pseudo = pseudoFileSystem(realpathSync(folder));
+  if (pseudo) {
+    diagnostics.push(
+      error(
+        wholeFile(shown),
+        'pseudo-file-system',
+        `Unexpected folder of the ${pseudo} pseudo file system, expected a folder of files on disk`,
+      ),
+    );
+    return { pages: [], diagnostics };
+  }
+  const within = new ReadScope(folder);
+  const pages = readdirSync(folder)
     .filter((name) => PAGE_NAME.test(name))
     .sort()
     .map((name) => {
-      const { text } = readText(path.join(folder, name));
+      const { text, diagnostics: problems } = readText(path.join(folder, name), path.join(shown, name), {
+        kind: 'output',
+        limit: PAGE_LIMIT,
+        within,
+        withinDisplay: `the folder of generated pages (${shown})`,
+      });
+      diagnostics.push(...problems);
       return { name, uuid: PAGE_NAME.exec(name)![1].toLowerCase(), rules: countRules(text ?? '') };
     });
+  return { pages, diagnostics };
 }
 
 /**

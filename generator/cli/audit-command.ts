@@ -12,6 +12,7 @@ import { formatDiagnostic, hasErrors } from '../diagnostics.js';
 import { displayPath } from '../load/walk-files.js';
 import type { OptionValues } from './input-options.js';
 import { UsageError, type IO } from './io.js';
+import { envelope, EXIT, printJson } from './envelope.js';
 
 const at = (i: { file: string; line: number; col: number }) => `${i.file}:${i.line}:${i.col}`;
 
@@ -53,20 +54,22 @@ export async function runAudit(options: OptionValues, io: IO): Promise<number> {
     if (p !== undefined && !isFolder(p)) throw new UsageError(`${flag} ${displayPath(p, io.cwd)} is not a folder`);
   }
   const { includes, diagnostics } = readIncludes(docs, io.cwd);
-  for (const d of diagnostics) io.stderr(formatDiagnostic(d) + '\n');
-  if (hasErrors(diagnostics)) return 2;
   const generated = generatedFolder(docs, out);
-  const report = auditIncludes(includes, readGeneratedPages(generated), targetExists(docs, out));
+  const { pages, diagnostics: pageProblems } = readGeneratedPages(generated, io.cwd);
+  diagnostics.push(...pageProblems);
+  for (const d of diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+  if (hasErrors(diagnostics)) {
+    if (json) printJson(io, envelope('audit', EXIT.failed, { docs: displayPath(docs, io.cwd) }, diagnostics));
+    return EXIT.failed;
+  }
+  const report = auditIncludes(includes, pages, targetExists(docs, out));
   const problems = problemCount(report);
   const exitCode = problems > 0 ? 1 : 0;
   const shown = displayPath(generated, io.cwd);
   if (json) {
-    io.stdout(
-      JSON.stringify(
-        { ok: exitCode === 0, exitCode, docs: displayPath(docs, io.cwd), generatedFolder: shown, ...report },
-        null,
-        2,
-      ) + '\n',
+    printJson(
+      io,
+      envelope('audit', exitCode, { docs: displayPath(docs, io.cwd), generatedFolder: shown, ...report }, diagnostics),
     );
     return exitCode;
   }

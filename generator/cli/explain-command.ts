@@ -2,13 +2,54 @@
  * `rulecat explain --rule ID|TITLE --intake UUID|NAME|SLUG [--json]`.
  */
 import { escapeControls } from '../diagnostics.js';
-import type { Explanation } from '../match/explain.js';
+import type { Place } from '../diagnostics.js';
+import type { Explanation, Producer } from '../match/explain.js';
+import type { DerivedName } from '../match/intake-index.js';
 import { describeUnresolved } from '../model/resolve-names.js';
+import { hasErrors } from '../diagnostics.js';
+import {
+  answerCode,
+  envelope,
+  EXIT,
+  leftOutJson,
+  printJson,
+  reportAnswerProblems,
+  unresolvedJson,
+  usageProblem,
+} from './envelope.js';
 import { configFromOptions, type OptionValues } from './input-options.js';
 import type { IO } from './io.js';
-import { reportProblems } from './report-problems.js';
+import { startProgress } from './progress.js';
 
 const mark = (ok: boolean) => (ok ? 'yes' : 'no ');
+
+const at = (p: Place) => `${p.file}:${p.line}:${p.col}`;
+
+/** Copies shown per produced field; the rest is counted. */
+const COPIES_SHOWN = 3;
+
+/** Where a produced field comes from: the parser line writing it, the fields.yml entry, the test event; what it copies. */
+export function formatProducer(p: Producer): string {
+  const where = p.place ? ` at ${at(p.place)}` : '';
+  const origin =
+    p.origin === 'parser'
+      ? `written by the parser${where}`
+      : p.origin === 'fields.yml'
+        ? `declared in fields.yml${where}`
+        : p.origin === 'tests'
+          ? `shown by a test event${where}`
+          : 'a platform field';
+  const shown = p.copies
+    .slice(0, COPIES_SHOWN)
+    .map((c) => `${c.raw}${c.place ? ` (${at(c.place)})` : ''}`)
+    .join(', ');
+  const more = p.copies.length > COPIES_SHOWN ? `, and ${p.copies.length - COPIES_SHOWN} more` : '';
+  return `${p.field}: ${origin}${shown ? `, copying ${shown}${more}` : ''}`;
+}
+
+function how(d: DerivedName, field: string): string {
+  return d.how === 'value' ? `the value of ${field}` : d.how;
+}
 
 export function formatExplanation(e: Explanation): string {
   const lines: string[] = [];
@@ -41,11 +82,12 @@ export function formatExplanation(e: Explanation): string {
           const where = f.present ? `present as ${f.carriers.join(', ')}` : 'MISSING';
           const derived =
             f.derived.length > 0
-              ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${d.how})`).join('; ')}]`
+              ? ` [from the parser: ${f.derived.map((d) => `${d.raw} → ${d.target} (${how(d, f.field)})`).join('; ')}]`
               : '';
           const renamed = f.names.length === 1 && f.names[0] === f.field ? '' : ` → ${f.names.join(' | ')} (${f.via})`;
           const label = f.field === t.test.split('|')[0] ? t.test : `${t.test} references ${f.field}`;
           lines.push(`    ${mark(f.present)} ${label}${renamed}: ${where}${derived}`);
+          for (const p of f.producers) lines.push(`          ${formatProducer(p)}`);
         }
         for (const c of t.contradicts)
           lines.push(
@@ -73,18 +115,47 @@ export function formatExplanation(e: Explanation): string {
 }
 
 export async function runExplain(options: OptionValues, io: IO): Promise<number> {
+  const json = options.json === true;
+  const ruleQuery = String(options.rule);
+  const intakeQuery = String(options.intake);
   const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
+  const progress = startProgress('explain', options, io);
   const { explain } = await import('../queries.js');
-  const result = await explain(config, String(options.rule), String(options.intake));
-  if (reportProblems([...configProblems, ...result.diagnostics], io)) return 2;
-  if (result.unresolved) {
-    if (result.unresolved.rule)
-      io.stderr(`rulecat explain: ${describeUnresolved('rule', String(options.rule), result.unresolved.rule)}\n`);
-    if (result.unresolved.intake)
-      io.stderr(`rulecat explain: ${describeUnresolved('intake', String(options.intake), result.unresolved.intake)}\n`);
-    return 2;
+  const result = hasErrors(configProblems)
+    ? { diagnostics: [] }
+    : await explain(config, ruleQuery, intakeQuery, { timings: progress?.timings });
+  progress?.done();
+  const diagnostics = [...configProblems, ...result.diagnostics];
+  const unresolved = 'unresolved' in result ? result.unresolved : undefined;
+  const explanation = 'explanation' in result ? result.explanation : undefined;
+  const leftOut = 'leftOut' in result ? result.leftOut : undefined;
+  const notes = [
+    ...(unresolved?.rule ? [describeUnresolved('rule', ruleQuery, unresolved.rule)] : []),
+    ...(unresolved?.intake ? [describeUnresolved('intake', intakeQuery, unresolved.intake)] : []),
+  ];
+  const exitCode = explanation ? answerCode(diagnostics) : EXIT.failed;
+  if (json) {
+    printJson(
+      io,
+      envelope(
+        'explain',
+        exitCode,
+        {
+          query: { rule: ruleQuery, intake: intakeQuery },
+          explanation: explanation ?? null,
+          unresolved: unresolved && {
+            rule: unresolved.rule && unresolvedJson(ruleQuery, unresolved.rule),
+            intake: unresolved.intake && unresolvedJson(intakeQuery, unresolved.intake),
+          },
+          leftOut: leftOutJson(leftOut),
+        },
+        [...diagnostics, ...notes.map((n) => usageProblem(n, 'unresolved-name'))],
+      ),
+    );
   }
-  const e = result.explanation!;
-  io.stdout(options.json ? JSON.stringify(e, null, 2) + '\n' : escapeControls(formatExplanation(e), true));
-  return 0;
+  reportAnswerProblems('explain', diagnostics, explanation ? leftOut : undefined, io);
+  for (const note of notes) io.stderr(`rulecat explain: ${note}\n`);
+  if (!explanation || json) return exitCode;
+  io.stdout(escapeControls(formatExplanation(explanation), true));
+  return exitCode;
 }

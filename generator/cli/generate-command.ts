@@ -9,6 +9,8 @@ import { UsageError, type IO } from './io.js';
 import { formatTimings, type Timings } from '../timing.js';
 import type { MatchReport } from '../match/report.js';
 import type { FsyncMode } from '../write/apply-output.js';
+import { envelope, EXIT, printJson } from './envelope.js';
+import { startProgress } from './progress.js';
 
 async function matchingReport(result: GenerateResult): Promise<MatchReport | undefined> {
   if (!result.catalog || !result.match || !result.matchInputs) return undefined;
@@ -19,22 +21,24 @@ async function matchingReport(result: GenerateResult): Promise<MatchReport | und
 export async function summarize(result: GenerateResult, check: boolean, exitCode: number, detailed = false) {
   const diff = result.diff;
   const { nowhere: _nowhere, ...counts } = result.summary ?? runSummary(result);
-  return {
-    ok: exitCode === 0,
+  return envelope(
+    'generate',
     exitCode,
-    check,
-    counts,
-    files: {
-      added: diff?.added.map((f) => f.path) ?? [],
-      changed: diff?.changed.map((f) => f.path) ?? [],
-      unchanged: diff?.unchanged.length ?? 0,
-      removed: diff?.removed ?? [],
-      keptEdited: diff?.kept ?? [],
-      written: result.applied?.written ?? [],
+    {
+      check,
+      counts,
+      files: {
+        added: diff?.added.map((f) => f.path) ?? [],
+        changed: diff?.changed.map((f) => f.path) ?? [],
+        unchanged: diff?.unchanged.length ?? 0,
+        removed: diff?.removed ?? [],
+        keptEdited: diff?.kept ?? [],
+        written: result.applied?.written ?? [],
+      },
+      matching: detailed ? await matchingReport(result) : undefined,
     },
-    matching: detailed ? await matchingReport(result) : undefined,
-    diagnostics: result.diagnostics,
-  };
+    result.diagnostics,
+  );
 }
 
 export async function runGenerate(options: OptionValues, io: IO): Promise<number> {
@@ -43,8 +47,8 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
   const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
   if (hasErrors(configProblems)) {
     for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
-    if (json) io.stdout(JSON.stringify({ ok: false, exitCode: 2, diagnostics: configProblems }, null, 2) + '\n');
-    return 2;
+    if (json) printJson(io, envelope('generate', EXIT.failed, { check }, configProblems));
+    return EXIT.failed;
   }
   const lockTimeout = options.lockTimeout;
   if (typeof lockTimeout === 'string') {
@@ -53,14 +57,21 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
     config.lockTimeout = Number(lockTimeout);
   }
   if (typeof options.fsync === 'string') config.fsync = options.fsync as FsyncMode;
-  const timings: Timings | undefined = options.timings === true ? {} : undefined;
+  const quiet = options.quiet === true;
+  const progress = startProgress('generate', options, io);
+  const timings: Timings | undefined = progress?.timings ?? (options.timings === true ? {} : undefined);
   const result = await generate(config, {
     check,
     timings,
     full: json,
-    notify: (message) => io.stderr(`rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`),
+    notify: (message) => {
+      const line = `rulecat: ${displayPath(config.out, io.cwd)}: ${message}\n`;
+      if (progress) progress.write(line);
+      else io.stderr(line);
+    },
   });
-  if (timings) io.stderr(formatTimings(timings) + '\n');
+  progress?.done();
+  if (options.timings === true && timings) io.stderr(formatTimings(timings) + '\n');
   result.diagnostics = [...configProblems, ...result.diagnostics];
   const diff = result.diff;
   const changes = diff ? diff.added.length + diff.changed.length + diff.removed.length : 0;
@@ -68,7 +79,7 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
   for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
   const out = displayPath(config.out, io.cwd);
   if (json) {
-    io.stdout(JSON.stringify(await summarize(result, check, exitCode, true), null, 2) + '\n');
+    printJson(io, await summarize(result, check, exitCode, true));
     return exitCode;
   }
   if (exitCode === 2) {
@@ -86,13 +97,15 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
     for (const p of s.files.added) io.stdout(`added    ${out}/${p}\n`);
     for (const p of s.files.changed) io.stdout(`changed  ${out}/${p}\n`);
     for (const p of s.files.removed) io.stdout(`removed  ${out}/${p}\n`);
-    io.stdout(
-      changes === 0
-        ? `rulecat: ${out} is up to date (${s.counts.files} files)\n`
-        : `rulecat: ${changes} file${changes === 1 ? '' : 's'} in ${out} would change; run rulecat generate\n`,
-    );
+    if (!quiet)
+      io.stdout(
+        changes === 0
+          ? `rulecat: ${out} is up to date (${s.counts.files} files)\n`
+          : `rulecat: ${changes} file${changes === 1 ? '' : 's'} in ${out} would change; run npx rulecat generate\n`,
+      );
     return exitCode;
   }
+  if (quiet) return exitCode;
   io.stdout(
     `rulecat: ${s.counts.rules} rules, ${s.counts.intakes} intakes -> ${s.counts.pages} pages, ${s.counts.layers} layers in ${out}: ` +
       `${s.files.written.length} written, ${s.files.unchanged} unchanged, ${s.files.removed.length} removed\n`,

@@ -27,7 +27,8 @@ export function addInputOptions(command: Command): Command {
     .option('--pipeline <file...>', 'pySigma processing pipelines (their field renamings) as one more reading')
     .option('--logsources <file>', 'log-source evidence entries replacing the shipped ones')
     .option('--cache <dir>', 'cache of parsed inputs (default: ~/.cache/rulecat)')
-    .option('--no-cache', 'parse every input, cache nothing');
+    .option('--no-cache', 'parse every input, cache nothing')
+    .option('--max-file-size <MiB>', 'largest input file read (default: 16 MiB, test events 4 MiB)');
 }
 
 /** `--layer-style`, `--attribution`, `--near-miss`: what pages and layers show. */
@@ -39,11 +40,20 @@ export function addPageOptions(command: Command): Command {
         'Navigator layers as the model (compat), layer format 4.5 (rich), or compat with rich beside it (both)',
       ).choices(LAYER_STYLES),
     )
+    .option('--base-url <url>', 'URL of the folder where the layers are published (the Navigator links point there)')
     .option('--attribution', 'add author, source link and license notice to rule blocks')
     .option('--near-miss', 'add the rules one missing field away to each intake page');
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function size(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0))
+    throw new UsageError(`Unexpected --max-file-size ${v}, expected a size in MiB such as 32`);
+  return n;
+}
 
 /** Configuration overrides from the parsed options (paths resolved against `cwd`). */
 function overrides(o: OptionValues, cwd: string): ConfigOverrides {
@@ -69,6 +79,8 @@ function overrides(o: OptionValues, cwd: string): ConfigOverrides {
     attack: file(o.attack),
     date,
     layerStyle: str(o.layerStyle) as LayerStyle | undefined,
+    baseUrl: str(o.baseUrl),
+    maxFileSize: size(o.maxFileSize),
   };
 }
 

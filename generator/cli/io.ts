@@ -6,6 +6,10 @@ export interface IO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   cwd: string;
+  /** stderr is a terminal: progress lines may be drawn there. */
+  stderrIsTTY?: boolean;
+  /** Width of that terminal. */
+  stderrColumns?: number;
 }
 
 /** A mistake in how the command was called (exit code 2, message on stderr). */

@@ -11,6 +11,8 @@ import { describeUnresolved } from '../model/resolve-names.js';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../diagnostics.js';
 import { formatTimings, type Timings } from '../timing.js';
 import type { PreviewResult } from '../preview.js';
+import { answerCode, EXIT, reportAnswerProblems } from './envelope.js';
+import { startProgress } from './progress.js';
 
 /** Errors, and warnings about the files this page is made of; the rest is only counted. */
 function report(result: PreviewResult, io: IO): void {
@@ -31,26 +33,32 @@ export async function runPreview(options: OptionValues, io: IO): Promise<number>
   const { config, diagnostics: configProblems } = configFromOptions(options, io.cwd);
   if (hasErrors(configProblems)) {
     for (const d of configProblems) io.stderr(formatDiagnostic(d) + '\n');
-    return 2;
+    return EXIT.failed;
   }
-  const timings: Timings | undefined = options.timings === true ? {} : undefined;
+  const progress = startProgress('preview', options, io);
+  const timings: Timings | undefined = progress?.timings ?? (options.timings === true ? {} : undefined);
   const { previewIntake } = await import('../preview.js');
   const result = await previewIntake(config, query, timings);
+  progress?.done();
   if (result.unresolved) {
     for (const d of result.diagnostics.filter((x) => x.severity === 'error')) io.stderr(formatDiagnostic(d) + '\n');
     io.stderr(`rulecat preview: ${describeUnresolved('intake', query, result.unresolved)}\n`);
-    return 2;
+    return EXIT.failed;
   }
   report(result, io);
-  if (result.markdown === undefined || hasErrors(result.diagnostics)) {
+  if (result.markdown === undefined) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     io.stderr(
-      errors > 0
-        ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n`
-        : 'rulecat preview: the page template writes no page for this intake\n',
+      !result.intake && errors > 0
+        ? `rulecat preview: the intake asked about ("${query}") has errors; no page\n`
+        : errors > 0
+          ? `rulecat preview: ${errors} error${errors === 1 ? '' : 's'}; no page\n`
+          : 'rulecat preview: the page template writes no page for this intake\n',
     );
-    return 2;
+    return EXIT.failed;
   }
+  const exitCode = answerCode(result.diagnostics);
+  if (exitCode !== EXIT.ok) reportAnswerProblems('preview', [], result.leftOut, io);
   if (options.html === true) {
     const start = performance.now();
     const [{ createMarkdownToHtml }, { standaloneIntakeHtml }] = await Promise.all([
@@ -71,6 +79,6 @@ export async function runPreview(options: OptionValues, io: IO): Promise<number>
   } else {
     io.stdout(result.markdown);
   }
-  if (timings) io.stderr(formatTimings(timings) + '\n');
-  return 0;
+  if (options.timings === true && timings) io.stderr(formatTimings(timings) + '\n');
+  return exitCode;
 }

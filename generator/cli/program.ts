@@ -20,9 +20,16 @@ export function version(): string {
   return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ npx ${l}`).join('\n')}\n`;
 
 type Run = (options: OptionValues, io: IO) => Promise<number>;
+
+/** Commands that answer a question, and what their exit codes say. */
+const ANSWERS = ['explain', 'gaps', 'preview'];
+const ANSWER_EXITS =
+  '\nExit codes: 0 answered; 3 answered, but other rule files or intake folders have errors: they are\n' +
+  'listed on stderr and left out, and the answer is the one the inputs give without them; 2 no answer\n' +
+  '(unknown or ambiguous name, the rule or intake asked about has errors, invalid configuration or usage).\n';
 
 /** Build the program; `done` receives the exit code of the command that ran. */
 function program(io: IO, done: (code: number) => void): Command {
@@ -42,7 +49,11 @@ function program(io: IO, done: (code: number) => void): Command {
     .allowExcessArguments(false)
     .addHelpText(
       'after',
-      '\nWithout a command, rulecat runs generate. Exit codes: 0 done, 1 --check found differences, 2 invalid input, usage or write failure.\n',
+      '\nWithout a command, rulecat runs generate.\n' +
+        'Exit codes: 0 done; 1 generate --check found differences, audit found problems; 2 no answer (invalid input,\n' +
+        'usage, unknown name, the rule or intake asked about is broken, write failure); 3 explain, gaps or preview\n' +
+        'answered, but other rule files or intake folders have errors (left out of the answer, listed on stderr).\n' +
+        'With --json, every outcome is one JSON object on stdout with schemaVersion (docs/schemas/).\n',
     );
   const add = (name: string, description: string, run: Run, configure: (c: Command) => Command, help: string[]) => {
     const command = root
@@ -55,7 +66,7 @@ function program(io: IO, done: (code: number) => void): Command {
         writeErr: io.stderr,
         outputError: (text, write) => write(`rulecat ${name}: ${text.replace(/^error: /, '')}`),
       });
-    configure(command).addHelpText('after', examples(help));
+    configure(command).addHelpText('after', examples(help) + (ANSWERS.includes(name) ? ANSWER_EXITS : ''));
     command.action(async (options: OptionValues) => done(await run(options, io)));
     return command;
   };
@@ -68,7 +79,8 @@ function program(io: IO, done: (code: number) => void): Command {
       addPageOptions(addInputOptions(c))
         .option('--out <dir>', 'output folder')
         .option('--check', 'write nothing; list what would change; exit 1 if anything would')
-        .option('--json', 'print a machine-readable summary on stdout')
+        .option('--json', 'print a machine-readable summary on stdout (also on errors)')
+        .option('--quiet', 'no progress line, no summary line')
         .option('--date <yyyy-mm-dd>', 'date of the catalog and changelog pages (default: newest changelog date)')
         .option('--lock-timeout <seconds>', 'wait this long for another run writing the same folder (default 30)')
         .addOption(
@@ -93,7 +105,8 @@ function program(io: IO, done: (code: number) => void): Command {
       addInputOptions(c)
         .requiredOption('--rule <id-or-title>', 'the rule: id or title')
         .requiredOption('--intake <uuid-name-or-slug>', 'the intake: uuid, name or slug')
-        .option('--json', 'print the explanation as JSON'),
+        .option('--json', 'print the explanation as JSON (also on errors)')
+        .option('--quiet', 'no progress line'),
     [
       'rulecat explain --rule "Okta Sign-In Failure" --intake "Okta System Log"',
       'rulecat explain --rule 1a2b3c4d --intake okta-system-log --json',
@@ -108,7 +121,8 @@ function program(io: IO, done: (code: number) => void): Command {
         .option('--intake <uuid-name-or-slug>', 'the intake to look at')
         .option('--all', 'every intake, and the fields that would help most across intakes')
         .option('--limit <n>', 'suggestions shown per intake (default 20, 5 with --all)')
-        .option('--json', 'print the suggestions as JSON'),
+        .option('--json', 'print the suggestions as JSON (also on errors)')
+        .option('--quiet', 'no progress line'),
     [
       'rulecat gaps --intake "Okta System Log"',
       'rulecat gaps --all --limit 3',
@@ -123,7 +137,8 @@ function program(io: IO, done: (code: number) => void): Command {
       addPageOptions(addInputOptions(c))
         .requiredOption('--intake <uuid-name-or-slug>', 'the intake: uuid, name or slug')
         .option('--html', 'a standalone HTML page instead of markdown')
-        .option('--timings', 'print the time of each phase on stderr'),
+        .option('--timings', 'print the time of each phase on stderr')
+        .option('--quiet', 'no progress line'),
     ['rulecat preview --intake "Okta System Log"', 'rulecat preview --intake okta-system-log --html > okta.html'],
   );
   add(
@@ -144,7 +159,7 @@ function program(io: IO, done: (code: number) => void): Command {
       c
         .requiredOption('--docs <dir>', 'the docs folder to audit')
         .option('--out <dir>', 'the folder of generated pages (default: found from the include lines)')
-        .option('--json', 'print the report as JSON'),
+        .option('--json', 'print the report as JSON (also on errors)'),
     ['rulecat audit --docs docs', 'rulecat audit --docs docs --out docs/_shared_content/generated --json'],
   );
   return root;
@@ -158,20 +173,32 @@ function withDefaultCommand(argv: readonly string[]): string[] {
   return [...argv];
 }
 
+/** With `--json`, a usage error is also a JSON envelope on stdout (exit 2). */
+async function usageJson(argv: readonly string[], io: IO, message: string, code: string): Promise<void> {
+  if (!argv.includes('--json')) return;
+  const { envelope, printJson, usageProblem } = await import('./envelope.js');
+  const name = argv[0] && (COMMANDS as readonly string[]).includes(argv[0]) ? argv[0] : 'generate';
+  printJson(io, envelope(name, 2, {}, [usageProblem(message, code)]));
+}
+
 export async function main(argv: readonly string[], io: IO): Promise<number> {
   let code = 0;
+  const args = withDefaultCommand(argv);
   const root = program(io, (c) => (code = c));
   try {
-    await root.parseAsync(withDefaultCommand(argv), { from: 'user' });
+    await root.parseAsync(args, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; every other commander error is a usage error.
-      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      await usageJson(args, io, e.message.replace(/^error: /, ''), 'usage');
+      return 2;
     }
     if (e instanceof UsageError) {
-      const name = argv[0] && (COMMANDS as readonly string[]).includes(argv[0]) ? argv[0] : 'generate';
+      const name = args[0] && (COMMANDS as readonly string[]).includes(args[0]) ? args[0] : 'generate';
       io.stderr(`rulecat ${name}: ${e.message}\n`);
+      await usageJson(args, io, e.message, 'usage');
       return 2;
     }
     throw e;
@@ -191,12 +218,20 @@ export function runProcess(): Promise<void> {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stderrColumns: process.stderr.columns,
   }).then(
     (code) => {
       process.exitCode = code;
     },
-    (e: unknown) => {
+    async (e: unknown) => {
       process.stderr.write(`rulecat: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      await usageJson(
+        withDefaultCommand(process.argv.slice(2)),
+        { stdout: (s) => process.stdout.write(s), stderr: () => undefined, cwd: process.cwd() },
+        `internal error: ${e instanceof Error ? e.message : String(e)}`,
+        'internal-error',
+      );
       process.exitCode = 2;
     },
   );

@@ -10,12 +10,14 @@
  * when something changed; an unreadable pack is ignored.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { sha1 } from '../hash.js';
+import { makeDirs } from './pseudo-fs.js';
+import { readBytesOrThrow } from './read-text.js';
 
 /** The default cache folder. */
 export function defaultCacheDir(): string {
@@ -93,7 +95,7 @@ export class InputCache<T> {
 
   private read(): Map<string, Entry<T>> {
     try {
-      const value = deserialize(readFileSync(this.file)) as unknown;
+      const value = deserialize(readBytesOrThrow(this.file, { kind: 'cache' })) as unknown;
       return value instanceof Map ? (value as Map<string, Entry<T>>) : new Map();
     } catch {
       return new Map();
@@ -131,7 +133,7 @@ export class InputCache<T> {
     if (!this.changed) return;
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      makeDirs(this.dir);
       writeFileSync(tmp, serialize(this.entries));
       renameSync(tmp, this.file);
       this.changed = false;

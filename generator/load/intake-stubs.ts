@@ -3,11 +3,11 @@
  * only their manifests are read (to resolve a uuid, name or slug and the
  * rules' `intakes:` lists), and only the chosen folder is read in full.
  */
-import { readFileSync } from 'node:fs';
 import type { Diagnostic, Place } from '../diagnostics.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
 import { findIntakeFolders, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
+import { readBytesOrThrow } from './read-text.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 import { buildIntake, readManifest, type Intake, type Manifest } from '../model/intake.js';
@@ -38,7 +38,7 @@ function readManifestFile(file: FoundFile): ReadManifest {
 function cachedManifest(file: FoundFile, cache: InputCache<ReadManifest>): ReadManifest {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file.absolute);
+    bytes = readBytesOrThrow(file.absolute, { kind: 'intake', noFollow: true });
   } catch {
     return readManifestFile(file);
   }

@@ -4,7 +4,7 @@
  * worth it for many files; the result is the same as parsing them in order
  * (each file is parsed on its own, and results are stored by file).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +15,7 @@ import type { WorkRequest, WorkResult } from './parse-worker.js';
 import { work } from './parse-worker.js';
 import { findIntakeFolders, folderHash, isIntakeFile, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { isYaml } from './read-rules.js';
+import { readBytesOrThrow } from './read-text.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
 /** Below this many files to parse, threads cost more than they save. */
@@ -83,7 +84,7 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
     for (const file of walkFiles(folder, isYaml, input.cwd).files) {
       let hash: string;
       try {
-        hash = sha1(readFileSync(file.absolute));
+        hash = sha1(readBytesOrThrow(file.absolute, { kind: 'rule', noFollow: true }));
       } catch {
         continue;
       }

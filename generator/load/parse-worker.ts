@@ -3,12 +3,12 @@
  * (`parallel-prefill.ts`): it receives files, returns the models the input
  * cache keeps for them. Pure work, no writes.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { RuleOptions } from '../model/rule.js';
 import { sha1 } from '../hash.js';
 import { folderHash, readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-intakes.js';
 import { parseRuleBytes } from './read-rules.js';
+import { readBytesOrThrow } from './read-text.js';
 import type { FoundFile } from './walk-files.js';
 
 export interface WorkRequest {
@@ -26,7 +26,7 @@ function work(request: WorkRequest): WorkResult {
   for (const file of request.rules) {
     let bytes: Buffer | undefined;
     try {
-      bytes = readFileSync(file.absolute);
+      bytes = readBytesOrThrow(file.absolute, { kind: 'rule', noFollow: true });
     } catch {
       bytes = undefined;
     }

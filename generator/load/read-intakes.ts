@@ -8,14 +8,13 @@
  * A manifest is a module's when another manifest lies below its folder.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { error, type Diagnostic } from '../diagnostics.js';
+import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { Scalar } from '../model/detection.js';
 import { buildIntake, eventPaths, readFieldsFile, readManifest, type Intake } from '../model/intake.js';
 import { readParserFacts, type ParserFacts } from '../model/parser.js';
 import { jsonDepth } from './json-depth.js';
-import { readText } from './read-text.js';
+import { readBytesOrThrow, readText } from './read-text.js';
 import { InputCache } from './input-cache.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
@@ -38,14 +37,28 @@ function jsonErrorPlace(file: string, text: string, message: string) {
   return { file, line: before.length, col: before[before.length - 1].length + 1 };
 }
 
+/** Where a dot-path of an event's `expected` output is written: its last key after `"expected"`, else the file's start. */
+function expectedPlace(file: string, text: string, dotPath: string): Place {
+  const start = Math.max(0, text.indexOf('"expected"'));
+  const key = JSON.stringify(dotPath.slice(dotPath.lastIndexOf('.') + 1));
+  const offset = text.indexOf(key, start);
+  if (offset < 0) return { file, line: 1, col: 1 };
+  const before = text.slice(0, offset).split('\n');
+  return { file, line: before.length, col: before[before.length - 1].length + 1 };
+}
+
 function readTestEvents(
   files: FoundFile[],
   diagnostics: Diagnostic[],
-): { observed: Map<string, Scalar[]>; count: number } {
+): { observed: Map<string, Scalar[]>; places: Map<string, Place>; count: number } {
   const observed = new Map<string, Scalar[]>();
+  const places = new Map<string, Place>();
   let count = 0;
   for (const file of files) {
-    const { text, diagnostics: problems } = readText(file.absolute, file.display);
+    const { text, diagnostics: problems } = readText(file.absolute, file.display, {
+      kind: 'test-event',
+      noFollow: true,
+    });
     diagnostics.push(...problems);
     if (text === undefined) continue;
     let value: unknown;
@@ -76,12 +89,13 @@ function readTestEvents(
     }
     count++;
     for (const [p, values] of eventPaths(expected)) {
+      if (!places.has(p)) places.set(p, expectedPlace(file.display, text, p));
       const list = observed.get(p) ?? [];
       for (const v of values) if (!list.includes(v)) list.push(v);
       observed.set(p, list);
     }
   }
-  return { observed, count };
+  return { observed, places, count };
 }
 
 export interface IntakeFolder {
@@ -158,10 +172,11 @@ export function readIntakeFolder(
     if (doc) parser = readParserFacts(doc, diagnostics);
   }
   let declaredFields: string[] = [];
+  const declaredPlaces = new Map<string, Place>();
   const fieldsFile = folder.files.find((f) => local(f) === '_meta/fields.yml');
   if (fieldsFile) {
     const doc = readYamlFile(fieldsFile.absolute, fieldsFile.display, diagnostics, true);
-    if (doc) declaredFields = readFieldsFile(doc, diagnostics);
+    if (doc) declaredFields = readFieldsFile(doc, diagnostics, declaredPlaces);
   }
   const tests = readTestEvents(
     folder.files.filter((f) => /^tests\/[^/]+\.json$/.test(local(f))),
@@ -176,7 +191,9 @@ export function readIntakeFolder(
     module: { folder: folder.module.folder, name: moduleName },
     parser,
     declaredFields,
+    declaredPlaces,
     observed: tests.observed,
+    observedPlaces: tests.places,
     testEvents: tests.count,
     platformFields: options.platformFields,
   });
@@ -188,7 +205,11 @@ export function folderHash(folder: IntakeFolder): string | undefined {
   const hash = createHash('sha1');
   try {
     for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
-      hash.update(f.display).update('\u0000').update(readFileSync(f.absolute)).update('\u0000');
+      hash
+        .update(f.display)
+        .update('\u0000')
+        .update(readBytesOrThrow(f.absolute, { kind: 'intake', noFollow: true }))
+        .update('\u0000');
     }
   } catch {
     return undefined; // unreadable: parse it to report why

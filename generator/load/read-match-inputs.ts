@@ -3,17 +3,18 @@
  * and the log-source evidence table (shipped, optionally overridden). Both
  * come from the input cache when their bytes did not change.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { SHIPPED_LOGSOURCES, SHIPPED_MAPPINGS } from '../package-paths.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { warning, wholeFile, type Diagnostic } from '../diagnostics.js';
 import type { LogsourceTable } from '../model/logsource-table.js';
 import { mergeFieldMappings, readFieldMapping, type FieldMapping } from '../model/field-mapping.js';
 import { chainOf, readSigmaPipeline } from '../model/sigma-pipeline.js';
-import { mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
+import { logsourceTableProblems, mergeLogsourceTables, readLogsourceTable } from '../model/logsource-table.js';
 import type { YamlDoc } from './read-yaml.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
+import { readBytesOrThrow } from './read-text.js';
 import { readYamlFile } from './read-yaml-file.js';
 import { displayPath } from './walk-files.js';
 
@@ -47,7 +48,7 @@ function readModel<T>(
 ): T | undefined {
   let hash: string | undefined;
   try {
-    hash = sha1(readFileSync(file));
+    hash = sha1(readBytesOrThrow(file));
   } catch {
     hash = undefined; // unreadable: reading it again reports why
   }
@@ -110,5 +111,8 @@ export function readMatchInputs(config: MatchInputFiles, diagnostics: Diagnostic
     );
     if (override) table = mergeLogsourceTables(table, override);
   }
+  const tableFile = show(config.logsources ?? SHIPPED_LOGSOURCES);
+  for (const problem of logsourceTableProblems(table))
+    diagnostics.push(warning(wholeFile(tableFile), 'logsource-kind', `${problem}: it holds for no intake`));
   return { mapping, table };
 }

@@ -3,12 +3,11 @@
  * document built into a Rule. Files whose bytes did not change since a
  * previous run come from the input cache instead of being parsed again.
  */
-import { readFileSync } from 'node:fs';
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
 import { buildRule, type Rule, type RuleOptions } from '../model/rule.js';
 import { InputCache } from './input-cache.js';
 import { sha1 } from '../hash.js';
-import { decodeUtf8, readText } from './read-text.js';
+import { decodeUtf8, readBytes, readText } from './read-text.js';
 import { readYamlDocs, type YamlPath } from './read-yaml.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
@@ -74,12 +73,9 @@ export function parseRuleBytes(display: string, bytes: Uint8Array, options: Rule
 
 /** One rule file, from the input cache when its bytes did not change. */
 export function readRuleFile(file: FoundFile, options: RuleOptions, cache: InputCache<Cached>): ParsedFile {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file.absolute);
-  } catch {
-    return { rules: [], docIndexes: [], diagnostics: readText(file.absolute, file.display).diagnostics };
-  }
+  const read = readBytes(file.absolute, { kind: 'rule', display: file.display, noFollow: true });
+  if (read.bytes === undefined) return { rules: [], docIndexes: [], diagnostics: read.diagnostics };
+  const bytes = read.bytes;
   const hash = sha1(bytes);
   const hit = cache.get(file.display, hash);
   if (hit) {

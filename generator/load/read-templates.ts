@@ -109,7 +109,7 @@ export function loadTemplates(
   for (const name of names) {
     const absolute = path.join(folder, name);
     const file = displayPath(absolute, cwd);
-    const { text, diagnostics: problems } = readText(absolute, file);
+    const { text, diagnostics: problems } = readText(absolute, file, { kind: 'template' });
     diagnostics.push(...problems);
     if (text === undefined) continue;
     if (name.startsWith('_')) {

@@ -1,10 +1,16 @@
 /**
  * List input files under folders: sorted by path (code points), never leaving
- * the folder through a symbolic link, never looping.
+ * the folder through a symbolic link, never looping, never below a pseudo
+ * file system. Only regular files are listed: an entry whose name rulecat
+ * reads that is a FIFO, a device or a socket is a diagnostic. A link whose
+ * name rulecat would not read anyway (`LICENSE -> ../LICENSE`, a dangling
+ * `notes.txt`) is ignored, wherever it leads.
  */
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
+import { pseudoFileSystem } from './pseudo-fs.js';
+import { describeFileType } from './read-text.js';
 
 export interface FoundFile {
   /** Absolute path used to read the file. */
@@ -44,6 +50,19 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
   } catch {
     return { files, diagnostics: [error(wholeFile(shownRoot), 'input-missing', 'Input folder does not exist')] };
   }
+  const pseudo = pseudoFileSystem(rootReal);
+  if (pseudo) {
+    return {
+      files,
+      diagnostics: [
+        error(
+          wholeFile(shownRoot),
+          'pseudo-file-system',
+          `Unexpected folder of the ${pseudo} pseudo file system, expected a folder of files on disk`,
+        ),
+      ],
+    };
+  }
   const inside = (p: string) => p === rootReal || p.startsWith(rootReal + path.sep);
   // Folders read so far: a link to one of them is refused, so links cannot multiply the walk.
   const seen = new Set<string>();
@@ -63,13 +82,17 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
     for (const entry of entries) {
       const childDisplay = path.join(display, entry.name);
       let childReal = path.join(dirReal, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      // Names rulecat reads; a link with another name is only followed when it leads to a folder.
+      const wanted = accept(entry.name);
+      let st: Stats | Dirent = entry;
       const isLink = entry.isSymbolicLink();
       if (isLink) {
+        let target: Stats | undefined;
         try {
           childReal = realpathSync(childReal);
+          target = statSync(childReal);
         } catch {
+          if (!wanted) continue;
           diagnostics.push(
             error(
               wholeFile(childDisplay),
@@ -79,6 +102,7 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
           );
           continue;
         }
+        if (!target.isDirectory() && !wanted) continue;
         if (!inside(childReal)) {
           diagnostics.push(
             error(
@@ -89,11 +113,9 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
           );
           continue;
         }
-        const s = statSync(childReal);
-        isDir = s.isDirectory();
-        isFile = s.isFile();
+        st = target;
       }
-      if (isDir) {
+      if (st.isDirectory()) {
         if (ancestors.has(childReal)) {
           diagnostics.push(
             error(
@@ -115,12 +137,43 @@ export function walkFiles(root: string, accept: (name: string) => boolean, cwd =
           continue;
         }
         visit(childReal, childDisplay, new Set([...ancestors, childReal]));
-      } else if (isFile && accept(entry.name)) {
-        files.push({ absolute: childReal, display: childDisplay });
+      } else if (wanted) {
+        if (st.isFile()) files.push({ absolute: childReal, display: childDisplay });
+        else
+          diagnostics.push(
+            error(
+              wholeFile(childDisplay),
+              'not-regular-file',
+              `Unexpected ${describeFileType(st)}${isLink ? ' (through a symbolic link)' : ''}, expected a regular file`,
+            ),
+          );
       }
     }
   };
   visit(rootReal, shownRoot, new Set([rootReal]));
   files.sort((a, b) => byCodePoint(a.display, b.display));
   return { files, diagnostics };
+}
+
+/**
+ * The folders of a list, each read once: a folder given twice (`rules` and
+ * `./rules/`, or through a link) is kept at its first place, a folder inside
+ * another one of the list (`intakes/Acme` beside `intakes`) is dropped, its
+ * files being read as part of the outer one. Folders that cannot be resolved
+ * are kept (the walk reports them).
+ */
+export function distinctFolders(folders: readonly string[], cwd = process.cwd()): string[] {
+  const reals = folders.map((f) => {
+    try {
+      return realpathSync(path.resolve(cwd, f));
+    } catch {
+      return undefined;
+    }
+  });
+  const within = (p: string, dir: string) => p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  return folders.filter((_, i) => {
+    const real = reals[i];
+    if (real === undefined) return true;
+    return !reals.some((other, j) => other !== undefined && (within(real, other) || (other === real && j < i)));
+  });
 }

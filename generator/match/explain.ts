@@ -4,9 +4,10 @@
  * that contradict its values; the condition evaluated; the log-source
  * evidence; the missing field sets that would make it apply.
  */
+import type { Place } from '../diagnostics.js';
 import type { Catalog } from '../model/catalog.js';
 import type { FieldMapping } from '../model/field-mapping.js';
-import type { Intake } from '../model/intake.js';
+import type { FieldOrigin, Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
 import { formatCondition, foldCondition } from '../model/condition.js';
 import type { Scalar } from '../model/detection.js';
@@ -17,6 +18,7 @@ import {
   booleanLattice,
   carriers,
   derivedNames,
+  normaliseName,
   type DerivedName,
   type MatchContext,
   type MatchFeatures,
@@ -26,6 +28,18 @@ import { missingLattice, minimise, type FieldSets } from './missing-lattice.js';
 import { ruleNeeds, type FieldNeed, type NeededTest, type RuleNeeds } from './needs.js';
 import { renamingsFor, type Renaming } from './renaming.js';
 
+/** Where a produced field comes from on the intake. */
+export interface Producer {
+  /** The produced field (one of the carriers). */
+  field: string;
+  /** The first thing saying the intake produces it: its parser, `_meta/fields.yml`, a test event, the platform. */
+  origin: FieldOrigin;
+  /** Where: the parser's `set` key or `translate` target, the `fields.yml` entry, the test event (none for the platform). */
+  place?: Place;
+  /** Raw paths the parser copies into it (for a derived name, the one the rule field names), with the template's place. */
+  copies: { raw: string; place?: Place }[];
+}
+
 export interface FieldExplanation {
   /** The field as the rule writes it. */
   field: string;
@@ -33,9 +47,13 @@ export interface FieldExplanation {
   names: string[];
   /** What renamed it: `as written`, `pipeline <name>`, `prefix of pipeline <name>`. */
   via: string;
+  /** The mapping entry that renamed it, when one did. */
+  mapping?: { pipeline: string; place: Place };
   present: boolean;
   /** Produced fields carrying it on this intake. */
   carriers: string[];
+  /** Where each carrier is produced, in the order of `carriers`. */
+  producers: Producer[];
   /** Parser-derived names used, if any. */
   derived: DerivedName[];
 }
@@ -98,16 +116,68 @@ function via(field: string, renaming: Renaming): string {
     : `prefix of pipeline ${renaming.pipeline}`;
 }
 
+/** Where the parser's template copies `raw` (or the object holding it) into `target` (or the object holding it). */
+function copyPlace(intake: Intake, raw: string, target: string): Place | undefined {
+  let best: { place: Place; length: number } | undefined;
+  for (const [field, places] of intake.sourcePlaces ?? []) {
+    if (field !== target && !target.startsWith(`${field}.`)) continue;
+    for (const [from, place] of places) {
+      if (from !== raw && !raw.startsWith(`${from}.`)) continue;
+      if (!best || from.length > best.length) best = { place, length: from.length };
+    }
+  }
+  return best?.place;
+}
+
+/** The object copy filling `field`: the parser copies a raw object whole into an object holding `field`. */
+function objectCopy(intake: Intake, field: string): { raw: string; place?: Place } | undefined {
+  for (let dot = field.lastIndexOf('.'); dot > 0; dot = field.lastIndexOf('.', dot - 1)) {
+    const holder = field.slice(0, dot);
+    const raws = intake.sources.get(holder);
+    if (!raws || raws.length === 0) continue;
+    const raw = raws[0];
+    return { raw: raw + field.slice(dot), place: intake.sourcePlaces?.get(holder)?.get(raw) };
+  }
+  return undefined;
+}
+
+function producer(intake: Intake, field: string, derived: readonly DerivedName[], ruleField: string): Producer {
+  const viaDerived = derived.filter((d) => d.target === field);
+  let copies: { raw: string; place?: Place }[] =
+    viaDerived.length > 0
+      ? viaDerived.map((d) => ({ raw: d.raw, place: copyPlace(intake, d.raw, d.target) }))
+      : [...(intake.sourcePlaces?.get(field) ?? [])].map(([raw, place]) => ({ raw, place }));
+  if (copies.length === 0) {
+    const object = objectCopy(intake, field);
+    if (object) copies = [object];
+  }
+  // The copy of the raw field the rule names first.
+  const last = normaliseName(ruleField.slice(ruleField.lastIndexOf('.') + 1));
+  const names = (raw: string) => normaliseName(raw.slice(raw.lastIndexOf('.') + 1)) === last;
+  copies = [...copies.filter((c) => names(c.raw)), ...copies.filter((c) => !names(c.raw))];
+  const place = intake.fieldPlaces?.get(field);
+  return {
+    field,
+    origin: intake.fields.get(field)?.[0] ?? 'parser',
+    ...(place ? { place } : {}),
+    copies: copies.map((c) => (c.place ? c : { raw: c.raw })),
+  };
+}
+
 function explainField(need: FieldNeed, intake: Intake, renaming: Renaming, derivedAllowed: boolean): FieldExplanation {
   const found = carriers(intake, need, derivedAllowed);
   const derived =
     derivedAllowed && !need.names.some((n) => intake.fields.has(n)) ? derivedNames(intake, need.source) : [];
+  const mapped =
+    renaming.pipeline !== null && renaming.mapped(need.source) ? renaming.source?.(need.source) : undefined;
   return {
     field: need.source,
     names: need.names,
     via: via(need.source, renaming),
+    ...(mapped ? { mapping: { pipeline: renaming.pipeline!, place: mapped } } : {}),
     present: found.length > 0,
     carriers: found,
+    producers: found.map((f) => producer(intake, f, derived, need.source)),
     derived,
   };
 }

@@ -476,16 +476,18 @@ describe('fitSet', () => {
     expect(fits({ product: 'absent' })).toEqual([]);
   });
 
-  // Reported, not fixed: a name with no ASCII letter or digit is "named" by
-  // every intake without a module name (its empty naming place holds the
-  // empty word list), so logsourceFit (explain) says it fits while fitSet
-  // (generate) says it fits nothing.
-  it.fails('BUG: agrees with logsourceFit for a product name without ASCII letters or digits', () => {
-    const plain = [intake({ name: 'Alpha' }), intake({ name: 'Beta' })];
-    const ls = { product: 'é' };
-    expect(members(fitSet(indexIntakes(plain), ls, TABLE))).toEqual(
-      plain.flatMap((i, k) => (logsourceFit(ls, i, TABLE).fits ? [k] : [])),
-    );
+  // A name is words of letters and digits of any script: one without any
+  // names no intake (explain and generate agree it fits nothing), and a
+  // non-ASCII word is found like any other.
+  it('agrees with logsourceFit for names without ASCII letters or digits', () => {
+    const some = [intake({ name: 'Alpha' }), intake({ name: 'Beta' }), intake({ name: 'Café é' })];
+    const someIndex = indexIntakes(some);
+    const one = (ls: LogSource) => some.flatMap((i, k) => (logsourceFit(ls, i, TABLE).fits ? [k] : []));
+    for (const ls of [{ product: 'é' }, { product: 'É' }, { product: 'café' }, { product: '-' }, { service: '__' }]) {
+      expect(members(fitSet(someIndex, ls, TABLE)), JSON.stringify(ls)).toEqual(one(ls));
+    }
+    expect(one({ product: 'é' })).toEqual([2]);
+    expect(one({ product: '-' })).toEqual([]);
   });
 });
 
@@ -564,23 +566,43 @@ describe('the whole-catalog form agrees with the one-intake form', () => {
     expect(answers.size).toBe(FEATURES.length);
   });
 
-  // Reported, not fixed: a derived carrier whose target holds constants (a
-  // field below a copied raw object that the parser also sets to a literal)
-  // is checked against those constants by valuesCanHold (explain) but taken
-  // as "can hold" by the bit-set form (generate).
-  it.fails('BUG: agrees when a derived carrier is itself a constant field', () => {
+  // A derived carrier whose target holds constants (a field below a copied raw
+  // object that the parser also sets to a literal) is judged against those
+  // constants in both forms, whether or not a named carrier is produced too.
+  it('agrees when a derived carrier is itself a constant field, and says it cannot match', () => {
     const c = intake({
       name: 'C',
       fields: ['user.domain'],
       constants: { 'user.domain': ['corp'] },
       sources: { user: ['json_event.message.user'] },
     });
-    const rule = ruleFromYaml(
-      'title: U\nid: u\nlogsource: {product: zz}\ndetection:\n  sel:\n    user.domain: other\n  condition: sel\n',
-    );
-    const context = { logsource: rule.logsource, features: { ...ALL_FEATURES, logsource: false }, table: TABLE };
-    const one = ruleCanMatch(booleanLattice(c, context), ruleNeeds(rule), 'default');
-    const bits = members(ruleCanMatch(bitsetLattice(indexIntakes([c]), context), ruleNeeds(rule), 'default'));
-    expect(bits).toEqual(one ? [0] : []);
+    // `actor` is filled from the raw actor object, and `actor.domain` is a literal too.
+    const d = intake({
+      name: 'D',
+      fields: ['actor.domain'],
+      constants: { 'actor.domain': ['corp'] },
+      sources: { actor: ['json_event.message.actor'] },
+    });
+    const plain = intake({ name: 'E', fields: ['user.domain'] });
+    const intakes = [c, d, plain];
+    const index = indexIntakes(intakes);
+    const verdicts = (detection: string) => {
+      const rule = ruleFromYaml(
+        `title: U\nid: u\nlogsource: {product: zz}\ndetection:\n  sel:\n${detection}  condition: sel\n`,
+      );
+      const context = { logsource: rule.logsource, features: { ...ALL_FEATURES, logsource: false }, table: TABLE };
+      const one = intakes.flatMap((i, k) =>
+        ruleCanMatch(booleanLattice(i, context), ruleNeeds(rule), 'default') ? [k] : [],
+      );
+      const bits = members(ruleCanMatch(bitsetLattice(index, context), ruleNeeds(rule), 'default'));
+      expect(bits, detection).toEqual(one);
+      return bits;
+    };
+    // Named and derived carrier are the same constant field: no match on C.
+    expect(verdicts('    user.domain: other\n')).toEqual([2]);
+    expect(verdicts('    user.domain: corp\n')).toEqual([0, 2]);
+    // Only a derived carrier (the rule names the raw path): its constants decide.
+    expect(verdicts('    message.actor.domain: other\n')).toEqual([]);
+    expect(verdicts('    message.actor.domain: CORP\n')).toEqual([1]);
   });
 });

@@ -13,7 +13,7 @@
 import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
-import { difference, emptySet, fullSet, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
+import { difference, emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
 import { logsourceFit, logsourceParts, namingPlaces, words, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
@@ -33,8 +33,11 @@ export interface DerivedName {
   raw: string;
   /** The ECS field it fills. */
   target: string;
-  /** How the rule's field name was recognised in the raw path. */
-  how: 'path' | 'suffix' | 'name';
+  /**
+   * How the rule's field name was recognised in the raw path: `value` when the parser copies `X.value` and the
+   * rule names `X` (see `VALUE`).
+   */
+  how: 'path' | 'suffix' | 'name' | 'value';
 }
 
 interface RawName {
@@ -42,6 +45,8 @@ interface RawName {
   target: string;
   /** Normalised segments of the raw path, without the stage name. */
   segments: string[];
+  /** Indexed under the object holding the copied value (`X` for a copied `X.value`), not the copied path. */
+  wrapper?: boolean;
 }
 
 interface IntakeFacts {
@@ -108,6 +113,49 @@ function holdsObject(intake: Intake, target: string): boolean {
   return false;
 }
 
+/**
+ * The key under which vendors wrap the value of a field in an object
+ * (Azure activity logs: `operationName: {value, localizedValue}`). A copied
+ * `X.value` is the value of `X`, and a rule naming `X` (`operationName`)
+ * tests that value, when `X` is such a wrapper: the parser reads no key of
+ * `X` but `value` and `localizedValue` (SentinelOne's `data.value` is one
+ * key of a record whose `data.filePath` the parser also reads: `data` is not
+ * its value). Only this key: a rule naming any other parent of a copied path
+ * (`properties` for `properties.foo`) names an object, not the copied value.
+ */
+const VALUE = 'value';
+const WRAPPER_KEYS = new Set([VALUE, 'localizedvalue']);
+
+const keysCache = new WeakMap<Intake, Map<string, Set<string>>>();
+
+/** Raw objects (lower-cased paths) whose keys the parser reads or copies, with those keys (normalised). */
+function keysRead(intake: Intake): Map<string, Set<string>> {
+  const known = keysCache.get(intake);
+  if (known) return known;
+  const out = new Map<string, Set<string>>();
+  keysCache.set(intake, out);
+  const add = (raw: string) => {
+    const parts = raw.split('.');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('.').toLowerCase();
+      let keys = out.get(parent);
+      if (!keys) out.set(parent, (keys = new Set()));
+      keys.add(normaliseName(parts[i]));
+    }
+  };
+  for (const raws of intake.sources.values()) for (const raw of raws) add(raw);
+  for (const raw of intake.reads?.keys() ?? []) add(raw);
+  return out;
+}
+
+/** Whether the raw path is `X.value` with `X` a value wrapper (see `VALUE`): `X` then stands for it. */
+export function wrapsValue(intake: Intake, raw: string): boolean {
+  const parts = raw.split('.');
+  if (parts.length < 2 || normaliseName(parts[parts.length - 1]) !== VALUE) return false;
+  const holder = parts.slice(0, -1).join('.').toLowerCase();
+  return [...(keysRead(intake).get(holder) ?? [])].every((k) => WRAPPER_KEYS.has(k));
+}
+
 /** What `derivedNames` looks at in one intake, computed on first use (only intakes a rule's field may derive on). */
 function factsOf(intake: Intake): IntakeFacts {
   let facts = factsCache.get(intake);
@@ -120,10 +168,15 @@ function factsOf(intake: Intake): IntakeFacts {
       if (!segments) continue;
       const name: RawName = { raw, target, segments };
       named.push(name);
-      const last = segments[segments.length - 1];
-      const list = byLast.get(last);
-      if (list) list.push(name);
-      else byLast.set(last, [name]);
+      const index = (entry: RawName) => {
+        const last = entry.segments[entry.segments.length - 1];
+        const list = byLast.get(last);
+        if (list) list.push(entry);
+        else byLast.set(last, [entry]);
+      };
+      index(name);
+      if (segments.length > 1 && segments[segments.length - 1] === VALUE && wrapsValue(intake, raw))
+        index({ raw, target, segments: segments.slice(0, -1), wrapper: true });
     }
   }
   const roots = named.filter((n) => mayBeRoot(n.segments.length, n.target) && holdsObject(intake, n.target));
@@ -182,11 +235,13 @@ function findDerivedNames(facts: IntakeFacts, source: string): DerivedName[] {
   const normalised = segments.map(normaliseName);
   const out: DerivedName[] = [];
   for (const d of withSuffix(facts, normalised)) {
-    out.push({ raw: d.raw, target: d.target, how: d.segments.length - normalised.length <= 1 ? 'path' : 'suffix' });
+    const how = d.wrapper ? 'value' : d.segments.length - normalised.length <= 1 ? 'path' : 'suffix';
+    out.push({ raw: d.raw, target: d.target, how });
   }
   for (let k = normalised.length - 1; k > 0; k--) {
     const rest = segments.slice(k).join('.');
     for (const d of withSuffix(facts, normalised.slice(0, k))) {
+      if (d.wrapper) continue; // a value has no fields below it
       const produced = facts.lowerFields.get(`${d.target}.${rest}`.toLowerCase());
       if (produced) out.push({ raw: `${d.raw}.${rest}`, target: produced, how: 'path' });
     }
@@ -338,7 +393,13 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
       for (const raw of raws) {
         if (!isRawPath(raw, intake)) continue;
         const last = raw.lastIndexOf('.');
-        addTo(derivedBy, normaliseName(raw.slice(last + 1)), i);
+        const lastName = normaliseName(raw.slice(last + 1));
+        addTo(derivedBy, lastName, i);
+        // A copied `X.value` may stand for `X` (see `VALUE`).
+        if (lastName === VALUE && last > 0) {
+          const before = raw.lastIndexOf('.', last - 1);
+          addTo(derivedBy, normaliseName(raw.slice(before + 1, last)), i);
+        }
         if (mayBeRoot(raw.indexOf('.') === last ? 1 : 2, target) && holdsObject(intake, target))
           addTo(derivedBy, ROOT_KEY, i);
       }
@@ -600,34 +661,44 @@ export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse 
   };
   /**
    * Where the compared field has a carrier whose constants the test can match
-   * (or no constants): judged once per group of intakes sharing constants,
-   * so the cost does not grow with the number of intakes.
+   * (or no carrier with constants at all), as `valuesCanHold` decides for one
+   * intake: named carriers are judged once per group of intakes sharing
+   * constants, so the cost does not grow with the number of intakes; a
+   * parser-derived carrier is judged on its own intake, against the
+   * constants of the field it fills.
    */
   const values = (test: NeededTest, within: BitSet): BitSet => {
     const need = test.compared;
     if (!context.features.values || !need || isEmpty(within)) return within;
-    let ok: BitSet = none;
-    let contradicted = false;
+    let ok: BitSet = none; // a named carrier holds
+    let carried: BitSet = none; // a named carrier is produced
     for (const name of need.names) {
       const produced = producersOf(index, name);
       if (!produced) continue;
+      const producedSet = setOf(produced);
+      carried = union(carried, producedSet);
       let bad: BitSet = none;
       if (!isPattern(name)) {
         for (const group of groupsWithin(index, name, words)) {
           if (!testCanMatchConstants(test.test, group.constants)) bad = union(bad, setOf(group.intakes));
         }
       }
-      if (bad !== none) contradicted = true;
-      const producedSet = setOf(produced);
       ok = union(ok, bad === none ? producedSet : difference(producedSet, bad));
     }
-    if (!contradicted) return within;
-    const out = intersect(within, ok);
-    // Where every named carrier contradicts, a parser-derived carrier (filled from the event) still can match.
+    // Without derived carriers: a named carrier holds, or no named carrier is produced.
+    const out = difference(within, difference(carried, ok));
     const derived = derivedCandidates(need.source);
     if (derived) {
-      for (const i of restrictedMembers(intersect(difference(within, ok), derived), words)) {
-        if (hasDerived(i, need.source)) setBit(out, words.place ? (words.place[i >>> 5] << 5) | (i & 31) : i);
+      for (const i of restrictedMembers(difference(intersect(within, derived), ok), words)) {
+        const intake = index.intakes[i];
+        const names = derivedNames(intake, need.source);
+        if (names.length === 0) continue;
+        const holds = names.some((d) => {
+          const constants = intake.constants.get(d.target);
+          return constants === undefined || testCanMatchConstants(test.test, constants);
+        });
+        const at = words.place ? (words.place[i >>> 5] << 5) | (i & 31) : i;
+        if (holds !== hasBit(out, at)) out[at >>> 5] ^= 1 << (at & 31);
       }
     }
     return out;

@@ -1,14 +1,16 @@
 /**
  * Does a rule's log source (product, service, category) fit an intake?
- * Decided from evidence in the intake (module, name, data sources, constant
- * values, produced fields) with the table in `generator/data/logsources.yaml`;
- * every decision keeps its evidence for explain.
+ * Decided from evidence in the intake (data sources, description, produced
+ * fields, parser constants, values of its test events, module, name) with the
+ * table in `generator/data/logsources.yaml`, whose kinds of intake (a forward
+ * proxy, a host sensor...) other entries use; names are compared without
+ * case. Every decision keeps its evidence for explain.
  */
 import type { Intake } from '../model/intake.js';
-import type { EvidenceItem, LogsourceTable } from '../model/logsource-table.js';
+import { logsourceName, type EvidenceItem, type LogsourceTable, type ValueEvidence } from '../model/logsource-table.js';
 import type { LogSource } from '../model/rule.js';
 
-export type { EvidenceItem, LogsourceTable };
+export type { EvidenceItem, LogsourceTable, ValueEvidence };
 
 export interface Fit {
   fits: boolean;
@@ -75,8 +77,80 @@ function loweredConstants(intake: Intake, field: string): string[] {
   return values;
 }
 
+/** Values the intake writes in a field: parser constants, then values seen in its test events. */
+function valuesOf(intake: Intake, pattern: string): { field: string; value: string; constant: boolean }[] {
+  const out: { field: string; value: string; constant: boolean }[] = [];
+  const add = (field: string) => {
+    for (const v of intake.constants.get(field) ?? []) out.push({ field, value: String(v), constant: true });
+    for (const v of intake.observed.get(field) ?? []) out.push({ field, value: String(v), constant: false });
+  };
+  if (!pattern.endsWith('.*')) add(pattern);
+  else {
+    const prefix = pattern.slice(0, -1);
+    const fields = new Set([...intake.constants.keys(), ...intake.observed.keys()]);
+    for (const f of [...fields].sort()) if (f.startsWith(prefix)) add(f);
+  }
+  return out;
+}
+
+const quote = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+
+/** Why the value evidence holds for the intake, or undefined when it does not. */
+function valueHolds(v: ValueEvidence, intake: Intake): string | undefined {
+  const re = regex(v.match);
+  if (v.only) {
+    // A constant field whose every value matches: every event of the intake is such.
+    for (const field of v.fields) {
+      const constants = field.endsWith('.*') ? undefined : intake.constants.get(field);
+      if (constants && constants.length > 0 && constants.every((c) => re.test(String(c))))
+        return `${field} is always ${constants.map((c) => quote(String(c))).join(' or ')} (parser constant)`;
+    }
+    return undefined;
+  }
+  // Distinct values, compared without case (`C:\\Windows` and `c:\\windows` are one path).
+  const seen = new Map<string, { field: string; value: string; constant: boolean }>();
+  for (const field of v.fields) {
+    for (const found of valuesOf(intake, field)) {
+      const key = found.value.toLowerCase();
+      if (!seen.has(key) && re.test(found.value)) seen.set(key, found);
+    }
+  }
+  if (seen.size < (v.atLeast ?? 1)) return undefined;
+  const shown = [...seen.values()]
+    .slice(0, 3)
+    .map((found) => `${found.field} = ${quote(found.value)}${found.constant ? ' (parser constant)' : ''}`);
+  return `${seen.size === 1 ? '' : `${seen.size} values: `}${shown.join(', ')}${seen.size > 3 ? ', ...' : ''}`;
+}
+
+/** Kinds being decided, to stop a kind defined through itself. */
+const deciding = new Set<string>();
+/** Answers of kinds, per table and intake. */
+const kindMemo = new WeakMap<LogsourceTable, WeakMap<Intake, Map<string, string | null>>>();
+
+/** Why the intake is of this kind (an entry of the table's `kinds`), or undefined. */
+export function kindHolds(name: string, intake: Intake, table: LogsourceTable): string | undefined {
+  let byIntake = kindMemo.get(table);
+  if (!byIntake) kindMemo.set(table, (byIntake = new WeakMap()));
+  let known = byIntake.get(intake);
+  if (!known) byIntake.set(intake, (known = new Map()));
+  const memo = known.get(name);
+  if (memo !== undefined) return memo ?? undefined;
+  const items = table.kinds?.[name];
+  const key = `${name}\u0000${intake.uuid}`;
+  if (!items || deciding.has(key)) return undefined; // unknown, or defined through itself: reported when the table is read
+  deciding.add(key);
+  let why: string | undefined;
+  try {
+    why = firstHolding(items, intake, table);
+  } finally {
+    deciding.delete(key);
+  }
+  known.set(name, why ?? null);
+  return why;
+}
+
 /** Why the item holds for the intake, or undefined when it does not (`explain` false: no why, only whether). */
-function itemHolds(item: EvidenceItem, intake: Intake, explain = true): string | undefined {
+function itemHolds(item: EvidenceItem, intake: Intake, table: LogsourceTable, explain = true): string | undefined {
   const reasons: string[] | undefined = explain ? [] : undefined;
   if (item.module) {
     const names = lowered(intake).module;
@@ -88,6 +162,10 @@ function itemHolds(item: EvidenceItem, intake: Intake, explain = true): string |
     const re = regex(item.intake);
     if (!re.test(intake.name) && !re.test(intake.slug)) return undefined;
     reasons?.push(`intake name matches /${item.intake}/`);
+  }
+  if (item.description !== undefined) {
+    if (!regex(item.description).test(intake.description)) return undefined;
+    reasons?.push(`description matches /${item.description}/`);
   }
   if (item.dataSource) {
     const own = lowered(intake).dataSources;
@@ -104,6 +182,11 @@ function itemHolds(item: EvidenceItem, intake: Intake, explain = true): string |
       reasons?.push(`constant ${field} = ${String(hit)}`);
     }
   }
+  for (const v of item.value ?? []) {
+    const why = valueHolds(v, intake);
+    if (why === undefined) return undefined;
+    reasons?.push(why);
+  }
   if (item.anyField) {
     const hit = item.anyField.find((f) => fieldProduced(intake, f));
     if (!hit) return undefined;
@@ -113,23 +196,37 @@ function itemHolds(item: EvidenceItem, intake: Intake, explain = true): string |
     if (!item.allFields.every((f) => fieldProduced(intake, f))) return undefined;
     reasons?.push(`fields ${item.allFields.join(', ')}`);
   }
-  if (item.unless && itemHolds(item.unless, intake, false) !== undefined) return undefined;
+  for (const k of item.kind ?? []) {
+    const why = kindHolds(k, intake, table);
+    if (why === undefined) return undefined;
+    reasons?.push(`${k} (${why})`);
+  }
+  if (item.unless?.some((u) => itemHolds(u, intake, table, false) !== undefined)) return undefined;
   return reasons?.join(' and ') || 'always';
 }
 
-function firstHolding(items: readonly EvidenceItem[], intake: Intake, explain = true): string | undefined {
+function firstHolding(
+  items: readonly EvidenceItem[],
+  intake: Intake,
+  table: LogsourceTable,
+  explain = true,
+): string | undefined {
   for (const item of items) {
-    const why = itemHolds(item, intake, explain);
+    const why = itemHolds(item, intake, table, explain);
     if (why !== undefined) return why;
   }
   return undefined;
 }
 
-/** Lower-case words separated by single spaces: `Palo Alto Networks` → `palo alto networks`. */
+/**
+ * Lower-case words (runs of letters and digits, in any script) separated by
+ * single spaces: `Palo Alto Networks` → `palo alto networks`, `Café_Logs` →
+ * `café logs`; a name without letters or digits has no words (`''`).
+ */
 export const words = (s: string) =>
   s
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 
 const placesCache = new WeakMap<Intake, { text: string; spaced: string }[]>();
@@ -149,7 +246,9 @@ export function namingPlaces(intake: Intake): { text: string; spaced: string }[]
 
 /** A product missing from the table fits an intake naming it as a word (module, name, slug). */
 function productByName(product: string, intake: Intake): string | undefined {
-  const wanted = ` ${words(product)} `;
+  const named = words(product);
+  if (named === '') return undefined; // no words: names nothing
+  const wanted = ` ${named} `;
   const hit = namingPlaces(intake).find((p) => p.spaced.includes(wanted));
   return hit === undefined ? undefined : `"${hit.text}" names ${product}`;
 }
@@ -169,18 +268,31 @@ export interface LogsourcePart {
   byName?: string;
 }
 
+/** The entry of a section for a log-source name, compared without case (table keys are read in lower case). */
+function entry(section: Record<string, EvidenceItem[]>, name: string): EvidenceItem[] | undefined {
+  if (Object.hasOwn(section, name)) return section[name];
+  for (const key of Object.keys(section)) if (logsourceName(key) === name) return section[key];
+  return undefined;
+}
+
+/**
+ * The keys of a log source, each with how to decide it on an intake. Names
+ * are compared without case (`product: Windows` is `windows`): Sigma's
+ * log-source values are lower-case identifiers.
+ */
 export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourcePart[] {
   const parts: LogsourcePart[] = [];
-  if (ls.product !== undefined) {
-    const product = ls.product;
-    const items = table.products[product];
+  const productName = ls.product === undefined ? undefined : logsourceName(ls.product);
+  if (productName !== undefined) {
+    const product = productName;
+    const items = entry(table.products, product);
     parts.push({
       key: `product\u0000${product}`,
       byName: items ? undefined : product,
       holds: (intake) =>
-        (items ? firstHolding(items, intake, false) : productByName(product, intake)) !== undefined,
+        (items ? firstHolding(items, intake, table, false) : productByName(product, intake)) !== undefined,
       fit: (intake) => {
-        const why = items ? firstHolding(items, intake) : productByName(product, intake);
+        const why = items ? firstHolding(items, intake, table) : productByName(product, intake);
         return {
           fits: why !== undefined,
           evidence: `product ${product}: ${why ?? (items ? 'no evidence in the intake' : 'not in the table and not named by the intake')}`,
@@ -189,20 +301,20 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     });
   }
   if (ls.service !== undefined) {
-    const service = ls.service;
+    const service = logsourceName(ls.service);
     const items =
-      table.services[`${ls.product ?? ''}/${service}`] ??
-      table.services[`${ls.product ?? ''}/*`] ??
-      table.services[service];
+      entry(table.services, `${productName ?? ''}/${service}`) ??
+      entry(table.services, `${productName ?? ''}/*`) ??
+      entry(table.services, service);
     parts.push({
-      key: `service\u0000${ls.product ?? ''}\u0000${service}`,
-      byName: !items && ls.product === undefined ? service : undefined,
+      key: `service\u0000${productName ?? ''}\u0000${service}`,
+      byName: !items && productName === undefined ? service : undefined,
       holds: (intake) => {
-        if (!items && ls.product === undefined) return productByName(service, intake) !== undefined;
-        return !items || firstHolding(items, intake, false) !== undefined;
+        if (!items && productName === undefined) return productByName(service, intake) !== undefined;
+        return !items || firstHolding(items, intake, table, false) !== undefined;
       },
       fit: (intake) => {
-        if (!items && ls.product === undefined) {
+        if (!items && productName === undefined) {
           // A service without a product names the software itself (`service: apache`).
           const why = productByName(service, intake);
           return {
@@ -211,21 +323,21 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
           };
         }
         if (!items) return { fits: true, evidence: `service ${service}: not in the table, not decided by log source` };
-        const why = firstHolding(items, intake);
+        const why = firstHolding(items, intake, table);
         return { fits: why !== undefined, evidence: `service ${service}: ${why ?? 'no evidence in the intake'}` };
       },
     });
   }
   if (ls.category !== undefined) {
-    const category = ls.category;
-    const items = table.categories[category];
+    const category = logsourceName(ls.category);
+    const items = entry(table.categories, category);
     parts.push({
       key: `category\u0000${category}`,
-      holds: (intake) => !items || firstHolding(items, intake, false) !== undefined,
+      holds: (intake) => !items || firstHolding(items, intake, table, false) !== undefined,
       fit: (intake) => {
         if (!items)
           return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };
-        const why = firstHolding(items, intake);
+        const why = firstHolding(items, intake, table);
         return { fits: why !== undefined, evidence: `category ${category}: ${why ?? 'no evidence in the intake'}` };
       },
     });

@@ -50,6 +50,13 @@ describe('field renaming under a mapping', () => {
     expect(p2.targets('TargetUserName')).toEqual(['TargetUserName']);
   });
 
+  it('compares log-source names without case, as the log-source table does', () => {
+    const readings = renamingsFor({ product: 'Windows', category: 'PROCESS_CREATION' }, mapping());
+    expect(readings.map((r) => r.pipeline)).toEqual(['p1', 'p2']);
+    expect(readings[0].targets('CommandLine')).toEqual(['process.command_line']);
+    expect(renamingsFor({ category: 'WebServer' }, mapping())[0].targets('c-uri')).toEqual(['url.original']);
+  });
+
   it('follows also_for, with and without a rewritten log source', () => {
     expect(renamingsFor({ category: 'webserver' }, mapping())[0].targets('c-uri')).toEqual(['url.original']);
     expect(renamingsFor({ category: 'firewall' }, mapping())[0].targets('dst_port')).toEqual(['destination.port']);

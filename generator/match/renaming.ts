@@ -36,8 +36,9 @@ export const AS_WRITTEN: Renaming = { pipeline: null, targets: (f) => [f], mappe
 
 const KEYS = ['product', 'category', 'service'] as const;
 
+/** Log-source names are compared without case, as the log-source table compares them (Sigma writes them in lower case). */
 export function logsourceMatches(condition: LogSource, rule: LogSource): boolean {
-  return KEYS.every((k) => condition[k] === undefined || condition[k] === rule[k]);
+  return KEYS.every((k) => condition[k] === undefined || condition[k].toLowerCase() === rule[k]?.toLowerCase());
 }
 
 function specificity(ls: LogSource): number {

@@ -28,11 +28,29 @@ export interface Intake {
   constants: Map<string, Scalar[]>;
   /** ECS field → raw source paths the parser fills it from. */
   sources: Map<string, string[]>;
+  /**
+   * Where each field is produced: the parser's `set` key or `translate` target, else its `_meta/fields.yml`
+   * entry, else the first test event showing it (platform fields have none). Absent on intakes built in memory.
+   */
+  fieldPlaces?: Map<string, Place>;
+  /** ECS field → raw source path → where the parser's template copies it. */
+  sourcePlaces?: Map<string, Map<string, Place>>;
+  /** Raw paths the parser's templates read without copying them (filters, conditions…) → where first read. */
+  reads?: Map<string, Place | undefined>;
   /** Parser external stage names → their kind (`json_event` → `json.parse-json`). */
   externals: Map<string, string>;
+  /**
+   * Values seen in the test events, per dot-path (strings longer than
+   * `MAX_OBSERVED_LENGTH` left out): evidence of what the intake is (an
+   * operating system named in `host.os.type`, the style of its paths).
+   */
+  observed: Map<string, Scalar[]>;
   /** Number of test events read. */
   testEvents: number;
 }
+
+/** Longest observed string kept on the intake (raw messages are no evidence of a kind and cost memory). */
+export const MAX_OBSERVED_LENGTH = 512;
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -98,8 +116,8 @@ export function readManifest(doc: YamlDoc, diagnostics: Diagnostic[]): Manifest 
   return { uuid: uuid.toLowerCase(), name, slug, description: text('description', false), dataSources };
 }
 
-/** Field names declared in `_meta/fields.yml` (a map name → {name, type, description}). */
-export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[]): string[] {
+/** Field names declared in `_meta/fields.yml` (a map name → {name, type, description}); their places go to `places`. */
+export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[], places?: Map<string, Place>): string[] {
   const root = doc.value;
   if (root === null || root === undefined) return [];
   if (!isMap(root)) {
@@ -112,7 +130,11 @@ export function readFieldsFile(doc: YamlDoc, diagnostics: Diagnostic[]): string[
     );
     return [];
   }
-  return Object.entries(root).map(([key, v]) => (isMap(v) && typeof v.name === 'string' ? v.name : key));
+  return Object.entries(root).map(([key, v]) => {
+    const name = isMap(v) && typeof v.name === 'string' ? v.name : key;
+    if (places && !places.has(name)) places.set(name, doc.place([key], 'key'));
+    return name;
+  });
 }
 
 /** Dot-paths of the leaf values of a parsed test event (arrays of objects are walked through). */
@@ -147,10 +169,29 @@ export interface IntakeParts {
   module: { folder: string; name?: string };
   parser?: ParserFacts;
   declaredFields: string[];
+  /** Where `declaredFields` are declared. */
+  declaredPlaces?: Map<string, Place>;
   /** Observed values per dot-path over all test events. */
   observed: Map<string, Scalar[]>;
+  /** Where each observed dot-path is first shown. */
+  observedPlaces?: Map<string, Place>;
   testEvents: number;
   platformFields: readonly string[];
+}
+
+/** Where each field is produced, by the first origin that knows: parser, fields.yml, tests. */
+function fieldPlaces(parts: IntakeParts): Map<string, Place> {
+  const out = new Map(parts.parser?.fieldPlaces ?? []);
+  for (const places of [parts.declaredPlaces, parts.observedPlaces])
+    for (const [field, place] of places ?? []) if (!out.has(field)) out.set(field, place);
+  return out;
+}
+
+/** Paths only read, with where they are read first. */
+function readPlaces(parser: ParserFacts | undefined): Map<string, Place | undefined> {
+  const out = new Map<string, Place | undefined>();
+  for (const path of parser?.reads ?? []) out.set(path, parser?.readPlaces?.get(path));
+  return out;
 }
 
 /** Combine what the manifest, parser, fields.yml and tests say into one intake. */
@@ -171,6 +212,11 @@ export function buildIntake(parts: IntakeParts): Intake {
     const seen = parts.observed.get(field) ?? [];
     if (seen.every((v) => values.includes(v))) constants.set(field, values);
   }
+  const observed = new Map<string, Scalar[]>();
+  for (const [field, values] of parts.observed) {
+    const kept = values.filter((v) => typeof v !== 'string' || v.length <= MAX_OBSERVED_LENGTH);
+    if (kept.length > 0) observed.set(field, kept);
+  }
   return {
     uuid: parts.manifest.uuid,
     name: parts.manifest.name,
@@ -184,7 +230,11 @@ export function buildIntake(parts: IntakeParts): Intake {
     fields,
     constants,
     sources: parts.parser?.sources ?? new Map(),
+    fieldPlaces: fieldPlaces(parts),
+    sourcePlaces: parts.parser?.sourcePlaces ?? new Map(),
+    reads: readPlaces(parts.parser),
     externals: parts.parser?.externals ?? new Map(),
+    observed,
     testEvents: parts.testEvents,
   };
 }

@@ -86,6 +86,40 @@ describe('parser facts', () => {
   });
 });
 
+describe('places of parser facts', () => {
+  it('say where each field is first written: its set key, or the target of its translate mapping', () => {
+    const { facts: f } = facts(PARSER);
+    const at = (line: number, col: number) => ({ file: 'intake/ingest/parser.yml', line, col });
+    expect(f.fieldPlaces?.get('event.action')).toEqual(at(15, 11));
+    expect(f.fieldPlaces?.get('related.ip')).toEqual(at(20, 11));
+    expect(f.fieldPlaces?.get('event.outcome')).toEqual(at(22, 11));
+    expect(f.fieldPlaces?.get('event.severity')).toEqual(at(27, 20)); // level: event.severity
+    expect([...(f.fieldPlaces?.keys() ?? [])].sort()).toEqual([...f.fields].sort());
+  });
+
+  it('say where a template copies each source, at the path inside the template, list items included', () => {
+    const { facts: f } = facts(PARSER);
+    const at = (line: number, col: number) => ({ file: 'intake/ingest/parser.yml', line, col });
+    expect(f.sourcePlaces?.get('event.action')).toEqual(new Map([['parsed.message.Operation', at(15, 28)]]));
+    expect(f.sourcePlaces?.get('related.ip')).toEqual(
+      new Map([
+        ['parsed.message.src', at(20, 27)],
+        ['parsed.message.dst', at(20, 53)],
+      ]),
+    );
+    // Spelled with get(): the path is not in the text, the template is the place.
+    expect(f.sourcePlaces?.get('user.id')).toEqual(new Map([['parsed.message.UserId', at(16, 20)]]));
+  });
+
+  it('say where each path only read is first read', () => {
+    const { facts: f } = facts(PARSER);
+    const at = (line: number, col: number) => ({ file: 'intake/ingest/parser.yml', line, col });
+    expect(f.readPlaces?.get('parsed.message.kind')).toEqual(at(10, 16));
+    expect(f.readPlaces?.get('original.message')).toEqual(at(7, 25));
+    expect([...(f.readPlaces?.keys() ?? [])].sort()).toEqual([...f.reads].sort());
+  });
+});
+
 describe('templates that cannot be parsed', () => {
   it('are warnings at the offending character, in quoted and block strings, and the rest is still read', () => {
     const text = `pipeline:

@@ -6,7 +6,7 @@
  * Templates are read by `readTemplate` (a Jinja parser); one that cannot be
  * parsed is a warning at its place in the YAML.
  */
-import { error, warning, type Diagnostic } from '../diagnostics.js';
+import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
 import { readTemplate } from './template.js';
@@ -14,6 +14,8 @@ import { readTemplate } from './template.js';
 export interface ParserFacts {
   /** Fields written by `set` or `translate`. */
   fields: Set<string>;
+  /** Where each field of `fields` is first written: the key of its `set`, the target of its `translate` mapping. */
+  fieldPlaces?: Map<string, Place>;
   /** Fields whose every write is a literal: field → the literal values it can take. */
   literals: Map<string, Scalar[]>;
   /**
@@ -22,8 +24,12 @@ export interface ParserFacts {
    * `….Operation` for `….Operation.rstrip('.')`); translations excluded.
    */
   sources: Map<string, string[]>;
+  /** Field → raw source path of `sources` → where the template copying it first does (the path inside the template). */
+  sourcePlaces?: Map<string, Map<string, Place>>;
   /** Paths templates read without copying them (filters, conditions, tests, computed values, external inputs). */
   reads: Set<string>;
+  /** Where each path of `reads` is first read. */
+  readPlaces?: Map<string, Place>;
   /** Names of the pipeline's external stages and what each is (`json.parse-json`). */
   externals: Map<string, string>;
 }
@@ -67,12 +73,17 @@ function literalValues(value: unknown): Scalar[] | undefined {
   return out;
 }
 
+type BuiltFacts = ParserFacts & Required<Pick<ParserFacts, 'fieldPlaces' | 'sourcePlaces' | 'readPlaces'>>;
+
 class FactsBuilder {
-  readonly facts: ParserFacts = {
+  readonly facts: BuiltFacts = {
     fields: new Set(),
+    fieldPlaces: new Map(),
     literals: new Map(),
     sources: new Map(),
+    sourcePlaces: new Map(),
     reads: new Set(),
+    readPlaces: new Map(),
     externals: new Map(),
   };
   private readonly computed = new Set<string>();
@@ -82,10 +93,21 @@ class FactsBuilder {
     private readonly diagnostics: Diagnostic[],
   ) {}
 
+  /** Where `path` is written inside the template at `where` (the template itself when the path is not spelled out). */
+  private pathPlace(where: Where, text: string, path: string): Place {
+    const offset = text.indexOf(path);
+    return offset >= 0 ? this.doc.textPlace(where, offset) : this.doc.place(where);
+  }
+
+  private read(path: string, where: Where, text: string): void {
+    this.facts.reads.add(path);
+    if (!this.facts.readPlaces.has(path)) this.facts.readPlaces.set(path, this.pathPlace(where, text, path));
+  }
+
   /** Read the template at `where`: its copies are returned, its reads recorded, a parse problem reported. */
   template(where: Where, text: string): string[] {
     const reading = readTemplate(text);
-    for (const r of reading.reads) this.facts.reads.add(r);
+    for (const r of reading.reads) this.read(r, where, text);
     if (reading.problem)
       this.diagnostics.push(
         warning(this.doc.textPlace(where, reading.problem.offset), 'parser-template', reading.problem.message),
@@ -95,9 +117,14 @@ class FactsBuilder {
 
   /** Every template at or below `where`, only read. */
   readOnly(where: Where, value: unknown): void {
-    if (isTemplate(value)) for (const c of this.template(where, value)) this.facts.reads.add(c);
+    if (isTemplate(value)) for (const c of this.template(where, value)) this.read(c, where, value);
     else if (Array.isArray(value)) value.forEach((v, i) => this.readOnly([...where, i], v));
     else if (isMap(value)) for (const [k, v] of Object.entries(value)) this.readOnly([...where, k], v);
+  }
+
+  /** Record where `field` is written, unless an earlier write was recorded. */
+  placeField(field: string, place: () => Place): void {
+    if (!this.facts.fieldPlaces.has(field)) this.facts.fieldPlaces.set(field, place());
   }
 
   write(field: string, value: unknown, where: Where): void {
@@ -114,7 +141,8 @@ class FactsBuilder {
     // The field holds the value of a template, or a list of them; templates deeper down are only read.
     const items = Array.isArray(value) ? value.map((v, i) => [v, [...where, i]] as const) : [[value, where] as const];
     for (const [v, at] of items) {
-      if (isTemplate(v)) for (const source of this.template(at, v)) this.source(field, source);
+      if (isTemplate(v))
+        for (const source of this.template(at, v)) this.source(field, source, () => this.pathPlace(at, v, source));
       else this.readOnly(at, v);
     }
   }
@@ -126,10 +154,13 @@ class FactsBuilder {
     this.facts.literals.delete(field);
   }
 
-  source(field: string, source: string): void {
+  source(field: string, source: string, place: () => Place): void {
     const list = this.facts.sources.get(field) ?? [];
     if (!list.includes(source)) list.push(source);
     this.facts.sources.set(field, list);
+    let places = this.facts.sourcePlaces.get(field);
+    if (!places) this.facts.sourcePlaces.set(field, (places = new Map()));
+    if (!places.has(source)) places.set(source, place());
   }
 }
 
@@ -180,7 +211,10 @@ function readActions(doc: YamlDoc, stage: string, raw: unknown, facts: FactsBuil
           ),
         );
       } else {
-        for (const [field, value] of Object.entries(action.set)) facts.write(field, value, [...where, 'set', field]);
+        for (const [field, value] of Object.entries(action.set)) {
+          facts.placeField(field, () => doc.place([...where, 'set', field], 'key'));
+          facts.write(field, value, [...where, 'set', field]);
+        }
       }
     }
     facts.readOnly([...where, 'filter'], action.filter);
@@ -217,8 +251,10 @@ function readTranslate(
   const fallback = body[fallbackKey];
   if (fallback !== undefined) produced.push(fallback);
   facts.readOnly(body === action ? [...where, fallbackKey] : [...where, 'translate', fallbackKey], fallback);
+  const mappingPath = body === action ? [...where, 'mapping'] : [...where, 'translate', 'mapping'];
   for (const [source, target] of Object.entries(mapping)) {
     if (typeof target !== 'string') continue;
+    facts.placeField(target, () => doc.place([...mappingPath, source]));
     // The target holds translated values, not the source's: it is not recorded as a source of the target.
     facts.facts.fields.add(target);
     void source;

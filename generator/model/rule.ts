@@ -268,10 +268,22 @@ function readEffort(f: Fields, level: string | undefined, options: RuleOptions):
 }
 
 const TECHNIQUE_TAG = /^attack\.(t\d{4}(?:\.\d{3})?)$/i;
+/**
+ * A tag meant as a technique that is not a technique ID (`attack.t1059.0001`,
+ * `attack.t10590`, `attack.t1059-001`, `attack.t1059_001`, `attack.1059`):
+ * after `attack.`, an optional `t` and then a digit after anything but
+ * letters. Tactic names and the IDs of groups, software or tactics (`ta0002`)
+ * start with letters.
+ */
+const TECHNIQUE_LIKE_TAG = /^attack\.t?[^a-z]*\d/i;
 /** Groups, software, campaigns, mitigations, data sources and tactic IDs: neither technique nor tactic name. */
 const OTHER_ATTACK_TAG = /^attack\.((?:[gcms]|ds|ta)\d{4})$/i;
 
-function splitTags(tags: string[], places: Place[]): { techniques: TagRef[]; tactics: TagRef[] } {
+function splitTags(
+  tags: string[],
+  places: Place[],
+  diagnostics: Diagnostic[],
+): { techniques: TagRef[]; tactics: TagRef[] } {
   const techniques: TagRef[] = [];
   const tactics: TagRef[] = [];
   tags.forEach((tag, i) => {
@@ -279,6 +291,15 @@ function splitTags(tags: string[], places: Place[]): { techniques: TagRef[]; tac
     if (t) {
       const id = t[1].toUpperCase();
       if (!techniques.some((x) => x.value === id)) techniques.push({ value: id, place: places[i] });
+    } else if (TECHNIQUE_LIKE_TAG.test(tag)) {
+      // Not dropped silently: the technique would vanish from the layers.
+      diagnostics.push(
+        error(
+          places[i],
+          'malformed-technique',
+          `Unexpected ATT&CK tag ${JSON.stringify(tag)}, expected a technique as attack.tNNNN or attack.tNNNN.NNN (such as attack.t1059.001)`,
+        ),
+      );
     } else if (tag.toLowerCase().startsWith('attack.') && !OTHER_ATTACK_TAG.test(tag)) {
       const name = tag.slice('attack.'.length).toLowerCase().replace(/_/g, '-');
       if (!tactics.some((x) => x.value === name)) tactics.push({ value: name, place: places[i] });
@@ -391,7 +412,7 @@ export function buildRule(doc: YamlDoc, options: RuleOptions, diagnostics: Diagn
     author: f.string('author', false),
     references: f.stringList('references').values,
     tags: tags.values,
-    ...splitTags(tags.values, tags.places),
+    ...splitTags(tags.values, tags.places, diagnostics),
     dataSources: f.stringList('data_sources').values,
     changelog: readChangelog(f),
     intakes: intakes.values.map((value, i) => ({ value, place: intakes.places[i] })),

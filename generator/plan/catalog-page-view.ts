@@ -25,6 +25,7 @@ export interface CatalogTactic {
 }
 
 export interface CatalogPageView {
+  /** `YYYY-MM-DD`, or empty when no date is known (the page then names no date and links no changelog). */
   date: string;
   /** Rules of the catalog (titles counted once). */
   ruleCount: number;

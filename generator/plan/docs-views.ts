@@ -11,14 +11,14 @@ import type { Rule } from '../model/rule.js';
 import { catalogPageView, type CatalogPageView } from './catalog-page-view.js';
 import { catalogDate, changelogView, type ChangelogPageView } from './changelog-view.js';
 import { richLayer } from './rich-layer.js';
-import { defaultRuleUrl } from './rule-url.js';
+import { CATALOG_PAGE, defaultRuleUrl } from './rule-url.js';
 import { rulesIndexView, type RulesIndexEntry } from './rules-index-view.js';
 import { compatLayer, type IntakeView } from './intake-view.js';
 import type { LayerStyle, PlanOptions } from './plan-options.js';
 import { sortedByTitle, uniqueTitles, type RuleView } from './rule-view.js';
+import { DEFAULT_WORDS, layerName, type Words } from './words.js';
 
 export const CATALOG_LAYER_FILE = 'attack_catalog_do_not_edit_manually.json';
-export const CATALOG_LAYER_NAME = 'Rules catalog';
 
 export interface CatalogLayerView {
   name: string;
@@ -32,11 +32,12 @@ export interface DocsViews {
   intakes: IntakeView[];
   attack: { version: string; domain: string };
   layerStyle: LayerStyle;
-  /** Absent when no date is given and no rule has a changelog. */
+  /** Absent when no date is known and no rich layer links to it. */
   catalogPage?: CatalogPageView;
   changelogPage?: ChangelogPageView;
   rulesIndex: RulesIndexEntry[];
   catalogLayer: CatalogLayerView;
+  words: Words;
 }
 
 function layerOf(
@@ -47,9 +48,10 @@ function layerOf(
   description: string,
   style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich',
 ): Record<string, unknown> {
-  if (style === 'compat') return compatLayer(name, techniqueCoverage(sortedByTitle(rules), true), config);
+  if (style === 'compat')
+    return compatLayer(name, techniqueCoverage(sortedByTitle(rules), true), config, attack.version);
   const options = {
-    name: `SEKOIA.IO x ${name}`,
+    name: layerName(config.words, name),
     description,
     ruleUrl: config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl),
   };
@@ -96,6 +98,12 @@ export function styledIntakeView(
   };
 }
 
+/** Whether this run's rich layers link rules to the catalog page (as the default `layer.ruleUrl` does). */
+export function linksCatalogPage(config: PlanOptions): boolean {
+  const pattern = config.layer.ruleUrl ?? defaultRuleUrl(config.layer.baseUrl);
+  return config.layerStyle !== 'compat' && pattern.split(/[?#]/)[0].endsWith(CATALOG_PAGE);
+}
+
 export function docsViews(
   catalog: Catalog,
   match: CatalogMatch,
@@ -111,6 +119,7 @@ export function docsViews(
   const layered = intakes.map((v) => styledIntakeView(v, rulesOf(v.intake.uuid), config, attack));
   const date = catalogDate(config.date, unique);
   const layerUrl = config.layer.baseUrl + CATALOG_LAYER_FILE;
+  const words = config.words ?? DEFAULT_WORDS;
   const indexed = catalog.rules
     .filter((r) => ruleViews.has(r))
     .map((r) => ({ rule: ruleViews.get(r)!, intakes: (match.intakesByRule.get(r) ?? []).map((i) => i.name) }));
@@ -118,21 +127,24 @@ export function docsViews(
     intakes: layered,
     attack: { version: attack.version, domain: attack.domain },
     layerStyle: config.layerStyle,
-    catalogPage: date === undefined ? undefined : catalogPageView(ordered, attack, date),
+    // Rich layers link each rule to the catalog page by default: it is then written even without a date.
+    catalogPage:
+      date !== undefined || linksCatalogPage(config) ? catalogPageView(ordered, attack, date ?? '') : undefined,
     changelogPage: date === undefined ? undefined : changelogView(unique, date),
     rulesIndex: rulesIndexView(indexed, attack),
     catalogLayer: {
-      name: CATALOG_LAYER_NAME,
+      name: words.catalog,
       layerFile: CATALOG_LAYER_FILE,
       layerUrl,
       navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
       layer: layerOf(
-        CATALOG_LAYER_NAME,
+        words.catalog,
         all,
         config,
         attack,
         `Techniques detected by the ${unique.length} rules of the catalog (ATT&CK Enterprise v${attack.version}); ${scoreNote}.`,
       ),
     },
+    words,
   };
 }

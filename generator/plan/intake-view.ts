@@ -2,9 +2,11 @@
  * What templates see of an intake: its rules, techniques, layer and links.
  */
 import { techniqueCoverage, type CoveredTechnique } from '../match/coverage.js';
+import { compatAttackVersion } from '../load/attack-version-set.js';
 import type { Intake } from '../model/intake.js';
 import type { LayerOptions } from './plan-options.js';
 import { sortedByTitle, uniqueTitles, type NearMissView, type RuleView } from './rule-view.js';
+import { DEFAULT_WORDS, layerName, type Words } from './words.js';
 
 export interface IntakeView {
   intake: { uuid: string; name: string; slug: string; description: string; module: string };
@@ -17,19 +19,28 @@ export interface IntakeView {
   layer: Record<string, unknown>;
   /** Rules that one more field would make apply (empty unless near misses are asked for). */
   nearMiss: NearMissView[];
+  /** The words naming the catalog and its owner. */
+  words: Words;
   /** The rich layer written beside the compat one (layer style `both`). */
   rich?: { layer: Record<string, unknown>; layerFile: string; layerUrl: string; navigatorLink: string };
 }
 
+/**
+ * A layer in the model's form. `versions.attack` is the configured version
+ * when a Navigator of that version can show every technique, otherwise the
+ * version of the ATT&CK table in use (`tableVersion`).
+ */
 export function compatLayer(
   name: string,
   techniques: readonly CoveredTechnique[],
-  config: { layer: LayerOptions },
+  config: { layer: LayerOptions; words?: Words },
+  tableVersion?: string,
 ): Record<string, unknown> {
+  const ids = techniques.map((t) => t.id);
   return {
-    name: `SEKOIA.IO x ${name}`,
+    name: layerName(config.words, name),
     versions: {
-      attack: config.layer.versions.attack,
+      attack: compatAttackVersion(ids, config.layer.versions.attack, tableVersion),
       layer: config.layer.versions.layer,
       navigator: config.layer.versions.navigator,
     },
@@ -62,8 +73,9 @@ export function intakeInfo(intake: Intake): IntakeInfo {
 export function intakeView(
   intake: IntakeInfo,
   ruleViews: readonly RuleView[],
-  config: { layer: LayerOptions },
+  config: { layer: LayerOptions; words?: Words },
   nearMiss: NearMissView[] = [],
+  tableVersion?: string,
 ): IntakeView {
   // Every matching rule contributes techniques, even one whose title repeats another's.
   const sorted = sortedByTitle(ruleViews);
@@ -77,7 +89,8 @@ export function intakeView(
     layerFile,
     layerUrl,
     navigatorLink: config.layer.navigatorUrl + encodeURIComponent(layerUrl),
-    layer: compatLayer(intake.name, techniques, config),
+    layer: compatLayer(intake.name, techniques, config, tableVersion),
     nearMiss,
+    words: config.words ?? DEFAULT_WORDS,
   };
 }

@@ -51,7 +51,7 @@ export function pageView(
   nearMiss: NearMissView[] = [],
 ): IntakeView {
   const views = rules.filter((r) => r.kind !== 'filter').map(viewOf);
-  const view = intakeView(intakeInfo(intake), views, options, nearMiss);
+  const view = intakeView(intakeInfo(intake), views, options, nearMiss, attack?.version);
   return attack ? styledIntakeView(view, views, options, attack) : view;
 }
 

@@ -1,3 +1,4 @@
+import type { Words } from './words.js';
 /**
  * What planning needs to know beyond the catalog and the match: where layers
  * are published, their form, attribution, the catalog date. The
@@ -36,4 +37,6 @@ export interface PlanOptions {
   attribution?: AttributionOptions;
   /** `YYYY-MM-DD` of the catalog and changelog pages. */
   date?: string;
+  /** The words naming the catalog and its owner (default: DEFAULT_WORDS). */
+  words?: Words;
 }

@@ -29,6 +29,8 @@ export function buildViews(
   config: PlanOptions,
   extend?: ExtendViews,
   nearMisses?: NearMisses,
+  /** Version of the ATT&CK table in use (compat layers fall back to it). */
+  tableVersion?: string,
 ): Views {
   const views = new Map<Rule, RuleView>();
   const attribute = (rule: Rule, view: RuleView) =>
@@ -43,6 +45,7 @@ export function buildViews(
         (match.rulesByIntake.get(intake.uuid) ?? []).map((r) => views.get(r)!),
         config,
         sortedNearMisses(nearMisses?.get(intake.uuid) ?? []),
+        tableVersion,
       ),
     ),
     rules: uniqueTitles(sorted),

@@ -37,6 +37,11 @@ export const helpers: Record<string, (...args: unknown[]) => unknown> = {
   mdName: (v: unknown) => inlineName(text(v, 'mdName')),
   /** The text of a link (`[{{mdLinkText name}}](…)`): as mdName, brackets escaped when they could end the link. */
   mdLinkText: (v: unknown) => linkText(text(v, 'mdLinkText')),
+  /** A configured pattern with its `{key}` placeholders filled from the hash: `(fill words.layerName name=intake.name)`. */
+  fill: (pattern: unknown, options?: unknown) => {
+    const hash = (options as { hash?: Record<string, unknown> } | undefined)?.hash ?? {};
+    return text(pattern, 'fill').replace(/\{(\w+)\}/g, (all, key: string) => (key in hash ? String(hash[key]) : all));
+  },
   /** The target of a link (`(…)`): http, https, mailto or relative only, else a template error. */
   mdUrl: (v: unknown) => linkTarget(text(v, 'mdUrl')),
   /** A code span, backticks included: `{{mdCode field}}`. */

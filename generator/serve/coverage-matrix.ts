@@ -34,8 +34,10 @@ export interface CoverageMatrix {
   columns: MatrixColumn[];
   /** IDs the table does not have as active techniques, with their rules. */
   outside: { id: string; status: 'unknown' | 'deprecated' | 'revoked'; rules: string[] }[];
-  /** Distinct covered parent techniques. */
+  /** Distinct covered techniques (parents: a sub-technique's rules count for its technique too). */
   techniqueCount: number;
+  /** Distinct covered sub-techniques. */
+  subtechniqueCount: number;
   /** The highest rule count of a technique (0 when none). */
   maxRules: number;
 }
@@ -95,6 +97,7 @@ export function coverageMatrix(rules: readonly MatrixRule[], attack: AttackIndex
       rules: sorted(outside.get(id)!),
     })) as CoverageMatrix['outside'],
     techniqueCount: techniques.length,
+    subtechniqueCount: techniques.reduce((n, t) => n + t.subtechniques.length, 0),
     maxRules: Math.max(0, ...techniques.map((t) => t.rules.length)),
   };
 }

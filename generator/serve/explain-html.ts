@@ -5,6 +5,7 @@
  * the condition, the field sets that would make it apply).
  */
 import type { Explanation, TestExplanation } from '../match/explain.js';
+import type { Place } from '../diagnostics.js';
 import { html, type SafeHtml } from './html.js';
 
 const yes = (ok: boolean, good = 'present', bad = 'missing') =>
@@ -23,8 +24,13 @@ function testRows(t: TestExplanation): SafeHtml[] {
       (d) =>
         html`<div class="derived">from the parser: <code>${d.raw}</code> → <code>${d.target}</code> (${d.how})</div>`,
     );
+    const at = (p?: Place) => (p ? html` <small>${p.file}:${p.line}:${p.col}</small>` : '');
+    const producers = f.producers.map(
+      (p) =>
+        html`<div class="producer"><code>${p.field}</code>: ${p.origin === 'parser' ? 'written by the parser' : p.origin === 'fields.yml' ? 'declared in fields.yml' : p.origin === 'tests' ? 'seen in a test event' : 'added by the platform'}${at(p.place)}${p.copies.map((c) => html`, copying <code>${c.raw}</code>${at(c.place)}`)}</div>`,
+    );
     rows.push(
-      html`<tr class="${f.present ? 'present' : 'missing'}"><td><code>${t.test}</code></td><td><code>${f.field}</code>${renamed}</td><td>${yes(f.present)}</td><td>${f.carriers.map((c, i) => html`${i > 0 ? ', ' : ''}<code>${c}</code>`)}${derived}</td></tr>`,
+      html`<tr class="${f.present ? 'present' : 'missing'}"><td><code>${t.test}</code></td><td><code>${f.field}</code>${renamed}</td><td>${yes(f.present)}</td><td>${f.carriers.map((c, i) => html`${i > 0 ? ', ' : ''}<code>${c}</code>`)}${derived}${producers}</td></tr>`,
     );
   }
   for (const c of t.contradicts) {

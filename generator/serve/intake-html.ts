@@ -12,10 +12,23 @@ import type { MarkdownToHtml } from './markdown-html.js';
 import { matrixHtml } from './matrix-html.js';
 import { intakeBody, layout } from './pages.js';
 
-/** Distinct technique IDs of the intake's layer (as the links page counts them). */
-export function techniqueCount(view: IntakeView): number {
+/**
+ * What the rules of an intake cover, counted as the matrix draws it: ATT&CK
+ * techniques (a sub-technique's rules count for its technique) and
+ * sub-techniques, active in the shipped table. Without a table: the distinct
+ * technique IDs of the layer, all counted as techniques.
+ */
+export function coverageCounts(
+  view: IntakeView,
+  ruleViews: readonly RuleView[],
+  attack: AttackIndex | undefined,
+): { techniqueCount: number; subtechniqueCount: number } {
+  if (attack) {
+    const m = coverageMatrix(ruleViews, attack);
+    return { techniqueCount: m.techniqueCount, subtechniqueCount: m.subtechniqueCount };
+  }
   const techniques = (view.layer as { techniques?: { techniqueID?: unknown }[] }).techniques ?? [];
-  return new Set(techniques.map((t) => t.techniqueID)).size;
+  return { techniqueCount: new Set(techniques.map((t) => t.techniqueID)).size, subtechniqueCount: 0 };
 }
 
 export interface IntakeHtmlInput {
@@ -29,14 +42,15 @@ export interface IntakeHtmlInput {
 }
 
 export function intakeHtmlBody(o: IntakeHtmlInput): SafeHtml {
-  const matrix = o.attack ? matrixHtml(coverageMatrix(o.ruleViews, o.attack)) : raw('');
+  const coverage = o.attack ? coverageMatrix(o.ruleViews, o.attack) : undefined;
+  const matrix = coverage ? matrixHtml(coverage) : raw('');
   const i = o.view.intake;
   return intakeBody({
     name: i.name,
     uuid: i.uuid,
     module: i.module,
     rules: o.view.rules.length,
-    techniques: techniqueCount(o.view),
+    coverage: coverage ?? coverageCounts(o.view, o.ruleViews, undefined),
     page: raw(o.pageHtml),
     matrix,
     markdownHref: o.markdownHref,

@@ -17,6 +17,11 @@ export function shadeOf(count: number, max: number): number {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
+/** "28 techniques, 11 sub-techniques": what the page header and the matrix both say is covered. */
+export function coverageText(counts: { techniqueCount: number; subtechniqueCount: number }): string {
+  return `${plural(counts.techniqueCount, 'technique')}, ${plural(counts.subtechniqueCount, 'sub-technique')}`;
+}
+
 export function matrixHtml(matrix: CoverageMatrix): SafeHtml {
   const columns = matrix.columns.map(
     (col) => html`<div class="tactic" data-tactic="${col.tactic.shortname}">
@@ -37,7 +42,7 @@ ${t.subtechniques.length > 0 ? html`<ul class="subs">${t.subtechniques.map((s) =
       : '';
   return html`<section class="coverage" aria-labelledby="coverage-title">
 <h2 id="coverage-title">ATT&amp;CK coverage</h2>
-<p class="legend">${plural(matrix.techniqueCount, 'technique')} covered, ATT&amp;CK Enterprise v${matrix.attackVersion}; the number is the rules detecting the technique (darker: more, up to ${matrix.maxRules}).</p>
+<p class="legend" data-testid="coverage-count">${coverageText(matrix)} covered, ATT&amp;CK Enterprise v${matrix.attackVersion}; the number is the rules detecting the technique (darker: more, up to ${matrix.maxRules}).</p>
 <div class="matrix" data-testid="matrix">
 ${columns}
 </div>

@@ -6,6 +6,7 @@
  */
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import { html, raw, type SafeHtml } from './html.js';
+import { coverageText } from './matrix-html.js';
 
 const STYLE = `
 :root{--primary:#4051b5;--accent:#526cfe;--text:#1f2328;--muted:#5f6368;--line:#e3e5e8;--abstract:#00b0ff}
@@ -60,12 +61,63 @@ tr.missing td{background:#fff5f5}
 .verdict{font-size:1.5rem;font-weight:400}
 .derived{font-size:.8rem;color:var(--muted)}
 .description{white-space:pre-line}
+.changed{animation:changed 6s ease-out}
+@keyframes changed{0%,40%{outline:.2rem solid #f9a825;background:#fff8e1}100%{outline:.2rem solid transparent;background:transparent}}
 `;
 
+/**
+ * Live reload that keeps the writer's place: before reloading, the page
+ * remembers which rule blocks are open, which rule the writer is reading
+ * (an open block whose title is in the window, else the first block in it)
+ * and where it is in the window, and a digest of each block's text (by rule id, the
+ * `data-key` of the block); after reloading it opens the same blocks,
+ * scrolls the same rule to the same place and marks the blocks whose text
+ * changed (or that are new) with the class `changed`, which fades out.
+ */
 const LIVE_RELOAD = `
 const version = document.body.dataset.version;
+const key = 'rulecat-place:' + location.pathname;
+const blocks = () => [...document.querySelectorAll('[data-key]')];
+const digest = (el) => { let h = 0; for (const c of el.textContent) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0; return h; };
+const save = () => {
+  const all = blocks();
+  // Anchors, best first: open blocks whose title is in the window (the rule being read), other such blocks, any block in the window.
+  const shown = all.filter((b) => { const r = b.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; });
+  const titled = shown.filter((b) => b.getBoundingClientRect().top >= 0);
+  const order = [...new Set([...titled.filter((b) => b.open), ...titled, ...shown])];
+  sessionStorage.setItem(key, JSON.stringify({
+    open: all.filter((b) => b.open).map((b) => b.dataset.key),
+    anchors: order.map((b) => ({ key: b.dataset.key, offset: b.getBoundingClientRect().top })),
+    scrollY: window.scrollY,
+    digests: Object.fromEntries(all.map((b) => [b.dataset.key, digest(b)])),
+  }));
+};
+const restore = () => {
+  const saved = sessionStorage.getItem(key);
+  if (!saved) return;
+  sessionStorage.removeItem(key);
+  const place = JSON.parse(saved);
+  const byKey = new Map(blocks().map((b) => [b.dataset.key, b]));
+  for (const k of place.open) { const b = byKey.get(k); if (b) b.open = true; }
+  for (const [k, b] of byKey) if (place.digests[k] !== digest(b)) b.classList.add('changed');
+  const anchor = place.anchors.find((a) => byKey.has(a.key));
+  const scroll = () =>
+    window.scrollTo(0, anchor ? window.scrollY + byKey.get(anchor.key).getBoundingClientRect().top - anchor.offset : place.scrollY);
+  scroll();
+  // Once loaded (the browser's own restoring is off for this reload), scroll again and let the browser restore later visits.
+  window.addEventListener('load', () => {
+    scroll();
+    setTimeout(() => { history.scrollRestoration = 'auto'; }, 0);
+  }, { once: true });
+};
+restore();
 const events = new EventSource('/events');
-events.addEventListener('version', (e) => { if (e.data !== version) location.reload(); });
+events.addEventListener('version', (e) => {
+  if (e.data === version) return;
+  save();
+  history.scrollRestoration = 'manual';
+  location.reload();
+});
 `;
 
 const FILTER = `
@@ -130,6 +182,7 @@ export interface IndexRow {
   name: string;
   module: string;
   rules: number;
+  /** ATT&CK techniques covered (as the intake's page header and matrix count them). */
   techniques: number;
 }
 
@@ -137,7 +190,7 @@ export function indexBody(rows: readonly IndexRow[], ruleCount: number): SafeHtm
   return html`<h1>Intakes</h1>
 <p class="meta">${rows.length} intakes, ${ruleCount} rules. <span id="shown">${rows.length}</span> shown.</p>
 <input type="search" id="filter" placeholder="Filter intakes by name, module or uuid" aria-label="Filter intakes" autofocus>
-<table id="intakes"><thead><tr><th>Intake</th><th>Module</th><th class="num">Rules</th><th class="num">Techniques</th></tr></thead>
+<table id="intakes"><thead><tr><th>Intake</th><th>Module</th><th class="num">Rules</th><th class="num" title="ATT&amp;CK techniques covered, as the intake's matrix counts them (sub-techniques count for their technique)">Techniques</th></tr></thead>
 <tbody>${rows.map(
     (r) =>
       html`<tr data-search="${`${r.name} ${r.module} ${r.uuid}`.toLowerCase()}"><td><a href="/intake/${r.uuid}">${r.name}</a></td><td>${r.module}</td><td class="num">${r.rules}</td><td class="num">${r.techniques}</td></tr>`,
@@ -151,7 +204,8 @@ export interface IntakeBodyOptions {
   uuid: string;
   module: string;
   rules: number;
-  techniques: number;
+  /** What the matrix counts as covered. */
+  coverage: { techniqueCount: number; subtechniqueCount: number };
   /** The page rendered to HTML (rulecat's own rendering of the generated markdown). */
   page: SafeHtml;
   matrix: SafeHtml;
@@ -161,7 +215,7 @@ export interface IntakeBodyOptions {
 
 export function intakeBody(o: IntakeBodyOptions): SafeHtml {
   return html`<h1>${o.name}</h1>
-<p class="meta">${o.module} · <code>${o.uuid}</code> · ${o.rules} rule${o.rules === 1 ? '' : 's'} · ${o.techniques} technique${o.techniques === 1 ? '' : 's'}${
+<p class="meta">${o.module} · <code>${o.uuid}</code> · ${o.rules} rule${o.rules === 1 ? '' : 's'} · <span data-testid="header-coverage">${coverageText(o.coverage)}</span>${
     o.markdownHref ? html` · <a href="${o.markdownHref}">markdown</a>` : ''
   }</p>
 <article class="content" data-testid="page">

@@ -18,6 +18,8 @@ import type { Processor } from 'unified';
 export interface AdmonitionOptions {
   /** A link appended to the body of the n-th admonition of the document (0-based), e.g. to explain a rule. */
   footer?: (index: number, title: string) => { href: string; text: string } | undefined;
+  /** The key of the n-th admonition (0-based), written as its `data-key` attribute, e.g. a rule id. */
+  key?: (index: number, title: string) => string | undefined;
 }
 
 const HEAD = /^(\?\?\?\+?|!!!)[ \t]*([\w-]+(?:[ \t]+[\w-]+)*)?(?:[ \t]*"(.*)")?[ \t]*$/;
@@ -75,7 +77,10 @@ export default function remarkAdmonitions(this: Processor, options: AdmonitionOp
           : ((parse(rawTitle).children[0] as Paragraph | undefined)?.children ?? []);
       const inner = parse(body);
       transform(inner, body);
-      const link = options.footer?.(count++, plain(titleNodes));
+      const index = count++;
+      const link = options.footer?.(index, plain(titleNodes));
+      const key = options.key?.(index, plain(titleNodes));
+      const keyed = key === undefined ? {} : { dataKey: key };
       if (link)
         inner.children.push({
           type: 'paragraph',
@@ -90,14 +95,14 @@ export default function remarkAdmonitions(this: Processor, options: AdmonitionOp
         });
       const classes = ['admonition', ...kinds.split(/[ \t]+/).filter(Boolean)];
       if (marker === '!!!')
-        out.push(el('div', classes, [el('p', ['admonition-title'], titleNodes), ...inner.children]));
+        out.push(el('div', classes, [el('p', ['admonition-title'], titleNodes), ...inner.children], keyed));
       else
         out.push(
           el(
             'details',
             classes,
             [el('summary', undefined, titleNodes), ...inner.children],
-            marker === '???+' ? { open: true } : {},
+            marker === '???+' ? { open: true, ...keyed } : keyed,
           ),
         );
       if (after) {

@@ -23,7 +23,7 @@ import { matchOptions } from '../pipeline.js';
 import { renderPage } from '../render/render-page.js';
 import { explainHtml } from './explain-html.js';
 import { html, type SafeHtml } from './html.js';
-import { intakeHtmlBody, techniqueCount } from './intake-html.js';
+import { coverageCounts, intakeHtmlBody } from './intake-html.js';
 import type { MarkdownToHtml } from './markdown-html.js';
 import { indexBody, INDEX_SCRIPTS, layout, problemsBanner, type IndexRow } from './pages.js';
 import type { Good, LoadedTemplates, Workspace } from './workspace.js';
@@ -220,6 +220,7 @@ export class Site {
             html: this.toHtml(rendered.markdown, {
               footer: (i) =>
                 entry.view.rules[i] ? { href: explain(entry.view.rules[i]), text: 'Why it applies' } : undefined,
+              key: (i) => entry.view.rules[i]?.id,
             }),
             problems,
           };
@@ -230,13 +231,13 @@ export class Site {
   private index(good: Good | undefined): SafeHtml {
     if (!good) return html`<h1>Intakes</h1><p>Nothing to show yet.</p>`;
     const rows: IndexRow[] = good.catalog.intakes.map((intake) => {
-      const { view } = this.entry(good, intake);
+      const { view, ruleViews } = this.entry(good, intake);
       return {
         uuid: intake.uuid,
         name: intake.name,
         module: view.intake.module,
         rules: view.rules.length,
-        techniques: techniqueCount(view),
+        techniques: coverageCounts(view, ruleViews, good.attack).techniqueCount,
       };
     });
     rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.uuid < b.uuid ? -1 : 1));

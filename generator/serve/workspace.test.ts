@@ -121,7 +121,7 @@ describe('workspace updates', () => {
 
   it('reads templates again without matching again', async () => {
     const match = ws.good!.match;
-    edit('templates/intake-page.md.hbs', (s) => s.replace('### Related Built-in Rules', '### Rules'));
+    edit('templates/intake-page.md.hbs', (s) => s.replace('### {{words.heading}}', '### Rules'));
     const report = await ws.update([file('templates/intake-page.md.hbs')]);
     expect(report.reread.templates).toBe(true);
     expect(report.rematched).toEqual({ rules: 0, intakes: 0 });

@@ -37,7 +37,6 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   unlinkSync,
@@ -45,6 +44,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { OutputDiff } from './diff-output.js';
+import { readText } from '../load/read-text.js';
 import { staysInside } from './inside.js';
 import { manifestPath, serializeManifest, type OutputManifest } from './manifest.js';
 import { sha256 } from '../hash.js';
@@ -64,21 +64,27 @@ function writeAll(fd: number, content: string | Uint8Array): void {
   for (let done = 0; done < content.length;) done += writeSync(fd, content, done, content.length - done);
 }
 
-function writeFile(file: string, content: string | Uint8Array, sync: boolean): void {
+/** Test hook: told of every flush to disk (a file's data, or a folder's entries). */
+export type SyncObserver = (what: 'file' | 'folder', file: string) => void;
+
+function writeFile(file: string, content: string | Uint8Array, sync: boolean, onSync?: SyncObserver): void {
   const fd = openSync(file, 'w', 0o644);
   try {
     writeAll(fd, content);
-    if (sync) fsyncSync(fd);
+    if (sync) {
+      fsyncSync(fd);
+      onSync?.('file', file);
+    }
   } finally {
     closeSync(fd);
   }
 }
 
 /** Write `content` to `file` atomically (temp file beside it, fsync, rename). */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string, onSync?: SyncObserver): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.rulecat-tmp-${process.pid}`);
   try {
-    writeFile(tmp, content, true);
+    writeFile(tmp, content, true, onSync);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -87,11 +93,12 @@ export function writeFileAtomic(file: string, content: string): void {
 }
 
 /** Flush a folder's entries (renames, removals) to disk; best effort where folders cannot be opened or synced. */
-function syncFolder(dir: string): void {
+function syncFolder(dir: string, onSync?: SyncObserver): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
     fsyncSync(fd);
+    onSync?.('folder', dir);
   } catch {
     // not supported here (some platforms refuse fsync on folders)
   } finally {
@@ -99,12 +106,9 @@ function syncFolder(dir: string): void {
   }
 }
 
+/** The manifest's text, read boundedly (a FIFO or a link there reads as empty: it is replaced). */
 function readOrEmpty(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return readText(file, file, { kind: 'manifest', noFollow: true }).text ?? '';
 }
 
 /** Temporary files of writeFileAtomic (`.<name>.rulecat-tmp-<pid>`). */
@@ -144,6 +148,8 @@ export type CommitObserver = (done: number, total: number) => void;
 export interface WriteOptions {
   fsync?: FsyncMode;
   observe?: CommitObserver;
+  /** Test hook: told of each flush to disk. */
+  onSync?: SyncObserver;
 }
 
 /** Keep the current version of `file` (if any) as `backup`: a hard link, or a copy where links are refused. */
@@ -237,7 +243,7 @@ export class StagedOutput {
     const staging = this.stagingFolder();
     const i = this.staged.length;
     const tmp = path.join(staging, String(i));
-    writeFile(tmp, content, this.fsync === 'each');
+    writeFile(tmp, content, this.fsync === 'each', this.options.onSync);
     const target = path.join(this.outDir, rel);
     const previous = absent ? undefined : keepPrevious(target, path.join(staging, `previous-${i}`));
     this.staged.push({ rel, tmp, target, previous });
@@ -288,7 +294,11 @@ export class StagedOutput {
       try {
         done.push(manifest);
         if (total > 0)
-          writeFileAtomic(manifest.target, serializeManifest({ files: { ...previous.files, ...next.files } }));
+          writeFileAtomic(
+            manifest.target,
+            serializeManifest({ files: { ...previous.files, ...next.files } }),
+            this.options.onSync,
+          );
         for (const { tmp, target, previous: kept } of this.staged) {
           const created = mkdirSync(path.dirname(target), { recursive: true });
           if (created) createdDirs.push(created);
@@ -303,13 +313,14 @@ export class StagedOutput {
           done.push(removal);
           observe?.(done.length - 1, total);
         }
-        if (readOrEmpty(manifest.target) !== finalText) writeFileAtomic(manifest.target, finalText);
+        if (readOrEmpty(manifest.target) !== finalText)
+          writeFileAtomic(manifest.target, finalText, this.options.onSync);
       } catch (e) {
         undo(done, createdDirs);
         throw e;
       }
       // Renames and removals reach the disk with their folders (innermost first: a new folder before its parent).
-      for (const dir of [...touched].sort((a, b) => b.length - a.length)) syncFolder(dir);
+      for (const dir of [...touched].sort((a, b) => b.length - a.length)) syncFolder(dir, this.options.onSync);
     } finally {
       if (this.staging) removeStaging(this.staging);
     }

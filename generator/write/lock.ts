@@ -11,20 +11,11 @@
  * meanwhile by another run is put back.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { makeDirs } from '../load/pseudo-fs.js';
+import { readText } from '../load/read-text.js';
 
 export const LOCK_NAME = '.rulecat-lock';
 /** Seconds a run waits for another one by default (`--lock-timeout`, `lockTimeout:`). */
@@ -65,9 +56,18 @@ export function lockPath(outDir: string): string {
   return path.join(outDir, LOCK_NAME);
 }
 
+/** The lock file's text, read boundedly (a regular file, not a link, of at most 64 kB); `refused` says why another thing there is not read. */
+function readLockText(file: string): { text?: string; refused?: string } {
+  const r = readText(file, file, { kind: 'lock', noFollow: true });
+  if (r.text !== undefined) return { text: r.text };
+  if (r.failure === undefined || r.failure === 'missing' || r.failure === 'unreadable') return {};
+  return { refused: r.diagnostics[0]?.message.replace(/, expected .*$/, '') ?? 'unreadable' };
+}
+
 function readLock(file: string): Found | undefined {
   try {
-    const text = readFileSync(file, 'utf8');
+    const { text } = readLockText(file);
+    if (text === undefined) return undefined;
     const mtimeMs = statSync(file).mtimeMs;
     let holder: LockHolder | undefined;
     try {
@@ -119,12 +119,8 @@ function breakLock(file: string, staleText: string): boolean {
   } catch {
     return true; // gone already: released, or broken by another run
   }
-  let moved = '';
-  try {
-    moved = readFileSync(aside, 'utf8');
-  } catch {
-    // removed meanwhile by a run cleaning leftovers: nothing to put back
-  }
+  // Empty when removed meanwhile by a run cleaning leftovers: nothing to put back.
+  const moved = readLockText(aside).text ?? '';
   if (moved !== staleText) {
     try {
       linkSync(aside, file); // a live lock taken meanwhile: put it back unless yet another exists
@@ -174,12 +170,18 @@ export async function acquireLock(outDir: string, options: LockOptions): Promise
     token: randomBytes(12).toString('hex'),
   };
   const deadline = Date.now() + options.timeoutMs;
-  mkdirSync(outDir, { recursive: true });
+  makeDirs(outDir);
   let waiting = false;
   for (;;) {
     if (tryCreate(file, me)) return { ok: true, release: () => releaseLock(file, me.token) };
     const found = readLock(file);
     if (!found) {
+      const { refused } = readLockText(file);
+      if (refused)
+        return {
+          ok: false,
+          message: `${refused} where the lock belongs, expected a file written by rulecat; remove it`,
+        };
       // Released between our attempt and our look (try again), or not a file at all (give up in time).
       if (Date.now() >= deadline)
         return {

@@ -2,8 +2,8 @@
  * The record of files rulecat wrote into an output folder. Only files listed
  * here (with the content rulecat wrote) are ever removed.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readText } from '../load/read-text.js';
 import { checkOutputPath, MANIFEST_NAME } from '../plan/plan-outputs.js';
 
 export interface OutputManifest {
@@ -16,17 +16,24 @@ export function manifestPath(outDir: string): string {
 }
 
 /**
+ * The manifest's text, read boundedly: a regular file (not a link) of at
+ * most 64 MiB. `problem` says why anything else present is not read.
+ */
+export function readManifestText(outDir: string): { text?: string; problem?: string } {
+  const r = readText(manifestPath(outDir), MANIFEST_NAME, { kind: 'manifest', noFollow: true });
+  if (r.text !== undefined) return { text: r.text };
+  if (r.failure === 'missing') return {};
+  return { problem: `${MANIFEST_NAME} cannot be read (${r.diagnostics[0]?.message}); no file is considered owned` };
+}
+
+/**
  * The previous manifest, or an empty one (and a reason) when absent or
  * unreadable. Entries whose path could leave the output folder (absolute,
  * `..`, backslashes) are dropped: such a file is never considered owned.
  */
 export function readManifest(outDir: string): { manifest: OutputManifest; problem?: string } {
-  let text: string;
-  try {
-    text = readFileSync(manifestPath(outDir), 'utf8');
-  } catch {
-    return { manifest: { files: {} } };
-  }
+  const { text, problem } = readManifestText(outDir);
+  if (text === undefined) return { manifest: { files: {} }, problem };
   try {
     const value = JSON.parse(text) as { files?: unknown };
     const files = value.files;

@@ -11,13 +11,14 @@
  * result is already on disk.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
+import { makeDirs } from '../load/pseudo-fs.js';
+import { hashFile, readBytes, ReadScope, readText, type FileKind } from '../load/read-text.js';
 import { walkFiles } from '../load/walk-files.js';
-import { manifestPath, readManifest, serializeManifest } from './manifest.js';
-import { sha256 } from '../hash.js';
+import { manifestPath, readManifest, readManifestText, serializeManifest } from './manifest.js';
 
 export interface RunSummary {
   rules: number;
@@ -60,14 +61,15 @@ function codeFingerprint(): string {
   return codeHash;
 }
 
-function hashFile(hash: ReturnType<typeof createHash>, file: string): void {
+/** Add a file's name and bytes to the key; false when it cannot be read (a full run says why). */
+function hashInput(hash: ReturnType<typeof createHash>, file: string, kind: FileKind, walked: boolean): boolean {
   hash.update(file).update('\u0000');
-  try {
-    hash.update(readFileSync(file));
-  } catch {
-    hash.update('\u0001missing');
-  }
+  const r = readBytes(file, { kind, noFollow: walked });
+  if (r.bytes !== undefined) hash.update(r.bytes);
+  else if (r.failure === 'missing') hash.update('\u0001missing');
+  else return false;
   hash.update('\u0000');
+  return true;
 }
 
 /** Everything a run's outputs depend on besides rulecat's code. */
@@ -89,18 +91,19 @@ export interface RunInputs {
 export function runKey(inputs: RunInputs): string | undefined {
   const hash = createHash('sha1');
   hash.update(JSON.stringify(inputs.settings)).update(codeFingerprint());
-  const folders: [string, (name: string) => boolean][] = [
-    ...inputs.ruleFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.ya?ml$/i.test(n)]),
-    ...inputs.intakeFolders.map((f): [string, (n: string) => boolean] => [f, (n) => /\.(ya?ml|json)$/i.test(n)]),
-    [inputs.templates, (n) => /\.hbs$/.test(n)],
+  type Folder = [string, (name: string) => boolean, FileKind];
+  const folders: Folder[] = [
+    ...inputs.ruleFolders.map((f): Folder => [f, (n) => /\.ya?ml$/i.test(n), 'rule']),
+    ...inputs.intakeFolders.map((f): Folder => [f, (n) => /\.(ya?ml|json)$/i.test(n), 'intake']),
+    [inputs.templates, (n) => /\.hbs$/.test(n), 'template'],
   ];
-  for (const [folder, accept] of folders) {
+  for (const [folder, accept, kind] of folders) {
     const walked = walkFiles(folder, accept, inputs.cwd);
     if (walked.diagnostics.length > 0) return undefined;
-    for (const f of walked.files) hashFile(hash, f.absolute);
+    for (const f of walked.files) if (!hashInput(hash, f.absolute, kind, true)) return undefined;
   }
   for (const file of inputs.files) {
-    if (file) hashFile(hash, file);
+    if (file && !hashInput(hash, file, 'input', false)) return undefined;
   }
   return hash.digest('hex');
 }
@@ -114,8 +117,10 @@ function memoFile(cacheDir: string, outDir: string): string {
 }
 
 export function readRunMemo(cacheDir: string, outDir: string): RunMemo | undefined {
+  const { text } = readText(memoFile(cacheDir, outDir), undefined, { kind: 'record' });
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(readFileSync(memoFile(cacheDir, outDir), 'utf8')) as RunMemo;
+    return JSON.parse(text) as RunMemo;
   } catch {
     return undefined;
   }
@@ -125,7 +130,7 @@ export function writeRunMemo(cacheDir: string, outDir: string, memo: RunMemo): v
   const file = memoFile(cacheDir, outDir);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    makeDirs(path.dirname(file));
     writeFileSync(tmp, JSON.stringify(memo));
     renameSync(tmp, file);
   } catch {
@@ -140,10 +145,12 @@ export function outputsIntact(outDir: string, memo: RunMemo): boolean {
     // Leftovers of an interrupted run (staging folders, temporary files) and a run in progress (its lock) are for a full run.
     const manifestName = path.basename(manifestPath(outDir));
     if (readdirSync(outDir).some((name) => name.startsWith('.rulecat') && name !== manifestName)) return false;
-    if (readFileSync(manifestPath(outDir), 'utf8') !== serializeManifest({ files: memo.outputs })) return false;
+    if (readManifestText(outDir).text !== serializeManifest({ files: memo.outputs })) return false;
     if (Object.keys(readManifest(outDir).manifest.files).length !== Object.keys(memo.outputs).length) return false;
+    // Bounded like the diff: a FIFO, a device or a link leading outside is not an intact output.
+    const within = new ReadScope(outDir);
     for (const [p, h] of Object.entries(memo.outputs)) {
-      if (sha256(readFileSync(path.join(outDir, p))) !== h) return false;
+      if (hashFile(path.join(outDir, p), { kind: 'output', within }).hash !== h) return false;
     }
     return true;
   } catch {

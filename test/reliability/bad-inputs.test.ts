@@ -8,8 +8,8 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INTAKE_MANIFEST, runCli, writeTree } from '../tree.js';
-import { catalog, errorLines, GENERATE, RULE, snapshot, U1, U2 } from './helpers.js';
+import { INTAKE_MANIFEST, readTree, runCli, writeTree } from '../tree.js';
+import { catalog, errorLines, GENERATE, RULE, snapshot, U1, U2, generateInto } from './helpers.js';
 
 interface Case {
   name: string;
@@ -216,10 +216,10 @@ const cases: Case[] = [
     errors: ['rules/loop: error: Symbolic link loops back to a parent folder, expected a tree [symlink-loop]'],
   },
   {
-    name: 'symbolic link to itself',
-    setup: (root) => symlinkSync('self', path.join(root, 'rules/self')),
+    name: 'symbolic link to itself, named like a rule',
+    setup: (root) => symlinkSync('self.yml', path.join(root, 'rules/self.yml')),
     errors: [
-      'rules/self: error: Symbolic link is broken or loops, expected a link to a file or folder inside the input folder [symlink-broken]',
+      'rules/self.yml: error: Symbolic link is broken or loops, expected a link to a file or folder inside the input folder [symlink-broken]',
     ],
   },
   {
@@ -252,6 +252,77 @@ const cases: Case[] = [
         (p) =>
           `${p}: error: Symbolic link leads to a folder already read, expected each folder once [symlink-duplicate]`,
       ),
+  },
+  {
+    name: 'symbolic links named like rules, dangling and leading outside',
+    setup: (root) => {
+      writeTree({ 'elsewhere/evil.yml': RULE('r-evil', 'Evil') }, root);
+      symlinkSync('../elsewhere/evil.yml', path.join(root, 'rules/evil.yml'));
+      symlinkSync('missing.yml', path.join(root, 'rules/gone.yml'));
+    },
+    errors: [
+      'rules/evil.yml: error: Symbolic link points outside the input folder (rules), expected a target inside it [symlink-outside]',
+      'rules/gone.yml: error: Symbolic link is broken or loops, expected a link to a file or folder inside the input folder [symlink-broken]',
+    ],
+  },
+  {
+    name: 'technique tags that are not technique IDs (each would vanish from the layers)',
+    files: {
+      'rules/bad.yml': RULE('r-x', 'X').replace(
+        '  - attack.t1059.001\n',
+        [
+          'attack.t1059.0001',
+          'attack.t10590',
+          'attack.t1059-001',
+          'attack.t1059_001',
+          'attack.t1059.01',
+          'attack.t1059.001.002',
+          'attack.t1059/001',
+          'attack.t.1059',
+          'attack.1059',
+          '"attack.T1059 "',
+          '"attack.t1059\\nrules/evil.yml:1:1: error: forged [forged]"',
+        ]
+          .map((t) => `  - ${t}\n`)
+          .join(''),
+      ),
+    },
+    errors: [
+      'attack.t1059.0001',
+      'attack.t10590',
+      'attack.t1059-001',
+      'attack.t1059_001',
+      'attack.t1059.01',
+      'attack.t1059.001.002',
+      'attack.t1059/001',
+      'attack.t.1059',
+      'attack.1059',
+      'attack.T1059 ',
+      'attack.t1059\nrules/evil.yml:1:1: error: forged [forged]',
+    ].map(
+      (tag, i) =>
+        `rules/bad.yml:${7 + i}:5: error: Unexpected ATT&CK tag ${JSON.stringify(tag)}, expected a technique as attack.tNNNN or attack.tNNNN.NNN (such as attack.t1059.001) [malformed-technique]`,
+    ),
+  },
+  {
+    name: 'a rule file over the size limit (--max-file-size 1)',
+    files: { 'rules/big.yml': RULE('r-big', 'Big') + `# ${'x'.repeat(1536 * 1024)}\n` },
+    args: [...GENERATE, '--max-file-size', '1'],
+    errors: [
+      'rules/big.yml: error: Unexpected rule file of 1.5 MiB, expected at most 1 MiB; raise it with --max-file-size (maxFileSize:) [file-too-large]',
+    ],
+  },
+  {
+    name: 'a test event over the size limit (4 MiB)',
+    files: {
+      'intakes/Vendor/edr/tests/big.json': JSON.stringify({
+        input: { message: 'x'.repeat(5 * 1024 * 1024) },
+        expected: {},
+      }),
+    },
+    errors: [
+      'intakes/Vendor/edr/tests/big.json: error: Unexpected test event of 5 MiB, expected at most 4 MiB; raise it with --max-file-size (maxFileSize:) [file-too-large]',
+    ],
   },
   {
     name: 'intake uuid that is not a UUID',
@@ -333,13 +404,13 @@ const cases: Case[] = [
   {
     name: 'output path that is a file',
     setup: (root) => writeFileSync(path.join(root, 'out-file'), 'x'),
-    args: [...GENERATE.slice(0, -1), 'out-file'],
+    args: generateInto('out-file'),
     errors: ['out-file: error: Output path is a file, expected a folder [out-not-folder]'],
   },
   {
     name: 'output folder that cannot be created (below a regular file)',
     setup: (root) => writeFileSync(path.join(root, 'out-file'), 'x'),
-    args: [...GENERATE.slice(0, -1), 'out-file/sub'],
+    args: generateInto('out-file/sub'),
     errors: [
       'out-file/sub: error: Cannot write output: ENOTDIR (a part of the path is a file, not a folder) [write-failed]',
     ],
@@ -360,6 +431,47 @@ describe('bad inputs: exit 2, every problem at file:line:col, output unchanged',
     expect(r.code).toBe(c.code ?? 2);
     expect(errorLines(r.stderr)).toEqual(typeof c.errors === 'function' ? c.errors(root) : c.errors);
     expect(snapshot(out)).toEqual(before);
+  });
+});
+
+describe('harmless layouts work: the same output as the plain layout', () => {
+  /** Every output file's bytes (relative path → content). */
+  const outputOf = (root: string) => readTree(path.join(root, 'out'));
+
+  it.each([
+    [
+      'a folder given twice and folders inside others',
+      ['rules', './rules/', 'rules/sub'],
+      ['intakes', 'intakes/Vendor', 'intakes/Vendor/edr/'],
+    ],
+    ['inner folders first', ['rules/sub', 'rules'], ['intakes/Vendor/fw', 'intakes']],
+    ['a folder given through a link to it', ['rules', 'alias'], ['intakes']],
+  ])('overlapping input folders (%s): each file read once', async (_, rules, intakes) => {
+    const plain = catalog();
+    expect((await runCli(GENERATE, plain)).code).toBe(0);
+    const root = catalog();
+    symlinkSync('rules', path.join(root, 'alias'));
+    const base = GENERATE.slice(GENERATE.indexOf('--base-url'), GENERATE.indexOf('--base-url') + 2);
+    const r = await runCli(['generate', '--rules', ...rules, '--intakes', ...intakes, '--out', 'out', ...base], root);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(outputOf(root)).toEqual(outputOf(plain));
+  });
+
+  it('links whose names rulecat does not read are ignored, wherever they lead', async () => {
+    const plain = catalog();
+    expect((await runCli(GENERATE, plain)).code).toBe(0);
+    const root = catalog({ LICENSE: 'MIT\n', 'README.md': '# catalog\n' });
+    symlinkSync('../LICENSE', path.join(root, 'rules/LICENSE'));
+    symlinkSync('nowhere.txt', path.join(root, 'rules/notes.txt'));
+    symlinkSync('loop.txt', path.join(root, 'rules/loop.txt'));
+    symlinkSync('/dev/zero', path.join(root, 'rules/zero.txt'));
+    symlinkSync('../../README.md', path.join(root, 'intakes/Vendor/README.md'));
+    symlinkSync('/etc/passwd', path.join(root, 'intakes/Vendor/edr/passwd'));
+    const r = await runCli(GENERATE, root);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(outputOf(root)).toEqual(outputOf(plain));
   });
 });
 
@@ -407,7 +519,7 @@ describe('an output folder without write permission', () => {
       const r = await runCli(GENERATE, root);
       expect(r.code).toBe(2);
       expect(errorLines(r.stderr)).toEqual([
-        'out/.rulecat-lock: error: Cannot write output: EACCES (permission denied) [write-failed]',
+        'out: error: Cannot write output: EACCES (permission denied) [write-failed]',
       ]);
     } finally {
       chmodSync(out, 0o755);
@@ -416,7 +528,7 @@ describe('an output folder without write permission', () => {
   });
   if (process.getuid?.() === 0) {
     console.warn(
-      '[skipped] unwritable output folder via chmod: tests run as root, for whom permissions do not prevent writing; the "below a regular file" case covers a folder that cannot be written',
+      '[skipped] unwritable output folder via chmod: tests run as root, for whom permissions do not prevent writing; bounded-reads.test.ts runs this case as nobody',
     );
   }
 });

@@ -43,10 +43,24 @@ export function catalog(extra: Record<string, string | Uint8Array> = {}): string
   return writeTree({ ...catalogFiles(), ...extra });
 }
 
-export const GENERATE = ['generate', '--rules', 'rules', '--intakes', 'intakes', '--out', 'out'];
+/** A generate run; the base URL is given so that no run warns about where its layers are published. */
+export const GENERATE = [
+  'generate',
+  '--rules',
+  'rules',
+  '--intakes',
+  'intakes',
+  '--out',
+  'out',
+  '--base-url',
+  'https://docs.example.org/layers/',
+];
+
+/** GENERATE writing to another output folder. */
+export const generateInto = (out: string) => GENERATE.map((a, i) => (GENERATE[i - 1] === '--out' ? out : a));
 
 export interface Entry {
-  kind: 'file' | 'dir' | 'link';
+  kind: 'file' | 'dir' | 'link' | 'special';
   /** sha256 of the bytes (files), the target (links). */
   content?: string;
   mtimeMs?: number;
@@ -66,7 +80,9 @@ export function snapshot(root: string): Record<string, Entry> {
       else if (st.isDirectory()) {
         out[rel] = { kind: 'dir', mode: st.mode };
         visit(p);
-      } else
+      } else if (!st.isFile())
+        out[rel] = { kind: 'special', mode: st.mode }; // a FIFO is never opened (it would block)
+      else
         out[rel] = {
           kind: 'file',
           content: createHash('sha256').update(readFileSync(p)).digest('hex'),

@@ -283,7 +283,7 @@ describe('values with line breaks and terminal controls in messages', () => {
     const forged = 'rules/evil.yml:1:1: error: forged problem [forged]';
     const rule = RULE('r-x', 'Tagged').replace(
       '  - attack.execution\n',
-      `  - "attack.t1059\\n${forged}"\n  - attack.execution\n`,
+      `  - "attack.execution\\n${forged}"\n  - attack.execution\n`,
     );
     const root = catalog({ 'rules/tagged.yml': rule });
     const r = await runCli(GENERATE, root);
@@ -291,7 +291,7 @@ describe('values with line breaks and terminal controls in messages', () => {
     const lines = r.stderr.split('\n');
     expect(lines.filter((l) => l.startsWith('rules/evil.yml'))).toEqual([]);
     expect(lines.filter((l) => l.includes('forged'))).toEqual([
-      `rules/tagged.yml:6:5: warning: Unknown ATT&CK tactic "t1059\\n${forged}", expected one of: reconnaissance, resource-development, initial-access, execution, persistence, privilege-escalation, stealth, defense-impairment, credential-access, discovery, lateral-movement, collection, command-and-control, exfiltration, impact [unknown-tactic]`,
+      `rules/tagged.yml:6:5: warning: Unknown ATT&CK tactic "execution\\n${forged}", expected one of: reconnaissance, resource-development, initial-access, execution, persistence, privilege-escalation, stealth, defense-impairment, credential-access, discovery, lateral-movement, collection, command-and-control, exfiltration, impact [unknown-tactic]`,
     ]);
   });
 

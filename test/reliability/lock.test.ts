@@ -3,7 +3,8 @@
  * the second waits (and says so) or gives up with a message naming the
  * holder; a lock left by a crashed run is detected as stale and removed.
  */
-import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,14 +115,21 @@ describe('the output folder lock', () => {
     expect(JSON.parse(readFileSync(lockFile(dir), 'utf8')).token).toBe('someone else');
   });
 
-  it('gives up in time when the lock is not a file', async () => {
-    const dir = tempDir();
-    mkdirSync(lockFile(dir));
-    const lock = await acquireLock(dir, { timeoutMs: 100 });
-    expect(lock).toEqual({
-      ok: false,
-      message: 'Output folder lock exists but cannot be read, expected a file written by rulecat; remove it',
-    });
+  it('gives up at once, without reading it, when the lock is not a regular file', async () => {
+    for (const [kind, make] of [
+      ['folder', (p: string) => mkdirSync(p)],
+      ['FIFO', (p: string) => execFileSync('mkfifo', [p])],
+      ['symbolic link', (p: string) => symlinkSync('/dev/zero', p)],
+    ] as const) {
+      const dir = tempDir();
+      make(lockFile(dir));
+      // A long timeout: giving up must not wait for it (a FIFO must not block, /dev/zero must not be read).
+      const lock = await acquireLock(dir, { timeoutMs: 600_000 });
+      expect(lock).toEqual({
+        ok: false,
+        message: `Unexpected ${kind} where the lock belongs, expected a file written by rulecat; remove it`,
+      });
+    }
   });
 });
 
