@@ -24,7 +24,7 @@ import type { StagedOutput } from './write/apply-output.js';
 import { diskReader, ownedLeftovers, type OutputDiff } from './write/diff-output.js';
 import { readManifest } from './write/manifest.js';
 import { markdownTexts } from './render/render-page.js';
-import { timed, timedAsync, type Timings } from './timing.js';
+import { clock, timed, timedAsync, type Timings } from './timing.js';
 
 export interface BuildResult {
   files: RenderedFile[];
@@ -153,12 +153,12 @@ export function streamOutputs(
   };
   const files: RenderedFile[] = [];
   let failed = false;
-  const clock = timings ? () => performance.now() : () => 0;
+  const now = timings ? clock : () => 0;
   let renderMs = 0;
   let diffMs = 0;
   let writeMs = 0;
   for (const file of prepared.planned) {
-    let t = clock();
+    let t = now();
     let content: string;
     try {
       content = render(file);
@@ -172,16 +172,16 @@ export function streamOutputs(
       failed = true;
       continue;
     } finally {
-      renderMs += clock() - t;
+      renderMs += now() - t;
     }
     if (failed) continue;
-    t = clock();
+    t = now();
     const bytes = Buffer.from(content, 'utf8');
     const hash = sha256(bytes);
     const rendered = lazyFile(file, render, hash);
     files.push(rendered);
     const { status, problems } = reader.compare({ path: file.path, bytes });
-    const t2 = clock();
+    const t2 = now();
     diffMs += t2 - t;
     if (status === 'unchanged') diff.unchanged.push(file.path);
     else if (status === 'problem') diff.problems.push(...(problems ?? []));
@@ -189,7 +189,7 @@ export function streamOutputs(
       (status === 'added' ? diff.added : diff.changed).push(rendered);
       // Something in the way of a generated file (a FIFO, a link leading outside): nothing more is staged.
       if (diff.problems.length === 0) staged?.stage(file.path, bytes, status === 'added');
-      writeMs += clock() - t2;
+      writeMs += now() - t2;
     }
   }
   if (timings) {
