@@ -35,6 +35,8 @@ interface Series {
   label: string;
   color: string;
   dashed?: boolean;
+  /** Drawn dotted (the whole run's CPU time beside its wall time). */
+  dotted?: boolean;
   points: [number, number][];
 }
 
@@ -45,6 +47,9 @@ interface Panel {
   series: Series[];
 }
 
+/** The stroke pattern of a series: dashed (before), dotted (CPU) or plain. */
+const dash = (s: { dashed?: boolean; dotted?: boolean }) =>
+  s.dashed ? ' stroke-dasharray="5,4"' : s.dotted ? ' stroke-dasharray="2,3"' : '';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const num = (x: number) => (Math.round(x * 10) / 10).toString();
 
@@ -116,7 +121,7 @@ function drawPanel(p: Panel, x0: number, y0: number, w: number, h: number): stri
     if (pts.length === 0) continue;
     const d = pts.map(([x, y], i) => `${i ? 'L' : 'M'}${num(sx(x))},${num(sy(y))}`).join(' ');
     out.push(
-      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 2}"${s.dashed ? ' stroke-dasharray="5,4"' : ''}><title>${esc(s.label)}</title></path>`,
+      `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.dashed ? 1.5 : 2}"${dash(s)}><title>${esc(s.label)}</title></path>`,
     );
     for (const [x, y] of pts)
       out.push(
@@ -170,6 +175,14 @@ export function growthSvg(after: Results, before?: Results): string | undefined 
         points: a.points.map((p): [number, number] => [a.pick(p), p.cold.wallMs]),
       },
       {
+        label: 'whole run, CPU',
+        color: WALL_COLOR,
+        dotted: true,
+        points: a.points
+          .filter((p) => p.cold.cpuMs !== undefined)
+          .map((p): [number, number] => [a.pick(p), p.cold.cpuMs!]),
+      },
+      {
         label: 'whole run, before',
         color: BEFORE_COLOR,
         dashed: true,
@@ -205,16 +218,18 @@ export function growthSvg(after: Results, before?: Results): string | undefined 
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left}" y="22" font-size="14" font-weight="bold">rulecat: cold runs of synthetic catalogs (log-log)</text>`,
+    `<text x="${left + 420}" y="22" fill="#555">phases: CPU time (RULECAT_TIMINGS=cpu); before: wall time</text>`,
   ];
   // Legend.
   let lx = left;
   for (const item of [
     ...PHASE_GROUPS.map((g) => ({ label: g.name, color: g.color, dashed: false })),
-    { label: 'whole run', color: WALL_COLOR, dashed: false },
-    { label: 'before (whole run)', color: BEFORE_COLOR, dashed: true },
-  ]) {
+    { label: 'whole run (wall)', color: WALL_COLOR, dashed: false },
+    { label: 'whole run (CPU)', color: WALL_COLOR, dotted: true },
+    { label: 'before (whole run, wall)', color: BEFORE_COLOR, dashed: true },
+  ] as { label: string; color: string; dashed?: boolean; dotted?: boolean }[]) {
     parts.push(
-      `<line x1="${lx}" x2="${lx + 22}" y1="42" y2="42" stroke="${item.color}" stroke-width="2"${item.dashed ? ' stroke-dasharray="5,4"' : ''}/>`,
+      `<line x1="${lx}" x2="${lx + 22}" y1="42" y2="42" stroke="${item.color}" stroke-width="2"${dash(item)}/>`,
       `<text x="${lx + 27}" y="46">${esc(item.label)}</text>`,
     );
     lx += 40 + item.label.length * 7;
