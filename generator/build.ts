@@ -24,7 +24,7 @@ import type { StagedOutput } from './write/apply-output.js';
 import { diskReader, ownedLeftovers, type OutputDiff } from './write/diff-output.js';
 import { readManifest } from './write/manifest.js';
 import { markdownTexts } from './render/render-page.js';
-import { clock, timed, timedAsync, type Timings } from './timing.js';
+import { clock, PHASE_START, timed, timedAsync, type Timings } from './timing.js';
 
 export interface BuildResult {
   files: RenderedFile[];
@@ -157,7 +157,11 @@ export function streamOutputs(
   let renderMs = 0;
   let diffMs = 0;
   let writeMs = 0;
-  for (const file of prepared.planned) {
+  const total = prepared.planned.length;
+  const told = timings?.[PHASE_START];
+  for (const [done, file] of prepared.planned.entries()) {
+    // Rendering, comparing and staging alternate file by file: the progress line counts files.
+    if (told && done % 100 === 0) told('render', `${done}/${total} files`);
     let t = now();
     let content: string;
     try {
