@@ -293,6 +293,11 @@ export function resultsBlock(r: Results, before?: Results): string {
   parts.push(realTable(r, before), scaleTable(r, before));
   const growth = growthTable(r);
   if (growth) parts.push(`How cost grows (factor between points, cold runs):\n\n${growth}`);
+  if (r.scale.some((p) => p.cold.runs > 0))
+    parts.push(
+      'The same series drawn (`docs/benchmarks-growth.svg`, written by `npm run bench`; log-log, phases in CPU time, the whole run before dashed):\n\n' +
+        '![Growth curves of the synthetic series: time per phase and peak memory against rules, intakes and rules × intakes](benchmarks-growth.svg)',
+    );
   return parts.join('\n\n');
 }
 

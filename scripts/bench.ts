@@ -6,6 +6,7 @@
  *   npm run bench [-- --runs N] [--quick] [--only real|synthetic] [--points 1kx100,10kx1k]
  *                 [--scale-runs N] [--big-runs N] [--data DIR] [--timeout SECONDS]
  *                 [--no-build] [--write | --no-write] [--keep]
+ *   npm run bench -- --report-only     (tables and picture again from docs/benchmarks.json)
  *
  * Builds first (`tsc -p tsconfig.json`) unless --no-build. Prints the tables.
  * A complete run (no --quick, --only or --points) also writes them into
@@ -104,6 +105,7 @@ const USAGE = `Usage: npm run bench [-- options]
   --quick           leave out the largest synthetic point (100k x 10k)
   --only real|synthetic
   --points LIST     synthetic points, e.g. 1kx100,10kx1k (default ${POINTS.join(',')})
+  --report-only     write the tables and the picture again from docs/benchmarks.json, measuring nothing
   --data DIR        shared data folder (default <repo>/../shared/data)
   --timeout SECONDS per run (default 1800)
   --seed N          synthetic catalog seed (default 1)
@@ -496,6 +498,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
+  if (argv.includes('--report-only')) return reportOnly();
   const o = parseOptions(argv);
   if (o.build) build();
   if (!existsSync(CHILD)) throw new Error(`${path.relative(REPO, CHILD)} is missing: run npm run build`);
@@ -506,6 +509,27 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     removeTemp(code);
   }
+}
+
+/** Write the tables and the picture again from the stored figures (docs/benchmarks.json), measuring nothing. */
+function reportOnly(): number {
+  if (!existsSync(RESULTS)) throw new Error(`${path.relative(REPO, RESULTS)} is missing: run the bench first`);
+  const stored = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
+  const before = existsSync(BEFORE) ? (JSON.parse(readFileSync(BEFORE, 'utf8')) as Results) : undefined;
+  const chart = growthSvg(stored, before);
+  if (chart) writeFileSync(CHART, chart);
+  writeFileSync(
+    DOC,
+    replaceBlock(
+      replaceBlock(readFileSync(DOC, 'utf8'), 'results', resultsBlock(stored, before)),
+      'phases',
+      phaseTable(stored, before),
+    ),
+  );
+  log(
+    `wrote ${[DOC, ...(chart ? [CHART] : [])].map((f) => path.relative(REPO, f)).join(', ')} from ${path.relative(REPO, RESULTS)}`,
+  );
+  return 0;
 }
 
 /** The commit measured, and whether the generator's code differs from it (read-only git). */
