@@ -478,8 +478,12 @@ function namedProducers(index: IntakeIndex, names: readonly string[]): Members {
  * field itself, a prefix of it, or its last segment), or is a root. Their
  * union is a superset; `derivedNames` decides each intake.
  */
+const derivedKeysCache = new Map<string, string[]>();
+
 function derivedKeys(source: string): string[] {
-  return [...new Set(source.split('.').map(normaliseName)), ROOT_KEY];
+  let keys = derivedKeysCache.get(source);
+  if (!keys) derivedKeysCache.set(source, (keys = [...new Set(source.split('.').map(normaliseName)), ROOT_KEY]));
+  return keys;
 }
 
 /** Intakes a log source fits: the intersection of where its product, service and category fit, each computed once. */
@@ -624,16 +628,42 @@ export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse 
   const derivedScope = context.features.derived ? scope : none;
   const setOf = (list: Members) => membersSet(index, list, words);
   /** Where a parser-derived name of the field may exist (a superset, checked one by one), within the derived scope. */
+  // Read-only once made (callers combine them into new sets): one per field and lattice.
+  const candidatesMemo = new Map<string, BitSet | undefined>();
   const derivedCandidates = (source: string): BitSet | undefined => {
     if (!context.features.derived) return undefined;
+    if (candidatesMemo.has(source)) return candidatesMemo.get(source);
     let out: BitSet | undefined;
     for (const key of derivedKeys(source)) {
       const list = index.derivedBy.get(key);
       if (list) out = out ? union(out, setOf(list)) : setOf(list);
     }
-    return out && intersect(out, derivedScope);
+    const candidates = out && intersect(out, derivedScope);
+    candidatesMemo.set(source, candidates);
+    return candidates;
   };
   const hasDerived = (i: number, source: string) => derivedNames(index.intakes[i], source).length > 0;
+  /**
+   * Derived candidates of the field whose parser-derived names all fill fields with constants: the only ones
+   * where a derived carrier can fail a value test (a name without constants holds whatever the test). Once per field.
+   */
+  const constrainedMemo = new Map<string, BitSet>();
+  const constrained = (source: string): BitSet => {
+    let set = constrainedMemo.get(source);
+    if (set) return set;
+    set = new Uint32Array(length);
+    const candidates = derivedCandidates(source);
+    if (candidates) {
+      for (const i of restrictedMembers(candidates, words)) {
+        const intake = index.intakes[i];
+        const names = derivedNames(intake, source);
+        if (names.length > 0 && names.every((d) => intake.constants.get(d.target) !== undefined))
+          setBit(set, words.place ? (words.place[i >>> 5] << 5) | (i & 31) : i);
+      }
+    }
+    constrainedMemo.set(source, set);
+    return set;
+  };
   // Needs are interned per renaming (needs.ts): found by object first, then by content (equal needs of other readings).
   const byNeed = new Map<FieldNeed, BitSet>();
   const fieldMemo = new Map<string, BitSet>();
@@ -689,7 +719,13 @@ export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse 
     const out = difference(within, difference(carried, ok));
     const derived = derivedCandidates(need.source);
     if (derived) {
-      for (const i of restrictedMembers(difference(intersect(within, derived), ok), words)) {
+      // A derived carrier changes the answer only where a named one contradicts (carried, not ok: it may hold),
+      // or where no named carrier is produced and every derived carrier fills a field with constants (it may not).
+      const mayChange = union(
+        intersect(within, intersect(derived, difference(carried, ok))),
+        difference(intersect(within, constrained(need.source)), carried),
+      );
+      for (const i of restrictedMembers(mayChange, words)) {
         const intake = index.intakes[i];
         const names = derivedNames(intake, need.source);
         if (names.length === 0) continue;
