@@ -13,6 +13,7 @@ import { readYamlDocs, type YamlDoc } from './load/read-yaml.js';
 import type { MatchMode } from './match/evaluate.js';
 import { PACKAGE_ROOT, SHIPPED_ATTACK, SHIPPED_LOGSOURCES, SHIPPED_TEMPLATES } from './package-paths.js';
 import type { LayerOptions } from './plan/plan-options.js';
+import { FSYNC_MODES, type FsyncMode } from './write/apply-output.js';
 import { DEFAULT_WORDS } from './plan/words.js';
 import { gitHubPlace, rawFolderUrl } from './load/git-origin.js';
 import { warning } from './diagnostics.js';
@@ -43,6 +44,8 @@ export interface Config extends DocsConfig {
   logsources?: string;
   /** Seconds a writing run waits for another one writing the same output folder (default 30). */
   lockTimeout?: number;
+  /** When written files are flushed to disk: `end` (default: the folders once, at the end) or `each` (every file). */
+  fsync?: FsyncMode;
   /** Folder of the input cache (parsed rules and intakes by content hash), or false for none. */
   cache: string | false;
   /** Add to each intake page the rules one missing field away (off by default: pages stay byte-exact). */
@@ -134,6 +137,7 @@ const KNOWN_KEYS = new Set([
   'pipelines',
   'logsources',
   'lockTimeout',
+  'fsync',
   'cache',
   'nearMiss',
   'maxFileSize',
@@ -213,6 +217,10 @@ function readConfigDoc(doc: YamlDoc, base: string, diagnostics: Diagnostic[]): P
     if (typeof root.lockTimeout === 'number' && root.lockTimeout >= 0 && Number.isFinite(root.lockTimeout))
       out.lockTimeout = root.lockTimeout;
     else bad(['lockTimeout'], 'a number of seconds');
+  }
+  if (root.fsync !== undefined) {
+    if ((FSYNC_MODES as readonly unknown[]).includes(root.fsync)) out.fsync = root.fsync as FsyncMode;
+    else bad(['fsync'], FSYNC_MODES.join(' or '));
   }
   if (root.maxFileSize !== undefined) {
     if (typeof root.maxFileSize === 'number' && root.maxFileSize > 0 && Number.isFinite(root.maxFileSize))

@@ -11,14 +11,12 @@ import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
 import { runFilesOf } from './load/input-files.js';
 import { displayPath } from './load/walk-files.js';
 import { timed, type Timings } from './timing.js';
-import { applyOutput, describeWriteError, ownership, type ApplyResult } from './write/apply-output.js';
-import { diffOutput, hasChanges, type OutputDiff } from './write/diff-output.js';
+import type { Streamed } from './build.js';
+import { describeWriteError, ownership, StagedOutput, type ApplyResult } from './write/apply-output.js';
+import { hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 import { checkOutputPlace } from './write/out-place.js';
 import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
-
-/** Characters of output kept in memory between rendering and writing (beyond: rendered again). */
-export const OUTPUT_MEMORY = 128 * 1024 * 1024;
 
 export interface GenerateResult extends BuildResult {
   diff?: OutputDiff;
@@ -81,8 +79,9 @@ export interface GenerateOptions {
 
 /**
  * Build, compare with the output folder, and write unless `check` (then only
- * compare). Writing runs are serialised by the output folder's lock, taken
- * around diff and apply.
+ * compare). Outputs are rendered, compared and staged one at a time
+ * (`streamOutputs`), then committed together. Writing runs are serialised
+ * by the output folder's lock, taken around rendering and writing.
  */
 export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
@@ -100,43 +99,71 @@ export async function generate(config: Config, options: GenerateOptions): Promis
     if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo)))
       return unchangedRun(config, memo);
   }
-  const { build } = await import('./build.js');
-  // Contents are kept up to OUTPUT_MEMORY characters; beyond, files are rendered again when compared or written.
-  const result: GenerateResult = await build(config, timings, OUTPUT_MEMORY, files);
-  result.summary = runSummary(result);
-  if (hasErrors(result.diagnostics)) return result;
+  const [{ prepareOutputs, streamOutputs }, { runPipeline }] = await Promise.all([
+    import('./build.js'),
+    import('./pipeline.js'),
+  ]);
+  const prepared = await prepareOutputs(await runPipeline(config, { timings, files }), timings);
+  const result: GenerateResult = { ...prepared.result, files: [], diagnostics: prepared.diagnostics };
+  let problemsTold = false;
+  const finish = () => {
+    if (result.diff && !problemsTold) {
+      problemsTold = true;
+      result.diagnostics.push(...result.diff.problems);
+    }
+    result.diagnostics = sortDiagnostics(result.diagnostics);
+    result.summary = runSummary(result);
+    return result;
+  };
+  if (hasErrors(result.diagnostics)) return finish();
   const remember = () => {
     if (!key || hasErrors(result.diagnostics)) return;
     const outputs = Object.fromEntries(ownership(result.files));
     writeRunMemo(cacheDir!, config.out, { key, outputs, summary: result.summary!, diagnostics: result.diagnostics });
   };
+  const streamed = (staged?: StagedOutput) => {
+    const out = streamOutputs(prepared, config, staged, timings);
+    if (out) {
+      result.files = out.files;
+      result.diff = out.diff;
+    }
+    return out;
+  };
   if (options.check) {
-    result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files, config.cwd));
-    result.diagnostics = sortDiagnostics([...result.diagnostics, ...result.diff.problems]);
-    if (!hasChanges(result.diff) && !hasErrors(result.diagnostics)) remember();
+    const out = streamed();
+    finish();
+    if (out && !hasChanges(out.diff) && !hasErrors(result.diagnostics)) remember();
     return result;
   }
   const fail = (place: string, code: string, message: string) => {
-    result.diagnostics = sortDiagnostics([
-      ...result.diagnostics,
-      error(wholeFile(displayPath(place, config.cwd)), code, message),
-    ]);
+    result.diagnostics.push(error(wholeFile(displayPath(place, config.cwd)), code, message));
   };
   try {
     const timeoutMs = (config.lockTimeout ?? DEFAULT_LOCK_TIMEOUT_S) * 1000;
     const locked = await withLock(config.out, { timeoutMs, notify: options.notify }, () => {
-      result.diff = timed(timings, 'diff', () => diffOutput(config.out, result.files, config.cwd));
-      // Something in the way of a generated file (a FIFO, a link leading outside): nothing is written.
-      if (result.diff.problems.length > 0) return;
-      result.applied = timed(timings, 'write', () => applyOutput(result.diff!, ownership(result.files)));
+      const staged = new StagedOutput(config.out, { fsync: config.fsync });
+      let out: Streamed | undefined;
+      try {
+        out = streamed(staged);
+      } catch (e) {
+        staged.abort();
+        throw e;
+      }
+      // A template error, an invalid layer or something in the way of a generated file: nothing is written.
+      if (!out || out.diff.problems.length > 0) {
+        staged.abort();
+        return;
+      }
+      result.applied = timed(timings, 'write', () =>
+        staged.commit(out.diff.removed, out.diff.previous, ownership(out.files)),
+      );
     });
     if (!locked.ok) fail(lockPath(config.out), 'output-locked', locked.message);
-    else if (result.diff && result.diff.problems.length > 0)
-      result.diagnostics = sortDiagnostics([...result.diagnostics, ...result.diff.problems]);
-    else remember();
+    finish();
+    if (locked.ok) remember();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     fail(err.path ?? config.out, 'write-failed', `Cannot write output: ${describeWriteError(err)}`);
   }
-  return result;
+  return finish();
 }

@@ -82,8 +82,8 @@ export function verdict(m: Measurement, target: Target | undefined): string {
   if (!target || m.skipped) return '';
   if (m.failure) return '**missed**';
   if (missing(m.wallMs)) return '';
-  const timeOk = target.wallMs === undefined || m.wallMs < target.wallMs;
-  const memOk = target.rssMiB === undefined || (!missing(m.maxRssKiB) && m.maxRssKiB / 1024 < target.rssMiB);
+  const timeOk = target.wallMs === undefined || m.wallMs <= target.wallMs;
+  const memOk = target.rssMiB === undefined || (!missing(m.maxRssKiB) && m.maxRssKiB / 1024 <= target.rssMiB);
   return timeOk && memOk ? 'met' : '**missed**';
 }
 
@@ -119,40 +119,85 @@ export function machineText(r: Results): string {
     .join('\n\n');
 }
 
-export function realTable(r: Results): string {
+/** The row of `before` measuring the same thing (real rows by what they measure). */
+function beforeReal(before: Results | undefined, what: string): Measurement | undefined {
+  const row = before?.real.find((b) => b.what === what);
+  return row && !row.m.skipped && !row.m.failure ? row.m : undefined;
+}
+
+function beforeScale(before: Results | undefined, p: { rules: number; intakes: number }): ScalePoint | undefined {
+  const point = before?.scale.find((b) => pointKey(b) === pointKey(p));
+  return point && !point.skipped ? point : undefined;
+}
+
+/** Before and after figures, side by side. */
+function change(before: number | undefined, after: number | undefined, fmt: (x: number) => string): string[] {
+  return [missing(before) ? '–' : fmt(before), missing(after) ? '–' : fmt(after)];
+}
+
+export function realTable(r: Results, before?: Results): string {
   if (r.real.length === 0) return `Real corpora: skipped (${r.realSkipped ?? 'not run'}).`;
   const rows = r.real.map(({ what, m, target, run }) => {
     const s = status(m);
     const label = what + (m.note ? ` (${m.note})` : '');
-    if (s) return [label, runsCell(r, m.runs, run), s, '', fmtMiB(m.maxRssKiB), target?.text ?? '', verdict(m, target)];
+    const b = beforeReal(before, what);
+    if (s)
+      return [
+        label,
+        runsCell(r, m.runs, run),
+        b ? fmtMs(b.wallMs) : '–',
+        s,
+        '',
+        b ? fmtMiB(b.maxRssKiB) : '–',
+        fmtMiB(m.maxRssKiB),
+        target?.text ?? '',
+        verdict(m, target),
+      ];
     return [
       label,
       runsCell(r, m.runs, run),
-      fmtMs(m.wallMs),
+      ...change(b?.wallMs, m.wallMs, fmtMs),
       fmtMs(m.cpuMs),
-      fmtMiB(m.maxRssKiB),
+      ...change(b?.maxRssKiB, m.maxRssKiB, fmtMiB),
       target?.text ?? '',
       verdict(m, target),
     ];
   });
-  return table(['real corpora', 'runs', 'wall (median)', 'CPU (median)', 'peak RSS (max)', 'target', ''], rows);
+  return table(
+    [
+      'real corpora',
+      'runs',
+      'wall before',
+      'wall after (median)',
+      'CPU after (median)',
+      'peak RSS before',
+      'peak RSS after (max)',
+      'target',
+      '',
+    ],
+    rows,
+  );
 }
 
-export function scaleTable(r: Results): string {
+export function scaleTable(r: Results, before?: Results): string {
   if (r.scale.length === 0) return `Synthetic scale series: skipped (${r.scaleSkipped ?? 'not run'}).`;
   const rows = r.scale.map((p) => {
-    if (p.skipped) return [pointName(p), `skipped: ${p.skipped}`, '', '', '', '', '', '', '', ''];
+    if (p.skipped) return [pointName(p), `skipped: ${p.skipped}`, '', '', '', '', '', '', '', '', '', ''];
+    const b = beforeScale(before, p);
     const time = (m: Measurement) => status(m) ?? fmtMs(m.wallMs);
     const rss = (m: Measurement) => (m.skipped ? '' : fmtMiB(m.maxRssKiB));
+    const old = (m: Measurement | undefined, f: (m: Measurement) => string) => (m && !m.skipped ? f(m) : '–');
     return [
       pointName(p),
       missing(p.pairs) ? '–' : fmtCount(p.pairs),
       missing(p.outputBytes) ? '–' : `${fmtBytes(p.outputBytes)}, ${p.outputFiles} files`,
       runsCell(r, Math.max(p.cold.runs, p.warm.runs), p.run),
+      old(b?.cold, time),
       time(p.cold),
+      old(b?.cold, rss),
       rss(p.cold),
+      old(b?.warm, time),
       time(p.warm),
-      rss(p.warm),
       p.target?.text ?? '',
       verdict(p.cold, p.target),
     ];
@@ -163,10 +208,12 @@ export function scaleTable(r: Results): string {
       'matched pairs',
       'output',
       'runs',
-      'cold wall',
-      'cold peak RSS',
-      'warm wall',
-      'warm peak RSS',
+      'cold wall before',
+      'cold wall after',
+      'cold peak RSS before',
+      'cold peak RSS after',
+      'warm wall before',
+      'warm wall after',
       'target (cold)',
       '',
     ],
@@ -198,8 +245,8 @@ export function growthTable(r: Results): string {
   return table(['step (cold)', 'pairs', ...phases, 'wall', 'peak RSS'], rows);
 }
 
-export function phaseTable(r: Results): string {
-  const entries: [string, Measurement][] = [
+function phaseRows(r: Results): [string, Measurement][] {
+  return [
     ...r.real.map((row): [string, Measurement] => [`real: ${row.what}`, row.m]),
     ...r.scale.flatMap((p): [string, Measurement][] =>
       p.skipped
@@ -210,7 +257,9 @@ export function phaseTable(r: Results): string {
           ],
     ),
   ].filter(([, m]) => !m.skipped && m.runs > 0 && Object.keys(m.phases).length > 0);
-  if (entries.length === 0) return 'No per-phase times (no run printed `--timings`).';
+}
+
+function phaseGrid(entries: [string, Measurement][]): string {
   const names = [...new Set(entries.flatMap(([, m]) => Object.keys(m.phases)))].filter((n) => n !== 'total');
   const rows = entries.map(([label, m]) => [
     label,
@@ -218,13 +267,37 @@ export function phaseTable(r: Results): string {
     String(Math.round(m.phases.total ?? 0)),
     fmtMs(m.wallMs),
   ]);
-  return `Milliseconds per phase (median of the runs), as printed by \`--timings\`; "in-process" is their sum, "wall" the whole process with start-up:\n\n${table(['run', ...names, 'in-process', 'wall'], rows)}`;
+  return table(['run', ...names, 'in-process', 'wall'], rows);
 }
 
-export function resultsBlock(r: Results): string {
-  const parts = [machineText(r), realTable(r), scaleTable(r)];
+export function phaseTable(r: Results, before?: Results): string {
+  const entries = phaseRows(r);
+  if (entries.length === 0) return 'No per-phase times (no run printed `--timings`).';
+  const intro =
+    'Milliseconds per phase (median of the runs), as printed by `--timings`; "in-process" is their sum, "wall" the whole process with start-up.';
+  const old = before ? phaseRows(before) : [];
+  const parts = [`${intro}\n\nAfter:\n\n${phaseGrid(entries)}`];
+  if (old.length > 0)
+    parts.push(
+      `Before (${before!.runs.map((run) => `${run.date}, code ${run.code}`).join('; ')}):\n\n${phaseGrid(old)}`,
+    );
+  return parts.join('\n\n');
+}
+
+export function resultsBlock(r: Results, before?: Results): string {
+  const parts = [machineText(r)];
+  if (before)
+    parts.push(
+      `Before: the figures of ${before.runs.map((run) => `${run.date} (code ${run.code})`).join('; ')}, kept in \`docs/benchmarks-before.json\`.`,
+    );
+  parts.push(realTable(r, before), scaleTable(r, before));
   const growth = growthTable(r);
   if (growth) parts.push(`How cost grows (factor between points, cold runs):\n\n${growth}`);
+  if (r.scale.some((p) => p.cold.runs > 0))
+    parts.push(
+      'The same series drawn (`docs/benchmarks-growth.svg`, written by `npm run bench`; log-log, phases in CPU time, the whole run before dashed):\n\n' +
+        '![Growth curves of the synthetic series: time per phase and peak memory against rules, intakes and rules × intakes](benchmarks-growth.svg)',
+    );
   return parts.join('\n\n');
 }
 

@@ -67,7 +67,7 @@ export function runOnce(args: readonly string[], options: RunOptions): Promise<R
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, [options.child, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, RULECAT_BENCH_REPORT: reportFile },
+      env: { ...process.env, RULECAT_BENCH_REPORT: reportFile, RULECAT_TIMINGS: 'cpu' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(child);

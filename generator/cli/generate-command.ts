@@ -8,6 +8,7 @@ import { configFromOptions, type OptionValues } from './input-options.js';
 import { UsageError, type IO } from './io.js';
 import { formatTimings, type Timings } from '../timing.js';
 import type { MatchReport } from '../match/report.js';
+import type { FsyncMode } from '../write/apply-output.js';
 import { envelope, EXIT, printJson } from './envelope.js';
 import { startProgress } from './progress.js';
 
@@ -55,6 +56,7 @@ export async function runGenerate(options: OptionValues, io: IO): Promise<number
       throw new UsageError(`Unexpected --lock-timeout ${lockTimeout}, expected a number of seconds`);
     config.lockTimeout = Number(lockTimeout);
   }
+  if (typeof options.fsync === 'string') config.fsync = options.fsync as FsyncMode;
   const quiet = options.quiet === true;
   const progress = startProgress('generate', options, io);
   const timings: Timings | undefined = progress?.timings ?? (options.timings === true ? {} : undefined);

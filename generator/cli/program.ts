@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { PACKAGE_ROOT } from '../package-paths.js';
 import { addInputOptions, addPageOptions, type OptionValues } from './input-options.js';
 import { UsageError, type IO } from './io.js';
+import { FSYNC_MODES } from '../write/apply-output.js';
 
 export const COMMANDS = ['generate', 'explain', 'gaps', 'preview', 'serve', 'audit'] as const;
 
@@ -82,6 +83,12 @@ function program(io: IO, done: (code: number) => void): Command {
         .option('--quiet', 'no progress line, no summary line')
         .option('--date <yyyy-mm-dd>', 'date of the catalog and changelog pages (default: newest changelog date)')
         .option('--lock-timeout <seconds>', 'wait this long for another run writing the same folder (default 30)')
+        .addOption(
+          new Option(
+            '--fsync <when>',
+            'flush written files to disk: the folders once at the end (end, default) or every file (each)',
+          ).choices(FSYNC_MODES),
+        )
         .option('--timings', 'print the time of each phase on stderr'),
     [
       'rulecat generate',

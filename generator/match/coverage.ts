@@ -22,7 +22,8 @@ export function parentOf(technique: string): string | undefined {
   return dot < 0 ? undefined : technique.slice(0, dot);
 }
 
-export function techniqueCoverage(rules: readonly CoverageInput[]): CoveredTechnique[] {
+/** `inTitleOrder`: the rules come sorted by title (code points), so the titles of each technique need no sorting. */
+export function techniqueCoverage(rules: readonly CoverageInput[], inTitleOrder = false): CoveredTechnique[] {
   const byTechnique = new Map<string, Set<string>>();
   const add = (id: string, title: string) => {
     let set = byTechnique.get(id);
@@ -36,7 +37,8 @@ export function techniqueCoverage(rules: readonly CoverageInput[]): CoveredTechn
       if (parent) add(parent, rule.title);
     }
   }
-  return [...byTechnique.keys()]
-    .sort(byCodePoint)
-    .map((id) => ({ id, rules: [...byTechnique.get(id)!].sort(byCodePoint) }));
+  return [...byTechnique.keys()].sort(byCodePoint).map((id) => {
+    const titles = [...byTechnique.get(id)!];
+    return { id, rules: inTitleOrder ? titles : titles.sort(byCodePoint) };
+  });
 }

@@ -48,6 +48,35 @@ function fieldProduced(intake: Intake, pattern: string): boolean {
   return answer;
 }
 
+/** An intake's names, data sources and constants in lower case, computed once per intake (performance only). */
+interface Lowered {
+  module: string[];
+  dataSources: string[];
+  constants: Map<string, string[]>;
+}
+
+const loweredCache = new WeakMap<Intake, Lowered>();
+
+function lowered(intake: Intake): Lowered {
+  let known = loweredCache.get(intake);
+  if (!known) {
+    known = {
+      module: [intake.module.folder, intake.module.name ?? ''].map(lower),
+      dataSources: intake.dataSources.map(lower),
+      constants: new Map(),
+    };
+    loweredCache.set(intake, known);
+  }
+  return known;
+}
+
+function loweredConstants(intake: Intake, field: string): string[] {
+  const known = lowered(intake).constants;
+  let values = known.get(field);
+  if (!values) known.set(field, (values = (intake.constants.get(field) ?? []).map((v) => lower(String(v)))));
+  return values;
+}
+
 /** Values the intake writes in a field: parser constants, then values seen in its test events. */
 function valuesOf(intake: Intake, pattern: string): { field: string; value: string; constant: boolean }[] {
   const out: { field: string; value: string; constant: boolean }[] = [];
@@ -120,65 +149,70 @@ export function kindHolds(name: string, intake: Intake, table: LogsourceTable): 
   return why;
 }
 
-/** Why the item holds for the intake, or undefined when it does not. */
-function itemHolds(item: EvidenceItem, intake: Intake, table: LogsourceTable): string | undefined {
-  const reasons: string[] = [];
+/** Why the item holds for the intake, or undefined when it does not (`explain` false: no why, only whether). */
+function itemHolds(item: EvidenceItem, intake: Intake, table: LogsourceTable, explain = true): string | undefined {
+  const reasons: string[] | undefined = explain ? [] : undefined;
   if (item.module) {
-    const names = [intake.module.folder, intake.module.name ?? ''].map(lower);
+    const names = lowered(intake).module;
     const hit = item.module.find((m) => names.includes(lower(m)));
     if (!hit) return undefined;
-    reasons.push(`module ${hit}`);
+    reasons?.push(`module ${hit}`);
   }
   if (item.intake !== undefined) {
     const re = regex(item.intake);
     if (!re.test(intake.name) && !re.test(intake.slug)) return undefined;
-    reasons.push(`intake name matches /${item.intake}/`);
+    reasons?.push(`intake name matches /${item.intake}/`);
   }
   if (item.description !== undefined) {
     if (!regex(item.description).test(intake.description)) return undefined;
-    reasons.push(`description matches /${item.description}/`);
+    reasons?.push(`description matches /${item.description}/`);
   }
   if (item.dataSource) {
-    const own = intake.dataSources.map(lower);
+    const own = lowered(intake).dataSources;
     const hit = item.dataSource.find((d) => own.includes(lower(d)));
     if (!hit) return undefined;
-    reasons.push(`data source "${hit}"`);
+    reasons?.push(`data source "${hit}"`);
   }
   if (item.constant) {
     for (const [field, wanted] of Object.entries(item.constant)) {
-      const values = (intake.constants.get(field) ?? []).map((v) => lower(String(v)));
+      const values = loweredConstants(intake, field);
       const list = Array.isArray(wanted) ? wanted : [wanted];
       const hit = list.find((w) => values.includes(lower(String(w))));
       if (hit === undefined) return undefined;
-      reasons.push(`constant ${field} = ${String(hit)}`);
+      reasons?.push(`constant ${field} = ${String(hit)}`);
     }
   }
   for (const v of item.value ?? []) {
     const why = valueHolds(v, intake);
     if (why === undefined) return undefined;
-    reasons.push(why);
+    reasons?.push(why);
   }
   if (item.anyField) {
     const hit = item.anyField.find((f) => fieldProduced(intake, f));
     if (!hit) return undefined;
-    reasons.push(`field ${hit}`);
+    reasons?.push(`field ${hit}`);
   }
   if (item.allFields) {
     if (!item.allFields.every((f) => fieldProduced(intake, f))) return undefined;
-    reasons.push(`fields ${item.allFields.join(', ')}`);
+    reasons?.push(`fields ${item.allFields.join(', ')}`);
   }
   for (const k of item.kind ?? []) {
     const why = kindHolds(k, intake, table);
     if (why === undefined) return undefined;
-    reasons.push(`${k} (${why})`);
+    reasons?.push(`${k} (${why})`);
   }
-  if (item.unless?.some((u) => itemHolds(u, intake, table) !== undefined)) return undefined;
-  return reasons.join(' and ') || 'always';
+  if (item.unless?.some((u) => itemHolds(u, intake, table, false) !== undefined)) return undefined;
+  return reasons?.join(' and ') || 'always';
 }
 
-function firstHolding(items: readonly EvidenceItem[], intake: Intake, table: LogsourceTable): string | undefined {
+function firstHolding(
+  items: readonly EvidenceItem[],
+  intake: Intake,
+  table: LogsourceTable,
+  explain = true,
+): string | undefined {
   for (const item of items) {
-    const why = itemHolds(item, intake, table);
+    const why = itemHolds(item, intake, table, explain);
     if (why !== undefined) return why;
   }
   return undefined;
@@ -228,6 +262,8 @@ export interface PartFit {
 export interface LogsourcePart {
   key: string;
   fit: (intake: Intake) => PartFit;
+  /** Whether it fits, as `fit` decides, without the evidence (matching every intake). */
+  holds: (intake: Intake) => boolean;
   /** Set when the part is decided by name only: no intake whose names lack these words can fit. */
   byName?: string;
 }
@@ -253,6 +289,8 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     parts.push({
       key: `product\u0000${product}`,
       byName: items ? undefined : product,
+      holds: (intake) =>
+        (items ? firstHolding(items, intake, table, false) : productByName(product, intake)) !== undefined,
       fit: (intake) => {
         const why = items ? firstHolding(items, intake, table) : productByName(product, intake);
         return {
@@ -271,6 +309,10 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     parts.push({
       key: `service\u0000${productName ?? ''}\u0000${service}`,
       byName: !items && productName === undefined ? service : undefined,
+      holds: (intake) => {
+        if (!items && productName === undefined) return productByName(service, intake) !== undefined;
+        return !items || firstHolding(items, intake, table, false) !== undefined;
+      },
       fit: (intake) => {
         if (!items && productName === undefined) {
           // A service without a product names the software itself (`service: apache`).
@@ -291,6 +333,7 @@ export function logsourceParts(ls: LogSource, table: LogsourceTable): LogsourceP
     const items = entry(table.categories, category);
     parts.push({
       key: `category\u0000${category}`,
+      holds: (intake) => !items || firstHolding(items, intake, table, false) !== undefined,
       fit: (intake) => {
         if (!items)
           return { fits: true, evidence: `category ${category}: not in the table, not decided by log source` };

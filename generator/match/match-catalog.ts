@@ -5,11 +5,19 @@ import type { Catalog } from '../model/catalog.js';
 import type { FieldMapping } from '../model/field-mapping.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
-import { emptySet, isEmpty, members, union, type BitSet } from './bitset.js';
-import { ruleCanMatch, type Lattice, type MatchMode } from './evaluate.js';
-import { ALL_FEATURES, bitsetLattice, indexIntakes, type IntakeIndex, type MatchFeatures } from './intake-index.js';
+import { isEmpty } from './bitset.js';
+import { ruleCanMatch, type MatchMode } from './evaluate.js';
+import {
+  ALL_FEATURES,
+  indexIntakes,
+  restrictedMembers,
+  scopedLattice,
+  type IntakeIndex,
+  type MatchFeatures,
+  type ScopedLattice,
+} from './intake-index.js';
 import type { LogsourceTable } from './logsource.js';
-import { ruleNeeds } from './needs.js';
+import { readingKey, ruleNeeds } from './needs.js';
 import { renamingsFor } from './renaming.js';
 
 export interface MatchOptions {
@@ -27,18 +35,20 @@ export interface CatalogMatch {
   intakesByRule: Map<Rule, Intake[]>;
 }
 
-const lattices = new WeakMap<IntakeIndex, Map<string, Lattice<BitSet>>>();
+const lattices = new WeakMap<IntakeIndex, Map<string, ScopedLattice>>();
+
+const featuresKey = (f: MatchFeatures) => `${f.derived ? 1 : 0}${f.values ? 1 : 0}${f.logsource ? 1 : 0}`;
 
 /** One lattice per log source (its scope and derived names depend on it), reused by every rule with that log source. */
-function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Lattice<BitSet> {
+function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): ScopedLattice {
   let byLogsource = lattices.get(index);
   if (!byLogsource) lattices.set(index, (byLogsource = new Map()));
-  const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${JSON.stringify(options.features ?? ALL_FEATURES)}`;
+  const key = `${rule.logsource.product ?? ''}\u0000${rule.logsource.category ?? ''}\u0000${rule.logsource.service ?? ''}\u0000${featuresKey(options.features ?? ALL_FEATURES)}`;
   let L = byLogsource.get(key);
   if (!L)
     byLogsource.set(
       key,
-      (L = bitsetLattice(index, {
+      (L = scopedLattice(index, {
         logsource: rule.logsource,
         features: options.features ?? ALL_FEATURES,
         table: options.table,
@@ -47,39 +57,52 @@ function latticeFor(index: IntakeIndex, rule: Rule, options: MatchOptions): Latt
   return L;
 }
 
-/** Where a rule's own detection can be true: the union over the readings of its field names. */
-export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): BitSet {
-  const L = latticeFor(index, rule, options);
-  if (isEmpty(L.scope)) return L.bottom; // its log source fits no intake
-  return renamingsFor(rule.logsource, options.mapping).reduce(
-    (acc, renaming) => L.join(acc, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode)),
-    L.bottom,
-  );
+/** Where a rule's own detection can be true (intake positions, ascending): the union over the readings of its field names. */
+export function whereRuleMatches(rule: Rule, index: IntakeIndex, options: MatchOptions): number[] {
+  const { lattice: L, words } = latticeFor(index, rule, options);
+  if (isEmpty(L.scope)) return []; // its log source fits no intake
+  const renamings = renamingsFor(rule.logsource, options.mapping);
+  let set = L.bottom;
+  // Readings that name every field of the rule alike give the same answer: each is judged once.
+  const judged = renamings.length > 1 ? new Set<string>() : undefined;
+  for (const renaming of renamings) {
+    if (judged) {
+      const key = readingKey(rule, renaming);
+      if (judged.has(key)) continue;
+      judged.add(key);
+    }
+    set = L.join(set, ruleCanMatch(L, ruleNeeds(rule, renaming), options.mode));
+  }
+  return restrictedMembers(set, words);
+}
+
+/** Ascending positions in both lists. */
+function common(a: readonly number[], b: ReadonlySet<number>): number[] {
+  return a.filter((i) => b.has(i));
 }
 
 export function matchCatalog(catalog: Catalog, options: MatchOptions): CatalogMatch {
   const index = indexIntakes(catalog.intakes);
-  const where = new Map<Rule, BitSet>();
+  const where = new Map<Rule, number[]>();
   for (const rule of catalog.rules) {
     if (rule.kind === 'detection') where.set(rule, whereRuleMatches(rule, index, options));
   }
   for (const rule of catalog.rules) {
     if (rule.kind !== 'correlation') continue;
-    const correlated = (catalog.correlated.get(rule) ?? []).reduce(
-      (acc, r) => union(acc, where.get(r) ?? acc),
-      emptySet(index.size),
-    );
-    const own = whereRuleMatches(rule, index, options);
-    where.set(rule, own.map((w, i) => w & correlated[i]) as BitSet);
+    const correlated = new Set<number>();
+    for (const r of catalog.correlated.get(rule) ?? []) for (const i of where.get(r) ?? []) correlated.add(i);
+    where.set(rule, common(whereRuleMatches(rule, index, options), correlated));
   }
   const position = new Map(catalog.intakes.map((intake, i) => [intake, i]));
   const rulesByIntake = new Map<string, Rule[]>(catalog.intakes.map((i) => [i.uuid, []]));
   const intakesByRule = new Map<Rule, Intake[]>();
   for (const rule of catalog.rules) {
     if (rule.kind === 'filter') continue;
-    const positions = new Set(members(where.get(rule) ?? emptySet(index.size)));
-    for (const intake of catalog.explicit.get(rule) ?? []) positions.add(position.get(intake)!);
-    const intakes = [...positions].sort((a, b) => a - b).map((i) => catalog.intakes[i]);
+    let positions = where.get(rule) ?? [];
+    const explicit = catalog.explicit.get(rule);
+    if (explicit && explicit.length > 0)
+      positions = [...new Set([...positions, ...explicit.map((i) => position.get(i)!)])].sort((a, b) => a - b);
+    const intakes = positions.map((i) => catalog.intakes[i]);
     intakesByRule.set(rule, intakes);
     for (const intake of intakes) rulesByIntake.get(intake.uuid)!.push(rule);
   }

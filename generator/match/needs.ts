@@ -44,8 +44,69 @@ export interface RuleNeeds {
   referenced: FieldNeed[];
 }
 
+const interned = new WeakMap<Renaming, Map<string, FieldNeed>>();
+/** Needs by content (field and names): readings that name a field alike share its need. */
+const byContent = new Map<string, FieldNeed>();
+const needIds = new WeakMap<FieldNeed, number>();
+let nextId = 0;
+/** Needs kept by content (a long-running preview server); past it they are forgotten, which only costs speed. */
+const KEEP = 200_000;
+
+/**
+ * The need of `field` under `renaming`: one object per field and names,
+ * whatever the reading, so that matching can remember what it found for a
+ * need by the object itself.
+ */
 function need(field: string, renaming: Renaming): FieldNeed {
-  return { source: field, names: renaming.targets(field) };
+  let byField = interned.get(renaming);
+  if (!byField) interned.set(renaming, (byField = new Map()));
+  let known = byField.get(field);
+  if (!known) {
+    const names = renaming.targets(field);
+    const key = `${field}\u0000${names.join('\u0000')}`;
+    known = byContent.get(key);
+    if (!known) {
+      if (byContent.size >= KEEP) byContent.clear();
+      byContent.set(key, (known = { source: field, names }));
+      needIds.set(known, nextId++);
+    }
+    byField.set(field, known);
+  }
+  return known;
+}
+
+const fieldsCache = new WeakMap<Rule, string[]>();
+
+/** Every field name a rule mentions (tests, field references, correlation fields), each once. */
+function ruleFields(rule: Rule): string[] {
+  let fields = fieldsCache.get(rule);
+  if (!fields) {
+    const all = new Set<string>();
+    for (const identifier of rule.detection?.identifiers ?? []) {
+      for (const alt of identifier.alternatives) {
+        if (alt.kind !== 'fields') continue;
+        for (const test of alt.tests) {
+          all.add(test.field);
+          for (const f of fieldrefTargets(test)) all.add(f);
+        }
+      }
+    }
+    for (const f of rule.correlation?.groupBy ?? []) all.add(f);
+    if (rule.correlation?.valueField) all.add(rule.correlation.valueField);
+    fieldsCache.set(rule, (fields = [...all]));
+  }
+  return fields;
+}
+
+/**
+ * What a reading makes of the rule's fields: two readings with the same key
+ * give the rule the same needs (every field the same names), hence the same
+ * answer, so matching judges one of them.
+ */
+export function readingKey(rule: Rule, renaming: Renaming): string {
+  return ruleFields(rule)
+    .map((f) => needIds.get(need(f, renaming)))
+    .join(',');
 }
 
 function uniqueNeeds(list: FieldNeed[]): FieldNeed[] {
@@ -80,13 +141,13 @@ function mentioned(test: FieldTest, renaming: Renaming): FieldNeed[] {
 
 export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeeds {
   const identifiers = new Map<string, NeededIdentifier>();
-  const referenced: FieldNeed[] = [];
-  for (const identifier of rule.kind === 'detection' ? (rule.detection?.identifiers ?? []) : []) {
-    const alternatives = identifier.alternatives.map((alt): NeededAlternative => {
-      if (alt.kind === 'keywords') return { kind: 'keywords', tests: [] };
-      for (const test of alt.tests) referenced.push(...mentioned(test, renaming));
-      return { kind: 'fields', tests: alt.tests.map((t) => neededTest(t, renaming)) };
-    });
+  const detection = rule.kind === 'detection' ? rule.detection : undefined;
+  for (const identifier of detection?.identifiers ?? []) {
+    const alternatives = identifier.alternatives.map((alt): NeededAlternative =>
+      alt.kind === 'keywords'
+        ? { kind: 'keywords', tests: [] }
+        : { kind: 'fields', tests: alt.tests.map((t) => neededTest(t, renaming)) },
+    );
     identifiers.set(identifier.name, { name: identifier.name, alternatives });
   }
   const correlation = rule.correlation;
@@ -97,13 +158,25 @@ export function ruleNeeds(rule: Rule, renaming: Renaming = AS_WRITTEN): RuleNeed
         ),
       )
     : [];
-  referenced.push(...always);
+  let referenced: FieldNeed[] | undefined;
   return {
     renaming,
     identifiers,
-    condition: rule.kind === 'detection' ? rule.detection?.condition : undefined,
+    condition: detection?.condition,
     correlates: correlation?.rules,
     always,
-    referenced: uniqueNeeds(referenced).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)),
+    // Only strict matching, explain and reports read it: computed when first read.
+    get referenced() {
+      if (!referenced) {
+        const all: FieldNeed[] = [];
+        for (const identifier of detection?.identifiers ?? []) {
+          for (const alt of identifier.alternatives)
+            if (alt.kind === 'fields') for (const test of alt.tests) all.push(...mentioned(test, renaming));
+        }
+        all.push(...always);
+        referenced = uniqueNeeds(all).sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+      }
+      return referenced;
+    },
   };
 }

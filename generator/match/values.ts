@@ -11,7 +11,7 @@ import { warning, type Diagnostic } from '../diagnostics.js';
 import type { FieldTest, Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { Rule } from '../model/rule.js';
-import { regexFlags, sigmaRegex } from '../model/sigma-regex.js';
+import { regexFlags, sigmaRegex, type SigmaRegex } from '../model/sigma-regex.js';
 import { compileWildcard, foldText, matchWildcard, type Meter, type Placement, type Wildcard } from './wildcard.js';
 
 const UNDECIDABLE = new Set([
@@ -124,34 +124,78 @@ function valueWildcards(m: readonly string[], value: string): Wildcard[] {
   return known;
 }
 
-/** The constants of one judgement as texts, kinds and folded code units, each computed once. */
+/**
+ * What is known of one list of constants whatever the test: texts, kinds and
+ * folded code units, computed once per list (a list is shared by the intakes
+ * holding it and judged against many tests).
+ */
+interface ConstantFacts {
+  texts: string[];
+  kinds: Kind[];
+  /** Sum of the texts' lengths: the steps reading them costs each judgement. */
+  length: number;
+  /** Folded code units (caseless, then cased), computed on first use. */
+  folded: [(Uint16Array | undefined)[], (Uint16Array | undefined)[]];
+  /** Per text and folding, the judgement that last paid for folding it (see `Constants.codeUnits`). */
+  paid: [Float64Array, Float64Array];
+}
+
+const constantFacts = new WeakMap<readonly Scalar[], ConstantFacts>();
+
+function factsOfConstants(values: readonly Scalar[]): ConstantFacts {
+  let facts = constantFacts.get(values);
+  if (!facts) {
+    const texts = values.map((c) => String(c));
+    facts = {
+      texts,
+      kinds: texts.map(kindOf),
+      length: texts.reduce((n, t) => n + t.length, 0),
+      folded: [[], []],
+      paid: [new Float64Array(values.length), new Float64Array(values.length)],
+    };
+    constantFacts.set(values, facts);
+  }
+  return facts;
+}
+
+/** Judgements made so far: marks which texts one judgement has paid for. */
+let judgements = 0;
+
+/**
+ * The constants of one judgement as texts, kinds and folded code units. The
+ * work is shared between judgements (`factsOfConstants`), but each one is
+ * charged the steps it would cost alone: reading every text, and folding a
+ * text the first time it compares a value with it. So budgets, and hence
+ * results, do not depend on what was judged before.
+ */
 class Constants {
   readonly texts: string[];
   readonly kinds: Kind[];
-  private readonly folded = new Map<boolean, (Uint16Array | undefined)[]>();
+  private readonly facts: ConstantFacts;
+  private readonly id: number;
   constructor(
     readonly values: readonly Scalar[],
     private readonly meter: Meter,
   ) {
-    this.texts = values.map((c) => String(c));
-    this.kinds = this.texts.map((text) => {
-      meter.left -= text.length;
-      return kindOf(text);
-    });
+    this.facts = factsOfConstants(values);
+    this.texts = this.facts.texts;
+    this.kinds = this.facts.kinds;
+    this.id = ++judgements;
+    meter.left -= this.facts.length;
   }
   /** Whether a value of this kind is compared with constant `i` at all. */
   comparable(i: number, kind: Kind): boolean {
     return this.values[i] !== null && sameKind(kind, this.kinds[i]);
   }
   codeUnits(i: number, caseless: boolean): Uint16Array {
-    let list = this.folded.get(caseless);
-    if (!list) this.folded.set(caseless, (list = []));
-    let units = list[i];
-    if (!units) {
+    const which = caseless ? 0 : 1;
+    const paid = this.facts.paid[which];
+    if (paid[i] !== this.id) {
+      paid[i] = this.id;
       this.meter.left -= this.texts[i].length;
-      list[i] = units = foldText(this.texts[i], caseless);
     }
-    return units;
+    const list = this.facts.folded[which];
+    return (list[i] ??= foldText(this.texts[i], caseless));
   }
 }
 
@@ -160,49 +204,85 @@ type Comparison = (i: number) => boolean | undefined;
 
 const UNKNOWN: Comparison = () => undefined;
 
-/** How one test value is compared with each constant (the value's own work done once). */
-function comparison(m: readonly string[], value: Scalar, constants: Constants, meter: Meter): Comparison {
-  if (value === null) return UNKNOWN;
+/** A test value ready to be compared with constants: the value's own work (kind, pattern, program) done once. */
+type PreparedValue =
+  | { how: 'unknown' }
+  | { how: 'numeric'; kind: Kind; modifier: string; number: number }
+  | { how: 'exists'; kind: Kind }
+  | { how: 'cidr'; kind: Kind; text: string }
+  | { how: 're'; kind: Kind; re: Extract<SigmaRegex, { ok: true }> }
+  | { how: 'wildcard'; kind: Kind; patterns: Wildcard[]; caseless: boolean };
+
+function prepareValue(m: readonly string[], value: Scalar): PreparedValue {
+  if (value === null) return { how: 'unknown' };
   const v = String(value);
   const kind = kindOf(v);
   const numeric = m.find((x) => x === 'lt' || x === 'lte' || x === 'gt' || x === 'gte');
-  if (numeric) {
-    const b = Number(value);
-    return (i) => {
-      if (!constants.comparable(i, kind)) return undefined;
-      const a = Number(constants.values[i]);
-      return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(numeric, a, b) : undefined;
-    };
-  }
-  if (m.includes('exists')) return (i) => (constants.comparable(i, kind) ? true : undefined);
-  if (m.includes('cidr')) return (i) => (constants.comparable(i, kind) ? inCidr(constants.texts[i], v) : undefined);
+  if (numeric) return { how: 'numeric', kind, modifier: numeric, number: Number(value) };
+  if (m.includes('exists')) return { how: 'exists', kind };
+  if (m.includes('cidr')) return { how: 'cidr', kind, text: v };
   if (m.includes('re')) {
     const re = sigmaRegex(v, regexFlags(m));
-    if (!re.ok) return UNKNOWN; // reported where the rule is read
-    return (i) => {
-      if (!constants.comparable(i, kind)) return undefined;
-      meter.left -= re.size * (constants.texts[i].length + 1);
-      if (meter.left < 0) return undefined;
-      try {
-        return re.re.test(constants.texts[i]);
-      } catch {
-        return undefined;
-      }
-    };
+    return re.ok ? { how: 're', kind, re } : { how: 'unknown' }; // reported where the rule is read
   }
   const patterns = valueWildcards(m, v);
-  const caseless = patterns[0].caseless;
-  return (i) => {
-    if (!constants.comparable(i, kind)) return undefined;
-    const text = constants.codeUnits(i, caseless);
-    let undecided = false;
-    for (const p of patterns) {
-      const r = matchWildcard(p, text, meter);
-      if (r === true) return true;
-      if (r === undefined) undecided = true;
+  return { how: 'wildcard', kind, patterns, caseless: patterns[0].caseless };
+}
+
+const preparedTests = new WeakMap<FieldTest, PreparedValue[]>();
+
+/** The test's values prepared once per test (a test is judged against many lists of constants). */
+function preparedValues(test: FieldTest): PreparedValue[] {
+  let known = preparedTests.get(test);
+  if (!known) preparedTests.set(test, (known = test.values.map((v) => prepareValue(test.modifiers, v))));
+  return known;
+}
+
+/** How one test value is compared with each constant. */
+function comparison(p: PreparedValue, constants: Constants, meter: Meter): Comparison {
+  switch (p.how) {
+    case 'unknown':
+      return UNKNOWN;
+    case 'numeric': {
+      const { kind, modifier, number: b } = p;
+      return (i) => {
+        if (!constants.comparable(i, kind)) return undefined;
+        const a = Number(constants.values[i]);
+        return Number.isFinite(a) && Number.isFinite(b) ? compareNumbers(modifier, a, b) : undefined;
+      };
     }
-    return undecided ? undefined : false;
-  };
+    case 'exists':
+      return (i) => (constants.comparable(i, p.kind) ? true : undefined);
+    case 'cidr':
+      return (i) => (constants.comparable(i, p.kind) ? inCidr(constants.texts[i], p.text) : undefined);
+    case 're': {
+      const { kind, re } = p;
+      return (i) => {
+        if (!constants.comparable(i, kind)) return undefined;
+        meter.left -= re.size * (constants.texts[i].length + 1);
+        if (meter.left < 0) return undefined;
+        try {
+          return re.re.test(constants.texts[i]);
+        } catch {
+          return undefined;
+        }
+      };
+    }
+    case 'wildcard': {
+      const { kind, patterns, caseless } = p;
+      return (i) => {
+        if (!constants.comparable(i, kind)) return undefined;
+        const text = constants.codeUnits(i, caseless);
+        let undecided = false;
+        for (const pattern of patterns) {
+          const r = matchWildcard(pattern, text, meter);
+          if (r === true) return true;
+          if (r === undefined) undecided = true;
+        }
+        return undecided ? undefined : false;
+      };
+    }
+  }
 }
 
 export interface Judgement {
@@ -223,8 +303,9 @@ export function judgeTest(test: FieldTest, constants: readonly Scalar[], budget 
   const meter: Meter = { left: budget };
   const known = new Constants(constants, meter);
   let exhausted = false;
-  const one = (value: Scalar): boolean => {
-    const compare = comparison(test.modifiers, value, known, meter);
+  const prepared = preparedValues(test);
+  const one = (_value: Scalar, index: number): boolean => {
+    const compare = comparison(prepared[index], known, meter);
     for (let i = 0; i < constants.length; i++) {
       if (meter.left < 0) return (exhausted = true);
       meter.left -= 1;

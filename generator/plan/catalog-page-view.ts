@@ -9,7 +9,7 @@
  */
 import { byCodePoint } from '../match/coverage.js';
 import { currentTechnique, parentTechnique, tacticsOf, type AttackIndex } from '../model/attack.js';
-import type { RuleView } from './rule-view.js';
+import { sortedByTitle, type RuleView } from './rule-view.js';
 
 export interface CatalogGroup {
   id: string;
@@ -35,9 +35,14 @@ export interface CatalogPageView {
 }
 
 /** A rule as a catalog block: changelog oldest first (as the model page lists it). */
-function catalogRule(rule: RuleView): RuleView {
-  const changelog = [...rule.changelog].sort((a, b) => byCodePoint(a.date, b.date));
-  return { ...rule, changelog };
+function catalogRule(rule: RuleView, blocks: Map<RuleView, RuleView>): RuleView {
+  // One block object per rule, wherever it is listed (its text is rendered once: render/block-memo.ts).
+  let block = blocks.get(rule);
+  if (!block) {
+    const changelog = [...rule.changelog].sort((a, b) => byCodePoint(a.date, b.date));
+    blocks.set(rule, (block = { ...rule, changelog }));
+  }
+  return block;
 }
 
 export function catalogPageView(rules: readonly RuleView[], attack: AttackIndex, date: string): CatalogPageView {
@@ -45,7 +50,8 @@ export function catalogPageView(rules: readonly RuleView[], attack: AttackIndex,
   const placed = new Map<string, Map<string, Map<string, RuleView>>>();
   const titles = new Set<string>();
   const mapped = new Set<string>();
-  const ordered = [...rules].sort((a, b) => byCodePoint(a.title, b.title) || byCodePoint(a.id, b.id));
+  const ordered = sortedByTitle(rules);
+  const blocks = new Map<RuleView, RuleView>();
   for (const rule of ordered) {
     titles.add(rule.title);
     for (const id of rule.techniques) {
@@ -57,7 +63,7 @@ export function catalogPageView(rules: readonly RuleView[], attack: AttackIndex,
         if (!groups) placed.set(tactic.shortname, (groups = new Map()));
         let byTitle = groups.get(group);
         if (!byTitle) groups.set(group, (byTitle = new Map()));
-        if (!byTitle.has(rule.title)) byTitle.set(rule.title, catalogRule(rule));
+        if (!byTitle.has(rule.title)) byTitle.set(rule.title, catalogRule(rule, blocks));
         mapped.add(rule.title);
       }
     }
@@ -76,8 +82,11 @@ export function catalogPageView(rules: readonly RuleView[], attack: AttackIndex,
       };
     });
   const unmapped: RuleView[] = [];
+  const listed = new Set<string>();
   for (const rule of ordered) {
-    if (!mapped.has(rule.title) && !unmapped.some((r) => r.title === rule.title)) unmapped.push(catalogRule(rule));
+    if (mapped.has(rule.title) || listed.has(rule.title)) continue;
+    listed.add(rule.title);
+    unmapped.push(catalogRule(rule, blocks));
   }
   return { date, ruleCount: titles.size, tactics, unmapped };
 }

@@ -15,7 +15,7 @@ import { CATALOG_PAGE, defaultRuleUrl } from './rule-url.js';
 import { rulesIndexView, type RulesIndexEntry } from './rules-index-view.js';
 import { compatLayer, type IntakeView } from './intake-view.js';
 import type { LayerStyle, PlanOptions } from './plan-options.js';
-import { sortedUnique, type RuleView } from './rule-view.js';
+import { sortedByTitle, uniqueTitles, type RuleView } from './rule-view.js';
 import { DEFAULT_WORDS, layerName, type Words } from './words.js';
 
 export const CATALOG_LAYER_FILE = 'attack_catalog_do_not_edit_manually.json';
@@ -48,7 +48,8 @@ function layerOf(
   description: string,
   style: 'compat' | 'rich' = config.layerStyle === 'compat' ? 'compat' : 'rich',
 ): Record<string, unknown> {
-  if (style === 'compat') return compatLayer(name, techniqueCoverage(rules), config, attack.version);
+  if (style === 'compat')
+    return compatLayer(name, techniqueCoverage(sortedByTitle(rules), true), config, attack.version);
   const options = {
     name: layerName(config.words, name),
     description,
@@ -112,7 +113,8 @@ export function docsViews(
   intakes: readonly IntakeView[],
 ): DocsViews {
   const all = [...ruleViews.values()];
-  const unique = sortedUnique(all);
+  const ordered = sortedByTitle(all);
+  const unique = uniqueTitles(ordered);
   const rulesOf = (uuid: string) => (match.rulesByIntake.get(uuid) ?? []).map((r) => ruleViews.get(r)!).filter(Boolean);
   const layered = intakes.map((v) => styledIntakeView(v, rulesOf(v.intake.uuid), config, attack));
   const date = catalogDate(config.date, unique);
@@ -126,7 +128,8 @@ export function docsViews(
     attack: { version: attack.version, domain: attack.domain },
     layerStyle: config.layerStyle,
     // Rich layers link each rule to the catalog page by default: it is then written even without a date.
-    catalogPage: date !== undefined || linksCatalogPage(config) ? catalogPageView(all, attack, date ?? '') : undefined,
+    catalogPage:
+      date !== undefined || linksCatalogPage(config) ? catalogPageView(ordered, attack, date ?? '') : undefined,
     changelogPage: date === undefined ? undefined : changelogView(unique, date),
     rulesIndex: rulesIndexView(indexed, attack),
     catalogLayer: {

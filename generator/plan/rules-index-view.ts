@@ -8,7 +8,7 @@
  */
 import { byCodePoint } from '../match/coverage.js';
 import { currentTactics, type AttackIndex } from '../model/attack.js';
-import type { RuleView } from './rule-view.js';
+import { sortedByTitle, type RuleView } from './rule-view.js';
 
 export interface RulesIndexEntry {
   uuid: string;
@@ -37,7 +37,16 @@ export function rulesIndexView(
   rules: readonly { rule: RuleView; intakes: readonly string[] }[],
   attack: AttackIndex,
 ): RulesIndexEntry[] {
-  const entries = rules.map(({ rule, intakes }) => ({
+  // Entries sorted by name (title), then uuid (id), then their order: the views' order by title then id.
+  const order = sortedByTitle(rules.map((r) => r.rule));
+  const byView = new Map<RuleView, { rule: RuleView; intakes: readonly string[] }[]>();
+  for (const r of rules) {
+    const list = byView.get(r.rule);
+    if (list) list.push(r);
+    else byView.set(r.rule, [r]);
+  }
+  const sorted = [...new Set(order)].flatMap((view) => byView.get(view)!);
+  const entries = sorted.map(({ rule, intakes }) => ({
     uuid: rule.id,
     name: rule.title,
     effort: rule.effort,
@@ -46,8 +55,5 @@ export function rulesIndexView(
     attack: rule.techniques.map((id) => attackItem(attack, id, rule.tactics)),
     'intake-formats': [...new Set(intakes)].sort(byCodePoint),
   }));
-  return entries
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => byCodePoint(a.e.name, b.e.name) || byCodePoint(a.e.uuid, b.e.uuid) || a.i - b.i)
-    .map(({ e }) => e);
+  return entries;
 }

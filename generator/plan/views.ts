@@ -8,7 +8,7 @@ import { attributionView } from './attribution-view.js';
 import type { DocsViews } from './docs-views.js';
 import { intakeInfo, intakeView, type IntakeView } from './intake-view.js';
 import type { PlanOptions } from './plan-options.js';
-import { ruleView, sortedNearMisses, sortedUnique, type RuleView } from './rule-view.js';
+import { rankRuleViews, ruleView, sortedNearMisses, uniqueTitles, type RuleView } from './rule-view.js';
 
 export type { IntakeView, RuleView };
 
@@ -36,6 +36,8 @@ export function buildViews(
   const attribute = (rule: Rule, view: RuleView) =>
     config.attribution ? { ...view, attribution: attributionView(rule, config.attribution, config.cwd) } : view;
   for (const rule of catalog.rules) if (rule.kind !== 'filter') views.set(rule, attribute(rule, ruleView(rule)));
+  // Sorted once: every later sort of some of them compares ranks.
+  const sorted = rankRuleViews([...views.values()]);
   const base: Views = {
     intakes: catalog.intakes.map((intake) =>
       intakeView(
@@ -46,7 +48,7 @@ export function buildViews(
         tableVersion,
       ),
     ),
-    rules: sortedUnique([...views.values()]),
+    rules: uniqueTitles(sorted),
   };
   return extend ? { ...base, ...extend(views, base.intakes) } : base;
 }

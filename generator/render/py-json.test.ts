@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pyJson } from './py-json.js';
+import { pyJson, pyJsonViaStringify } from './py-json.js';
 
 describe('pyJson', () => {
   it('writes Python json.dumps spacing and escapes', () => {
@@ -21,6 +21,34 @@ describe('pyJson', () => {
         return /^[\x20-\x7e]*$/.test(text) && JSON.stringify(JSON.parse(text)) === JSON.stringify(v);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('writes exactly what JSON.stringify and the rewrite of its output give, for any value', () => {
+    class WithToJson {
+      constructor(readonly v: unknown) {}
+      toJSON() {
+        return { wrapped: this.v };
+      }
+    }
+    const outcome = (f: () => string) => {
+      try {
+        return f();
+      } catch (e) {
+        return `throws ${(e as Error).constructor.name}`;
+      }
+    };
+    const value = fc.oneof(
+      fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withDate: true }),
+      fc.jsonValue().map((v) => ({ a: v, b: [v, undefined, () => 1], c: new WithToJson(v), d: undefined })),
+      fc.array(fc.string({ unit: 'binary' })),
+      fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' })),
+    );
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(outcome(() => pyJson(v))).toBe(outcome(() => pyJsonViaStringify(v)));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -41,6 +41,69 @@ function inTheWay(d: Diagnostic): Diagnostic {
   return error(wholeFile(d.file), d.code, `${what}, expected a regular file written by rulecat or nothing; remove it`);
 }
 
+/** Where and how the output folder is read: bounded, inside the folder, named as the user named it. */
+export interface DiskReader {
+  /** How one generated file compares with the folder, or the problems in its way. */
+  compare(file: { path: string; content?: string; hash?: string; bytes?: Buffer }): {
+    status: 'added' | 'changed' | 'unchanged' | 'problem';
+    problems?: Diagnostic[];
+  };
+}
+
+export function diskReader(outDir: string, cwd = process.cwd()): DiskReader {
+  const where = { within: new ReadScope(outDir), withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
+  const shown = (rel: string) => displayPath(path.join(outDir, rel), cwd);
+  return {
+    compare(file) {
+      const target = path.join(outDir, file.path);
+      if (file.hash !== undefined && file.bytes === undefined) {
+        const current = hashFile(target, { ...where, display: shown(file.path) });
+        if (current.hash === undefined) {
+          if (current.failure === 'missing') return { status: 'added' };
+          if (current.failure === 'too-large') return { status: 'changed' };
+          return { status: 'problem', problems: current.diagnostics.map(inTheWay) };
+        }
+        return { status: current.hash === file.hash ? 'unchanged' : 'changed' };
+      }
+      const expected = file.bytes ?? Buffer.from(file.content ?? '', 'utf8');
+      // Read at most one byte more than expected: a larger file differs, whatever it holds.
+      const current = readBytes(target, { ...where, display: shown(file.path), limit: expected.length });
+      if (current.bytes !== undefined) return { status: current.bytes.equals(expected) ? 'unchanged' : 'changed' };
+      if (current.failure === 'missing') return { status: 'added' };
+      if (current.failure === 'too-large') return { status: 'changed' };
+      return { status: 'problem', problems: current.diagnostics.map(inTheWay) };
+    },
+  };
+}
+
+/** Owned files (in the previous manifest) that are no longer generated: removed when still as written, else kept. */
+export function ownedLeftovers(
+  outDir: string,
+  previous: OutputManifest,
+  generated: ReadonlySet<string>,
+  cwd = process.cwd(),
+): { removed: string[]; kept: string[]; notes: string[] } {
+  const where = { within: new ReadScope(outDir), withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
+  const shown = (rel: string) => displayPath(path.join(outDir, rel), cwd);
+  const out = { removed: [] as string[], kept: [] as string[], notes: [] as string[] };
+  for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (generated.has(owned)) continue;
+    if (!staysInside(outDir, owned)) {
+      out.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
+      continue;
+    }
+    const current = hashFile(path.join(outDir, owned), { ...where, display: shown(owned) });
+    if (current.hash === undefined) {
+      if (current.failure !== 'missing')
+        out.notes.push(`${owned} is not the file rulecat wrote (${current.diagnostics[0]?.message}); left in place`);
+      continue;
+    }
+    if (current.hash === hash) out.removed.push(owned);
+    else out.kept.push(owned);
+  }
+  return out;
+}
+
 export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd = process.cwd()): OutputDiff {
   const { manifest: previous, problem } = readManifest(outDir);
   const diff: OutputDiff = {
@@ -54,47 +117,20 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd =
     notes: problem ? [problem] : [],
     problems: [],
   };
-  const where = { within: new ReadScope(outDir), withinDisplay: folderPhrase(outDir, cwd), kind: 'output' as const };
-  const shown = (rel: string) => displayPath(path.join(outDir, rel), cwd);
+  const reader = diskReader(outDir, cwd);
   const generated = new Set<string>();
   for (const file of files) {
     generated.add(file.path);
-    const target = path.join(outDir, file.path);
-    if (file.hash !== undefined) {
-      const current = hashFile(target, { ...where, display: shown(file.path) });
-      if (current.hash === undefined) {
-        if (current.failure === 'missing') diff.added.push(file);
-        else if (current.failure === 'too-large') diff.changed.push(file);
-        else diff.problems.push(...current.diagnostics.map(inTheWay));
-      } else if (current.hash === file.hash) diff.unchanged.push(file.path);
-      else diff.changed.push(file);
-      continue;
-    }
-    const expected = Buffer.from(file.content, 'utf8');
-    // Read at most one byte more than expected: a larger file differs, whatever it holds.
-    const current = readBytes(target, { ...where, display: shown(file.path), limit: expected.length });
-    if (current.bytes !== undefined) {
-      if (current.bytes.equals(expected)) diff.unchanged.push(file.path);
-      else diff.changed.push(file);
-    } else if (current.failure === 'missing') diff.added.push(file);
-    else if (current.failure === 'too-large') diff.changed.push(file);
-    else diff.problems.push(...current.diagnostics.map(inTheWay));
+    const { status, problems } = reader.compare(file);
+    if (status === 'added') diff.added.push(file);
+    else if (status === 'changed') diff.changed.push(file);
+    else if (status === 'unchanged') diff.unchanged.push(file.path);
+    else diff.problems.push(...(problems ?? []));
   }
-  for (const [owned, hash] of Object.entries(previous.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (generated.has(owned)) continue;
-    if (!staysInside(outDir, owned)) {
-      diff.notes.push(`${owned} is reached through a symbolic link leading outside the output folder; left in place`);
-      continue;
-    }
-    const current = hashFile(path.join(outDir, owned), { ...where, display: shown(owned) });
-    if (current.hash === undefined) {
-      if (current.failure !== 'missing')
-        diff.notes.push(`${owned} is not the file rulecat wrote (${current.diagnostics[0]?.message}); left in place`);
-      continue;
-    }
-    if (current.hash === hash) diff.removed.push(owned);
-    else diff.kept.push(owned);
-  }
+  const leftovers = ownedLeftovers(outDir, previous, generated, cwd);
+  diff.removed = leftovers.removed;
+  diff.kept = leftovers.kept;
+  diff.notes.push(...leftovers.notes);
   return diff;
 }
 

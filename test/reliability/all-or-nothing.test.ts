@@ -115,7 +115,12 @@ afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-describe('a run that fails while writing', () => {
+/** Both ways of flushing written files to disk (`--fsync`): the guarantees against failures and kills are the same. */
+const MODES = ['end', 'each'] as const;
+const generateWith = (mode: (typeof MODES)[number]) => [...GENERATE, '--fsync', mode];
+
+describe.each(MODES)('a run that fails while writing (--fsync %s)', (mode) => {
+  const GENERATE = generateWith(mode);
   it('rolls back at every file-system mutation that throws, and the next run completes', async () => {
     const probe = copy(base.root);
     roots.push(probe);
@@ -169,11 +174,12 @@ describe('a run that fails while writing', () => {
   });
 });
 
-describe('a run killed while writing', () => {
+describe.each(MODES)('a run killed while writing (--fsync %s)', (mode) => {
+  const GENERATE = generateWith(mode);
   it('leaves each file old or new at every file-system mutation, and the next run repairs everything', async () => {
     const probe = copy(base.root);
     roots.push(probe);
-    const full = await runDriver(probe, 0, 'kill');
+    const full = await runDriver(probe, 0, 'kill', GENERATE);
     expect(full.status, full.stderr).toBe(0);
     const total = Number(/MUTATIONS (\d+)/.exec(full.stdout)![1]);
     expect(total).toBeGreaterThan(20);
@@ -183,7 +189,7 @@ describe('a run killed while writing', () => {
     await twoAtATime(points, async (at) => {
       const root = copy(base.root);
       roots.push(root);
-      const r = await runDriver(root, at, 'kill');
+      const r = await runDriver(root, at, 'kill', GENERATE);
       expect(r.signal, `kill point ${at}: ${r.stderr}`).toBe('SIGKILL');
       expectOldOrNew(path.join(root, 'out'));
       await expectRepaired(root);
@@ -192,7 +198,10 @@ describe('a run killed while writing', () => {
       ).toEqual([]);
     });
   });
+});
 
+describe.each(MODES)('the real command killed at random times (--fsync %s)', (mode) => {
+  const GENERATE = generateWith(mode);
   it(
     `leaves each file old or new when the real CLI is killed at random times (${RANDOM_KILLS} runs)`,
     async () => {
