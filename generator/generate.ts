@@ -93,11 +93,12 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   const { cwd: _cwd, ...settings } = config;
   // The inputs are read once here (to know whether they changed), and parsed from these bytes if they did.
   const files = cacheDir && !options.full ? runFilesOf(config) : undefined;
-  const key = files && timed(timings, 'hash inputs', () => runKey(settings, files));
-  if (key) {
-    const memo = readRunMemo(cacheDir!, config.out);
-    if (memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo)))
-      return unchangedRun(config, memo);
+  const memo = files ? readRunMemo(cacheDir!, config.out) : undefined;
+  const key = files && timed(timings, 'hash inputs', () => runKey(settings, files, memo?.inputs));
+  if (key && memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) {
+    // Files read to know they are unchanged (a fresh checkout): their stats spare the next run the reading.
+    if (files.readForDigest > 0) writeRunMemo(cacheDir!, config.out, { ...memo, inputs: files.known });
+    return unchangedRun(config, memo);
   }
   const [{ prepareOutputs, streamOutputs }, { runPipeline }] = await Promise.all([
     import('./build.js'),
@@ -117,9 +118,16 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   };
   if (hasErrors(result.diagnostics)) return finish();
   const remember = () => {
-    if (!key || hasErrors(result.diagnostics)) return;
+    // Bytes read after their stat vouched for them differ (a file changed during the run): not remembered.
+    if (!key || hasErrors(result.diagnostics) || files!.store.statMismatch) return;
     const outputs = Object.fromEntries(ownership(result.files));
-    writeRunMemo(cacheDir!, config.out, { key, outputs, summary: result.summary!, diagnostics: result.diagnostics });
+    writeRunMemo(cacheDir!, config.out, {
+      key,
+      outputs,
+      summary: result.summary!,
+      diagnostics: result.diagnostics,
+      inputs: files!.known,
+    });
   };
   const streamed = (staged?: StagedOutput) => {
     const out = streamOutputs(prepared, config, staged, timings);

@@ -7,7 +7,7 @@
  * preview (which reads only what its page needs: no other intake's test
  * events).
  */
-import { appendFileSync, cpSync, realpathSync } from 'node:fs';
+import { appendFileSync, cpSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REPO } from './shared.js';
@@ -73,5 +73,35 @@ describe('each input file is read once per run', () => {
     // Only the chosen intake's test events: its folder is the one of its parser.
     const folders = new Set(events.map((f) => f.split('/tests/')[0]));
     expect(folders.size).toBe(1);
+  });
+
+  it('an unchanged run reads no input whose stat is the one the last run recorded; an edit is read again', async () => {
+    const root = realpathSync(copyExampleCatalog());
+    const cache = tempDir();
+    const args = ['generate', '--cache', cache, '--out', 'out'];
+    expect((await runCli(args, root)).code).toBe(0);
+    // The files were written a moment ago: within the racy window, the next run reads them all again.
+    const soon = await readsUnder(root, () => runCli(args, root));
+    expect(inputs(soon).length).toBeGreaterThan(60);
+    // As if the last run had taken the stats 3 s later (no file changed within 2 s of it).
+    const [memoName] = readdirSync(path.join(cache, 'runs'));
+    const memoFile = path.join(cache, 'runs', memoName);
+    const memo = JSON.parse(readFileSync(memoFile, 'utf8'));
+    memo.inputs.at += 3000;
+    writeFileSync(memoFile, JSON.stringify(memo));
+    const later = await readsUnder(root, () => runCli(args, root));
+    expect(inputs(later)).toEqual([]);
+    // The same size, other bytes: the change time moved, so the file is read and the page follows.
+    const rule = inputs(soon).find((f) => f.startsWith('rules/') && f.endsWith('.yml'))!;
+    const text = readFileSync(path.join(root, rule), 'utf8');
+    const title = /^title: (.)/m.exec(text)!;
+    const swapped = title[1] === 'Z' ? 'Y' : 'Z';
+    writeFileSync(path.join(root, rule), text.replace(/^title: ./m, `title: ${swapped}`));
+    const edited = await readsUnder(root, () => runCli(args, root));
+    expect(inputs(edited)).toContain(rule);
+    expect(notOnce(edited)).toEqual([]);
+    const pages = readdirSync(path.join(root, 'out')).filter((f) => f.endsWith('.md'));
+    const titled = `${swapped}${text.slice(title.index + 8).split('\n')[0]}`;
+    expect(pages.some((p) => readFileSync(path.join(root, 'out', p), 'utf8').includes(titled))).toBe(true);
   });
 });

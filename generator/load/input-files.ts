@@ -10,6 +10,7 @@
  * following a link at the file itself (the walk resolved it already).
  */
 import { createHash } from 'node:crypto';
+import { lstatSync, statSync, type BigIntStats } from 'node:fs';
 import type { Diagnostic } from '../diagnostics.js';
 import { SHIPPED_LOGSOURCES } from '../package-paths.js';
 import { sha1 } from '../hash.js';
@@ -47,6 +48,28 @@ interface Stored {
   problems: Diagnostic[];
 }
 
+/**
+ * What a previous run knew of an input file: its size, modification and
+ * change times (nanoseconds), inode and the sha1 of its bytes. As git's
+ * index does, a file whose stat is the same is taken to have the same bytes
+ * without reading it (any write changes the change time, which no tool can
+ * set back).
+ */
+export type KnownFile = [size: string, mtimeNs: string, ctimeNs: string, ino: string, sha1: string];
+
+/** Files known from a previous run, and when their stats were taken (ms since the epoch). */
+export interface KnownFiles {
+  files: Record<string, KnownFile>;
+  at: number;
+}
+
+/**
+ * A change within this many milliseconds of the stat being taken could be
+ * followed by another within the same tick of the file system's clock: such
+ * a file is not remembered by its stat (it is read again next time).
+ */
+const RACY_MS = 2000;
+
 type Ref = { absolute: string; display: string };
 
 /** Files read once: their bytes and sha1, by absolute path. */
@@ -70,6 +93,11 @@ export class InputFiles {
           ? { problems: read.diagnostics, failure: read.failure }
           : { bytes: read.bytes, problems: [] };
       this.files.set(file.absolute, s);
+      const vouched = this.trusted.get(file.absolute);
+      if (vouched !== undefined) {
+        this.trusted.delete(file.absolute);
+        if (s.bytes === undefined || (s.hash = sha1(s.bytes)) !== vouched) this.statMismatch = true;
+      }
     }
     return s;
   }
@@ -103,9 +131,28 @@ export class InputFiles {
     return decodeUtf8(file.display, s.bytes);
   };
 
+  /** Hashes taken from a previous run's stats (the bytes were not read to know them). */
+  private readonly trusted = new Map<string, string>();
+  /** Set when bytes read later differ from the hash a stat vouched for: the run must not be remembered. */
+  statMismatch = false;
+
+  /** The file's hash as a previous run's stats vouch for it; checked against the bytes if they are read later. */
+  trust(absolute: string, hash: string): void {
+    if (this.files.has(absolute)) return;
+    this.trusted.set(absolute, hash);
+  }
+
+  /** The hash of a file known by its stat, or read and hashed now. */
+  knownHash(file: Ref, how?: ReadHow): string | undefined {
+    return this.trusted.get(file.absolute) ?? this.hash(file, how);
+  }
+
   /** Forget files (changed on disk): the next question reads them again. */
   forget(absolutes: Iterable<string>): void {
-    for (const p of absolutes) this.files.delete(p);
+    for (const p of absolutes) {
+      this.files.delete(p);
+      this.trusted.delete(p);
+    }
   }
 }
 
@@ -149,16 +196,32 @@ export class RunFiles {
     ].every((w) => w.diagnostics.length === 0);
   }
 
+  /** What this run knew of each input file, for the next run (set by `digest`). */
+  known?: KnownFiles;
+  /** How many files `digest` read because no previous stat vouched for them. */
+  readForDigest = 0;
+
   /**
    * A hash of every input file's path and bytes, in a fixed order (the run
-   * memo's view of the inputs); each file is read here, once, for the run.
-   * Undefined when a file exists but cannot be read (a full run says why).
+   * memo's view of the inputs). A file whose stat is the one `previous`
+   * recorded is not read (its hash is taken from there); any other file is
+   * read here, once, for the run. Undefined when a file exists but cannot be
+   * read (a full run says why).
    */
-  digest(): string | undefined {
+  digest(previous?: KnownFiles): string | undefined {
     const hash = createHash('sha1');
-    const add = (file: FoundFile): boolean => {
-      const h = this.store.hash(file);
+    const at = Date.now();
+    const known: Record<string, KnownFile> = {};
+    const add = (file: FoundFile, walked: boolean): boolean => {
+      const stat = statOf(file.absolute, walked);
+      const before = previous?.files[file.absolute];
+      if (stat && before && sameStat(stat, before) && previous!.at - RACY_MS > nsToMs(before[2]))
+        this.store.trust(file.absolute, before[4]);
+      else this.readForDigest++;
+      const h = this.store.knownHash(file);
       if (h === undefined && this.store.failure(file) !== 'missing') return false;
+      if (stat && h !== undefined && stat.isFile())
+        known[file.absolute] = [String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino), h];
       hash
         .update(file.absolute)
         .update('\u0000')
@@ -167,12 +230,33 @@ export class RunFiles {
       return true;
     };
     for (const walk of [...this.ruleWalks.values(), ...this.intakeWalks.values()])
-      for (const f of walk.files) if (!add(f)) return undefined;
-    for (const f of this.templateWalk?.files ?? []) if (!add(f)) return undefined;
+      for (const f of walk.files) if (!add(f, true)) return undefined;
+    for (const f of this.templateWalk?.files ?? []) if (!add(f, false)) return undefined;
     for (const file of this.spec.files)
-      if (file && !add({ absolute: file, display: displayPath(file, this.spec.cwd) })) return undefined;
+      if (file && !add({ absolute: file, display: displayPath(file, this.spec.cwd) }, false)) return undefined;
+    this.known = { files: known, at };
     return hash.digest('hex');
   }
+}
+
+function statOf(absolute: string, walked: boolean): BigIntStats | undefined {
+  try {
+    return (walked ? lstatSync : statSync)(absolute, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+const nsToMs = (ns: string) => Number(BigInt(ns) / 1_000_000n);
+
+function sameStat(stat: BigIntStats, known: KnownFile): boolean {
+  return (
+    stat.isFile() &&
+    String(stat.size) === known[0] &&
+    String(stat.mtimeNs) === known[1] &&
+    String(stat.ctimeNs) === known[2] &&
+    String(stat.ino) === known[3]
+  );
 }
 
 /** The parts of a configuration that name input files. */

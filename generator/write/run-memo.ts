@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
-import type { RunFiles } from '../load/input-files.js';
+import type { KnownFiles, RunFiles } from '../load/input-files.js';
 import { makeDirs } from '../load/pseudo-fs.js';
 import { hashFile, ReadScope, readText } from '../load/read-text.js';
 import { manifestPath, readManifest, readManifestText, serializeManifest } from './manifest.js';
@@ -39,6 +39,8 @@ export interface RunMemo {
   summary: RunSummary;
   /** Warnings of that run (a run with errors is never remembered). */
   diagnostics: Diagnostic[];
+  /** The input files' stats and hashes, so that the next run reads only files whose stat changed. */
+  inputs?: KnownFiles;
 }
 
 let codeHash: string | undefined;
@@ -63,12 +65,13 @@ function codeFingerprint(): string {
 
 /**
  * The key of a run: settings, code, and the path and bytes of every input
- * file (`files`, which reads each of them once for the whole run).
+ * file (`files`, which reads each of them once for the whole run, or not at
+ * all when `previous` knew the file with the same stat).
  * Undefined when an input folder cannot be walked cleanly (the full run reports why).
  */
-export function runKey(settings: unknown, files: RunFiles): string | undefined {
+export function runKey(settings: unknown, files: RunFiles, previous?: KnownFiles): string | undefined {
   if (!files.clean) return undefined;
-  const inputs = files.digest();
+  const inputs = files.digest(previous);
   if (inputs === undefined) return undefined;
   return createHash('sha1').update(JSON.stringify(settings)).update(codeFingerprint()).update(inputs).digest('hex');
 }
