@@ -13,6 +13,7 @@
 import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
+import { eventDataCopy, eventDataName, readsEventData } from './event-data.js';
 import { difference, emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
 import type { Lattice } from './evaluate.js';
 import { logsourceFit, logsourceParts, namingPlaces, words, type LogsourceTable } from './logsource.js';
@@ -35,9 +36,10 @@ export interface DerivedName {
   target: string;
   /**
    * How the rule's field name was recognised in the raw path: `value` when the parser copies `X.value` and the
-   * rule names `X` (see `VALUE`).
+   * rule names `X` (see `VALUE`); `eventdata` when the rule reads its field in Windows event data the parser
+   * copies whole (see `event-data.ts`).
    */
-  how: 'path' | 'suffix' | 'name' | 'value';
+  how: 'path' | 'suffix' | 'name' | 'value' | 'eventdata';
 }
 
 interface RawName {
@@ -251,8 +253,18 @@ export function globRegExp(pattern: string): RegExp {
   return re;
 }
 
-/** The produced fields that would carry a rule field on this intake. */
-export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolean): string[] {
+/**
+ * Parser-derived names of a rule field for a rule of this log source: `derivedNames`, and the Windows event
+ * data copied whole (`event-data.ts`) when the rule reads its field there.
+ */
+export function derivedNamesFor(intake: Intake, source: string, logsource?: LogSource): DerivedName[] {
+  const names = derivedNames(intake, source);
+  const data = logsource ? eventDataName(intake, logsource, source) : undefined;
+  return data ? [...names, { ...data, how: 'eventdata' }] : names;
+}
+
+/** The produced fields that would carry a rule field on this intake (for a rule of `logsource`, when given). */
+export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolean, logsource?: LogSource): string[] {
   const out: string[] = [];
   for (const name of need.names) {
     if (!isPattern(name)) {
@@ -262,12 +274,17 @@ export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolea
       for (const f of intake.fields.keys()) if (re.test(f)) out.push(f);
     }
   }
-  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) out.push(d.target);
+  if (derivedAllowed) for (const d of derivedNamesFor(intake, need.source, logsource)) out.push(d.target);
   return [...new Set(out)];
 }
 
 /** False only when every carrier of the compared field holds constants the test cannot match. */
-export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: boolean): boolean {
+export function valuesCanHold(
+  intake: Intake,
+  test: NeededTest,
+  derivedAllowed: boolean,
+  logsource?: LogSource,
+): boolean {
   const need = test.compared;
   if (!need) return true;
   let carried = false;
@@ -285,7 +302,7 @@ export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: 
       for (const f of intake.fields.keys()) if (re.test(f)) return true;
     }
   }
-  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) if (holds(d.target)) return true;
+  if (derivedAllowed) for (const d of derivedNamesFor(intake, need.source, logsource)) if (holds(d.target)) return true;
   return !carried;
 }
 
@@ -304,8 +321,9 @@ export function booleanLattice(intake: Intake, context: MatchContext): Lattice<b
     bottom: false,
     meet: (a, b) => a && b,
     join: (a, b) => a || b,
-    field: (need) => carriers(intake, need, derivedAllowed).length > 0,
-    values: (test, within) => within && (!context.features.values || valuesCanHold(intake, test, derivedAllowed)),
+    field: (need) => carriers(intake, need, derivedAllowed, context.logsource).length > 0,
+    values: (test, within) =>
+      within && (!context.features.values || valuesCanHold(intake, test, derivedAllowed, context.logsource)),
     scope: fits,
   };
 }
@@ -329,6 +347,8 @@ export interface IntakeIndex {
   byWord: Map<string, number[]>;
   /** Field → intakes producing it, cached across log sources (derived names excluded). */
   producedBy: Map<string, BitSet>;
+  /** Intakes copying Windows event data whole (`event-data.ts`). */
+  eventData: BitSet;
 }
 
 function addTo(map: Map<string, BitSet>, key: string, i: number, size: number): void {
@@ -342,6 +362,7 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
   const producers = new Map<string, BitSet>();
   const derivedBy = new Map<string, BitSet>();
   const constantsBy = new Map<string, BitSet>();
+  const eventData = emptySet(size);
   const groups = new Map<string, Map<string, { constants: Scalar[]; intakes: BitSet }>>();
   intakes.forEach((intake, i) => {
     for (const field of intake.fields.keys()) addTo(producers, field, i, size);
@@ -354,6 +375,7 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
       if (!group) byValues.set(key, (group = { constants, intakes: emptySet(size) }));
       setBit(group.intakes, i);
     }
+    if (eventDataCopy(intake) !== undefined) setBit(eventData, i);
     const facts = factsOf(intake);
     for (const key of facts.bySuffix.keys()) addTo(derivedBy, key, i, size);
     if (facts.roots.length > 0) addTo(derivedBy, ROOT_KEY, i, size);
@@ -383,6 +405,7 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
     fitCache: new Map(),
     byWord,
     producedBy: new Map(),
+    eventData,
   };
 }
 
@@ -476,9 +499,11 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
   };
   const computeField = (need: FieldNeed): BitSet => {
     const named = namedProducers(index, need.names);
+    const data = context.features.derived && readsEventData(context.logsource, need.source);
+    const base = data ? union(named, intersect(index.eventData, derivedScope)) : named;
     const candidates = context.features.derived ? derivedCandidates(index, need.source) : undefined;
-    if (!candidates) return named;
-    let set = named; // shared: copied before the first change
+    if (!candidates) return base;
+    let set = base; // shared: copied before the first change
     eachMember(intersect(candidates, derivedScope), (i) => {
       if (!hasBit(set, i) && derivedNames(index.intakes[i], need.source).length > 0) {
         if (set === named) set = new Uint32Array(named);
@@ -512,6 +537,9 @@ export function bitsetLattice(index: IntakeIndex, context: MatchContext): Lattic
       }
       ok = union(ok, bad === none ? produced : difference(produced, bad));
     }
+    // Windows event data copied whole carries the field without constants (`event-data.ts`).
+    if (context.features.derived && readsEventData(context.logsource, need.source))
+      ok = union(ok, intersect(index.eventData, derivedScope));
     // Without derived carriers: a named carrier holds, or no named carrier is produced.
     const out = difference(within, difference(carried, ok));
     const derived = context.features.derived ? derivedCandidates(index, need.source) : undefined;
