@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Explanation } from '../generator/match/explain.js';
 import { REPO } from './shared.js';
 import { copyExampleCatalog, runCli, writeTree } from './tree.js';
 
@@ -98,6 +99,40 @@ describe('JSON outputs validate against docs/schemas', () => {
     expect(partial.leftOut).toMatchObject({ files: ['rules/broken.yml'], rules: [], intakes: [] });
     writeFileSync(path.join(root, 'bad.yaml'), 'rules: [rules\n');
     await valid(['explain', '--config', 'bad.yaml', '--rule', RULE, '--intake', OKTA, '--json'], root, 2);
+  });
+
+  it('explain: a field read in Windows event data copied whole (derived how: eventdata)', async () => {
+    const tree = writeTree({
+      'rulecat.config.yaml': 'rules: [rules]\nintakes: [intakes]\n',
+      'intakes/Host/forwarder/_meta/manifest.yml':
+        'uuid: eeeeeeee-0000-4000-8000-000000000001\nname: Event Forwarder\nslug: event-forwarder\n' +
+        'description: Forwarded events\ndata_sources:\n  Windows event logs: all channels\n',
+      'intakes/Host/forwarder/ingest/parser.yml':
+        'name: forwarder\npipeline:\n  - name: ev\n    external:\n      name: json.parse-json\n' +
+        '      properties:\n        input_field: "{{original.message}}"\n        output_field: message\n' +
+        '  - name: out\nstages:\n  out:\n    actions:\n      - set:\n' +
+        '          event.code: "{{ev.message.System.EventID}}"\n' +
+        '          action.properties: "{{ev.message.EventData}}"\n',
+      'rules/task.yml':
+        'title: Task Content Test\nid: 22222222-0000-4000-8000-000000000001\nstatus: test\n' +
+        'logsource: {product: windows, service: security}\ndetection:\n  sel:\n    EventID: 4698\n' +
+        '    TaskContent|contains: powershell\n  condition: sel\nlevel: low\n',
+    });
+    const answer = await valid(
+      ['explain', '--rule', 'Task Content Test', '--intake', 'Event Forwarder', '--json', '--no-cache'],
+      tree,
+      0,
+    );
+    const explanation = answer.explanation as Explanation;
+    expect(explanation.applies).toBe(true);
+    const derived = explanation.identifiers.flatMap((id) =>
+      id.alternatives.flatMap((a) => a.tests.flatMap((t) => t.fields.flatMap((f) => f.derived))),
+    );
+    expect(derived).toContainEqual({
+      raw: 'ev.message.EventData.TaskContent',
+      target: 'action.properties.TaskContent',
+      how: 'eventdata',
+    });
   });
 
   it('gaps: one intake, every intake, an unknown intake, a usage error', async () => {

@@ -231,8 +231,14 @@ describe('shipped field mappings', () => {
     });
 
     it('leave log sources they do not cover as written', () => {
-      expect(renamingsFor({ product: 'zeek', service: 'dns' }, merged).map((r) => r.pipeline)).toEqual([null]);
-      expect(targets({ product: 'zeek', service: 'dns' }, 'query')).toEqual(['query']);
+      expect(renamingsFor({ product: 'opencanary', service: 'ssh' }, merged).map((r) => r.pipeline)).toEqual([null]);
+      expect(targets({ product: 'opencanary', service: 'ssh' }, 'logtype')).toEqual(['logtype']);
+    });
+
+    it("read Zeek's names in ECS, for its services and its connection endpoints", () => {
+      expect(targets({ product: 'zeek', service: 'dns' }, 'query')).toEqual(['dns.question.name']);
+      expect(targets({ product: 'zeek', service: 'http' }, 'method')).toEqual(['http.request.method']);
+      expect(targets({ product: 'zeek', service: 'rdp' }, 'id.orig_h')).toEqual(['source.ip']);
     });
   });
 

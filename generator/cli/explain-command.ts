@@ -48,7 +48,8 @@ export function formatProducer(p: Producer): string {
 }
 
 function how(d: DerivedName, field: string): string {
-  return d.how === 'value' ? `the value of ${field}` : d.how;
+  if (d.how === 'value') return `the value of ${field}`;
+  return d.how === 'eventdata' ? 'Windows event data copied whole' : d.how;
 }
 
 export function formatExplanation(e: Explanation): string {

@@ -17,7 +17,7 @@ import {
   ALL_FEATURES,
   booleanLattice,
   carriers,
-  derivedNames,
+  derivedNamesFor,
   normaliseName,
   type DerivedName,
   type MatchContext,
@@ -164,10 +164,18 @@ function producer(intake: Intake, field: string, derived: readonly DerivedName[]
   };
 }
 
-function explainField(need: FieldNeed, intake: Intake, renaming: Renaming, derivedAllowed: boolean): FieldExplanation {
-  const found = carriers(intake, need, derivedAllowed);
+function explainField(
+  need: FieldNeed,
+  intake: Intake,
+  renaming: Renaming,
+  derivedAllowed: boolean,
+  logsource: Rule['logsource'],
+): FieldExplanation {
+  const found = carriers(intake, need, derivedAllowed, logsource);
   const derived =
-    derivedAllowed && !need.names.some((n) => intake.fields.has(n)) ? derivedNames(intake, need.source) : [];
+    derivedAllowed && !need.names.some((n) => intake.fields.has(n))
+      ? derivedNamesFor(intake, need.source, logsource)
+      : [];
   const mapped =
     renaming.pipeline !== null && renaming.mapped(need.source) ? renaming.source?.(need.source) : undefined;
   return {
@@ -192,7 +200,7 @@ function explainTest(
   const L = booleanLattice(intake, context);
   const contradicts: TestExplanation['contradicts'] = [];
   if (t.compared && !L.values(t, true)) {
-    for (const f of carriers(intake, t.compared, derivedAllowed)) {
+    for (const f of carriers(intake, t.compared, derivedAllowed, context.logsource)) {
       const constants = intake.constants.get(f);
       if (constants) contradicts.push({ field: f, constants });
     }
@@ -201,7 +209,7 @@ function explainTest(
   return {
     test: key,
     values: t.test.values,
-    fields: t.needs.map((n) => explainField(n, intake, renaming, derivedAllowed)),
+    fields: t.needs.map((n) => explainField(n, intake, renaming, derivedAllowed, context.logsource)),
     contradicts,
     canMatch: testCanMatch(L, t),
   };

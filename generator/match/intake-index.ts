@@ -14,6 +14,7 @@ import type { Scalar } from '../model/detection.js';
 import type { Intake } from '../model/intake.js';
 import type { LogSource } from '../model/rule.js';
 import { difference, emptySet, fullSet, hasBit, intersect, isEmpty, setBit, union, type BitSet } from './bitset.js';
+import { eventDataCopy, eventDataName, readsEventData } from './event-data.js';
 import type { Lattice } from './evaluate.js';
 import { logsourceFit, logsourceParts, namingPlaces, words, type LogsourceTable } from './logsource.js';
 import type { FieldNeed, NeededTest } from './needs.js';
@@ -35,9 +36,10 @@ export interface DerivedName {
   target: string;
   /**
    * How the rule's field name was recognised in the raw path: `value` when the parser copies `X.value` and the
-   * rule names `X` (see `VALUE`).
+   * rule names `X` (see `VALUE`); `eventdata` when the rule reads its field in Windows event data the parser
+   * copies whole (see `event-data.ts`).
    */
-  how: 'path' | 'suffix' | 'name' | 'value';
+  how: 'path' | 'suffix' | 'name' | 'value' | 'eventdata';
 }
 
 interface RawName {
@@ -277,8 +279,18 @@ export function globRegExp(pattern: string): RegExp {
   return re;
 }
 
-/** The produced fields that would carry a rule field on this intake. */
-export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolean): string[] {
+/**
+ * Parser-derived names of a rule field for a rule of this log source: `derivedNames`, and the Windows event
+ * data copied whole (`event-data.ts`) when the rule reads its field there.
+ */
+export function derivedNamesFor(intake: Intake, source: string, logsource?: LogSource): DerivedName[] {
+  const names = derivedNames(intake, source);
+  const data = logsource ? eventDataName(intake, logsource, source) : undefined;
+  return data ? [...names, { ...data, how: 'eventdata' }] : names;
+}
+
+/** The produced fields that would carry a rule field on this intake (for a rule of `logsource`, when given). */
+export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolean, logsource?: LogSource): string[] {
   const out: string[] = [];
   for (const name of need.names) {
     if (!isPattern(name)) {
@@ -288,12 +300,17 @@ export function carriers(intake: Intake, need: FieldNeed, derivedAllowed: boolea
       for (const f of intake.fields.keys()) if (re.test(f)) out.push(f);
     }
   }
-  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) out.push(d.target);
+  if (derivedAllowed) for (const d of derivedNamesFor(intake, need.source, logsource)) out.push(d.target);
   return [...new Set(out)];
 }
 
 /** False only when every carrier of the compared field holds constants the test cannot match. */
-export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: boolean): boolean {
+export function valuesCanHold(
+  intake: Intake,
+  test: NeededTest,
+  derivedAllowed: boolean,
+  logsource?: LogSource,
+): boolean {
   const need = test.compared;
   if (!need) return true;
   let carried = false;
@@ -311,7 +328,7 @@ export function valuesCanHold(intake: Intake, test: NeededTest, derivedAllowed: 
       for (const f of intake.fields.keys()) if (re.test(f)) return true;
     }
   }
-  if (derivedAllowed) for (const d of derivedNames(intake, need.source)) if (holds(d.target)) return true;
+  if (derivedAllowed) for (const d of derivedNamesFor(intake, need.source, logsource)) if (holds(d.target)) return true;
   return !carried;
 }
 
@@ -330,8 +347,9 @@ export function booleanLattice(intake: Intake, context: MatchContext): Lattice<b
     bottom: false,
     meet: (a, b) => a && b,
     join: (a, b) => a || b,
-    field: (need) => carriers(intake, need, derivedAllowed).length > 0,
-    values: (test, within) => within && (!context.features.values || valuesCanHold(intake, test, derivedAllowed)),
+    field: (need) => carriers(intake, need, derivedAllowed, context.logsource).length > 0,
+    values: (test, within) =>
+      within && (!context.features.values || valuesCanHold(intake, test, derivedAllowed, context.logsource)),
     scope: fits,
   };
 }
@@ -362,6 +380,8 @@ export interface IntakeIndex {
   dense: WeakMap<Members, BitSet>;
   /** Per field with constants: word of the bit sets → groups having intakes there (sparse scopes look only there). */
   groupsByWord: Map<string, Map<number, number[]>>;
+  /** Intakes copying Windows event data whole (`event-data.ts`). */
+  eventData: Members;
 }
 
 function addTo(map: Map<string, Members>, key: string, i: number): void {
@@ -376,7 +396,9 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
   const derivedBy = new Map<string, Members>();
   const constantsBy = new Map<string, Members>();
   const groups = new Map<string, Map<string, { constants: Scalar[]; intakes: Members }>>();
+  const eventData: Members = [];
   intakes.forEach((intake, i) => {
+    if (eventDataCopy(intake) !== undefined) eventData.push(i);
     for (const field of intake.fields.keys()) addTo(producers, field, i);
     for (const [field, constants] of intake.constants) {
       addTo(constantsBy, field, i);
@@ -432,6 +454,7 @@ export function indexIntakes(intakes: readonly Intake[]): IntakeIndex {
     producedBy: new Map(),
     dense: new WeakMap(),
     groupsByWord: new Map(),
+    eventData,
   };
 }
 
@@ -682,6 +705,11 @@ export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse 
   };
   const computeField = (need: FieldNeed): BitSet => {
     const set = setOf(namedProducers(index, need.names));
+    // Windows event data copied whole carries the field (`event-data.ts`).
+    if (context.features.derived && readsEventData(context.logsource, need.source)) {
+      const data = intersect(setOf(index.eventData), derivedScope);
+      for (let w = 0; w < set.length; w++) set[w] |= data[w];
+    }
     const candidates = derivedCandidates(need.source);
     if (!candidates) return set;
     for (const i of restrictedMembers(difference(candidates, set), words)) {
@@ -715,15 +743,21 @@ export function scopedLattice(index: IntakeIndex, context: MatchContext, sparse 
       }
       ok = union(ok, bad === none ? producedSet : difference(producedSet, bad));
     }
+    // Windows event data copied whole carries the field without constants (`event-data.ts`).
+    if (context.features.derived && readsEventData(context.logsource, need.source))
+      ok = union(ok, intersect(setOf(index.eventData), derivedScope));
     // Without derived carriers: a named carrier holds, or no named carrier is produced.
     const out = difference(within, difference(carried, ok));
     const derived = derivedCandidates(need.source);
     if (derived) {
       // A derived carrier changes the answer only where a named one contradicts (carried, not ok: it may hold),
       // or where no named carrier is produced and every derived carrier fills a field with constants (it may not).
-      const mayChange = union(
-        intersect(within, intersect(derived, difference(carried, ok))),
-        difference(intersect(within, constrained(need.source)), carried),
+      const mayChange = difference(
+        union(
+          intersect(within, intersect(derived, difference(carried, ok))),
+          difference(intersect(within, constrained(need.source)), carried),
+        ),
+        ok,
       );
       for (const i of restrictedMembers(mayChange, words)) {
         const intake = index.intakes[i];

@@ -49,7 +49,7 @@ export function missingLattice(intake: Intake, context: MatchContext): Lattice<F
     meet: (a, b) => minimise(a.flatMap((x) => b.map((y) => unionSorted(x, y)))),
     join: (a, b) => minimise([...a, ...b]),
     field: (need) =>
-      carriers(intake, need, derivedAllowed).length > 0
+      carriers(intake, need, derivedAllowed, context.logsource).length > 0
         ? [[]]
         : minimise(need.names.filter((n) => !n.includes('*')).map((n) => [n])),
     values: (test, within) => (booleans.values(test, true) ? within : []),

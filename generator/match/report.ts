@@ -11,7 +11,7 @@ import { byCodePoint } from './coverage.js';
 import {
   ALL_FEATURES,
   bitsetLattice,
-  derivedNames,
+  derivedNamesFor,
   fitSet,
   indexIntakes,
   type IntakeIndex,
@@ -107,7 +107,7 @@ export function reportMatch(catalog: Catalog, match: CatalogMatch, options: Repo
       if (features.logsource && !logsourceFit(rule.logsource, intake, options.table).fits) continue;
       for (const need of allNeeds(rule, options.mapping)) {
         if (need.names.some((n) => intake.fields.has(n))) continue;
-        for (const d of derivedNames(intake, need.source)) {
+        for (const d of derivedNamesFor(intake, need.source, rule.logsource)) {
           const perIntake = derived.get(intake.uuid) ?? new Map();
           derived.set(intake.uuid, perIntake);
           const key = `${need.source}\u0000${d.target}`;
