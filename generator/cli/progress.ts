@@ -46,6 +46,9 @@ export function startProgress(command: string, options: OptionValues, io: IO): P
   if (!progressWanted(options, io)) return undefined;
   const envDelay = Number(process.env.RULECAT_PROGRESS_AFTER_MS);
   const delay = Number.isFinite(envDelay) && envDelay >= 0 ? envDelay : PROGRESS_AFTER_MS;
+  // Steps closer than this to the last drawing are not drawn (`RULECAT_PROGRESS_EVERY_MS` overrides it, for tests).
+  const envEvery = Number(process.env.RULECAT_PROGRESS_EVERY_MS);
+  const every = Number.isFinite(envEvery) && envEvery >= 0 ? envEvery : 100;
   const started = performance.now();
   let text = 'starting';
   let drawn = false;
@@ -55,7 +58,7 @@ export function startProgress(command: string, options: OptionValues, io: IO): P
   const draw = (force: boolean) => {
     if (stopped) return;
     const now = performance.now();
-    if (now - started < delay || (!force && now - lastDraw < 100)) return;
+    if (now - started < delay || (!force && now - lastDraw < every)) return;
     const line = `rulecat ${command}: ${text} (${((now - started) / 1000).toFixed(1)} s)`;
     io.stderr(`\r${line.length > columns - 1 ? line.slice(0, columns - 2) + '…' : line}\x1b[K`);
     drawn = true;
