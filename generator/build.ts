@@ -22,8 +22,7 @@ import { prepareMarkdown } from './render/markdown.js';
 import { createRenderer, renderError, renderFiles, type RenderedFile } from './render/render.js';
 import { sha256 } from './hash.js';
 import type { StagedOutput } from './write/apply-output.js';
-import { diskReader, ownedLeftovers, type OutputDiff } from './write/diff-output.js';
-import { readManifest } from './write/manifest.js';
+import { diskReader, ownedLeftovers, startDiff, type OutputDiff } from './write/diff-output.js';
 import { markdownTexts } from './render/render-page.js';
 import { clock, PHASE_START, timed, timedAsync, type Timings } from './timing.js';
 
@@ -145,18 +144,7 @@ export function streamOutputs(
   const render = createRenderer(prepared.partials);
   const reader = diskReader(outDir, config.cwd);
   const shownOut = outDisplay(config);
-  const { manifest: previous, problem } = timed(timings, 'diff', () => readManifest(outDir));
-  const diff: OutputDiff = {
-    outDir,
-    added: [],
-    changed: [],
-    unchanged: [],
-    removed: [],
-    kept: [],
-    previous,
-    notes: problem ? [problem] : [],
-    problems: [],
-  };
+  const diff: OutputDiff = timed(timings, 'diff', () => startDiff(outDir));
   const files: RenderedFile[] = [];
   let failed = false;
   const now = timings ? clock : () => 0;
@@ -209,7 +197,7 @@ export function streamOutputs(
   }
   if (failed) return undefined;
   const leftovers = timed(timings, 'diff', () =>
-    ownedLeftovers(outDir, previous, new Set(files.map((f) => f.path)), config.cwd),
+    ownedLeftovers(outDir, diff.previous, new Set(files.map((f) => f.path)), config.cwd),
   );
   diff.removed = leftovers.removed;
   diff.kept = leftovers.kept;

@@ -104,9 +104,10 @@ export function ownedLeftovers(
   return out;
 }
 
-export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd = process.cwd()): OutputDiff {
+/** A diff with nothing compared yet, over the output folder's ownership manifest (read here). */
+export function startDiff(outDir: string): OutputDiff {
   const { manifest: previous, problem } = readManifest(outDir);
-  const diff: OutputDiff = {
+  return {
     outDir,
     added: [],
     changed: [],
@@ -117,6 +118,10 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd =
     notes: problem ? [problem] : [],
     problems: [],
   };
+}
+
+export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd = process.cwd()): OutputDiff {
+  const diff = startDiff(outDir);
   const reader = diskReader(outDir, cwd);
   const generated = new Set<string>();
   for (const file of files) {
@@ -127,7 +132,7 @@ export function diffOutput(outDir: string, files: readonly RenderedFile[], cwd =
     else if (status === 'unchanged') diff.unchanged.push(file.path);
     else diff.problems.push(...(problems ?? []));
   }
-  const leftovers = ownedLeftovers(outDir, previous, generated, cwd);
+  const leftovers = ownedLeftovers(outDir, diff.previous, generated, cwd);
   diff.removed = leftovers.removed;
   diff.kept = leftovers.kept;
   diff.notes.push(...leftovers.notes);
