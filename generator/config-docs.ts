@@ -8,6 +8,7 @@ import { error, type Diagnostic } from './diagnostics.js';
 import type { YamlDoc } from './model/source-doc.js';
 import { LAYER_STYLES, type AttributionOptions, type LayerStyle } from './plan/plan-options.js';
 import { DEFAULT_WORDS, WORD_KEYS, type Words } from './plan/words.js';
+import { isMap } from './model/yaml-values.js';
 
 export { LAYER_STYLES, type LayerStyle };
 export type AttributionConfig = AttributionOptions;
@@ -34,10 +35,6 @@ export function isIsoDate(s: string): boolean {
   if (!m) return false;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Attribution with nothing configured: authors and paths relative to `root`, no notice, no links. */

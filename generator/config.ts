@@ -18,6 +18,7 @@ import { DEFAULT_WORDS } from './plan/words.js';
 import { gitHubPlace, rawFolderUrl } from './load/git-origin.js';
 import { warning } from './diagnostics.js';
 import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
+import { isMap } from './model/yaml-values.js';
 
 export const CONFIG_FILE = 'rulecat.config.yaml';
 
@@ -119,10 +120,6 @@ export type ConfigOverrides = Partial<
 
 /** The word that turns the shipped mappings off. */
 export const NO_MAPPING = 'none';
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const KNOWN_KEYS = new Set([
   'rules',

@@ -6,10 +6,7 @@
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { ATTACK_TABLE_FORMAT, indexAttack, type AttackIndex, type AttackTable } from '../model/attack.js';
 import { readFromDisk, type TextSource } from './input-files.js';
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isMap } from '../model/yaml-values.js';
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isNullableString = (v: unknown) => v === null || isString(v);

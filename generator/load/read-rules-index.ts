@@ -7,6 +7,7 @@
 import { error, wholeFile, type Diagnostic, type Place } from '../diagnostics.js';
 import type { IndexEntry } from '../model/index-catalog.js';
 import { readFromDisk, type TextSource } from './input-files.js';
+import { isMap } from '../model/yaml-values.js';
 
 export type { IndexEntry };
 
@@ -52,10 +53,6 @@ function placer(file: string, text: string): (offset: number) => Place {
     }
     return { file, line: lo + 1, col: offset - lineStarts[lo] + 1 };
   };
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');

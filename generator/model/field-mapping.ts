@@ -12,6 +12,7 @@
 import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { LogSource } from './rule.js';
+import { isMap } from './yaml-values.js';
 
 export interface AlsoFor {
   /** Rules with this log source also use the entry... */
@@ -57,10 +58,6 @@ export interface ChainStep {
   conditionOp: 'and' | 'or';
   /** Where each mapped field (or prefix) was written. */
   places: Map<string, Place>;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function readLogSource(v: unknown): LogSource | undefined {

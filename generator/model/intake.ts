@@ -6,6 +6,7 @@ import { error, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
 import type { ParserFacts } from './parser.js';
+import { isMap } from './yaml-values.js';
 
 export type FieldOrigin = 'parser' | 'fields.yml' | 'tests' | 'platform';
 
@@ -60,10 +61,6 @@ export interface Manifest {
   slug: string;
   description: string;
   dataSources: string[];
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Read an intake manifest; the uuid must be a UUID (it becomes part of output file names). */

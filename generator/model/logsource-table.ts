@@ -5,6 +5,7 @@
 import { error, type Diagnostic } from '../diagnostics.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
 import type { Scalar } from './detection.js';
+import { isMap } from './yaml-values.js';
 
 /** Values the intake writes in some fields (parser constants or test-event values) that match a pattern. */
 export interface ValueEvidence {
@@ -56,10 +57,6 @@ const ITEM_KEYS = [
   'unless',
 ];
 const VALUE_KEYS = ['fields', 'match', 'atLeast', 'only'];
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 

@@ -10,6 +10,7 @@ import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc } from './source-doc.js';
 import type { Scalar } from './detection.js';
 import { readTemplate } from './template.js';
+import { isMap, typeName } from './yaml-values.js';
 
 export interface ParserFacts {
   /** Fields written by `set` or `translate`. */
@@ -35,20 +36,6 @@ export interface ParserFacts {
 }
 
 type Where = readonly (string | number)[];
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function typeName(v: unknown): string {
-  return v === null || v === undefined
-    ? 'empty value'
-    : Array.isArray(v)
-      ? 'list'
-      : typeof v === 'object'
-        ? 'map'
-        : typeof v;
-}
 
 function isTemplate(v: unknown): v is string {
   return typeof v === 'string' && (v.includes('{{') || v.includes('{%'));

@@ -5,6 +5,7 @@
 import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
 import { readDetection, type Detection } from './detection.js';
+import { isMap, typeName } from './yaml-values.js';
 
 export const EFFORTS = ['elementary', 'intermediate', 'advanced', 'master'] as const;
 export type Effort = (typeof EFFORTS)[number];
@@ -81,20 +82,6 @@ export interface Rule {
 
 export interface RuleOptions {
   effortByLevel: EffortTable;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function typeName(v: unknown): string {
-  return v === null || v === undefined
-    ? 'empty value'
-    : Array.isArray(v)
-      ? 'list'
-      : typeof v === 'object'
-        ? 'map'
-        : typeof v;
 }
 
 /** Reads typed values out of one document, collecting problems instead of throwing. */

@@ -22,6 +22,7 @@ import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { ChainStep, FieldMapping } from './field-mapping.js';
 import type { LogSource } from './rule.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
+import { isMap } from './yaml-values.js';
 
 export interface SigmaPipeline {
   name: string;
@@ -30,10 +31,6 @@ export interface SigmaPipeline {
 }
 
 const RENAMING = new Set(['field_name_mapping', 'field_name_prefix_mapping']);
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function targetList(v: unknown): string[] | undefined {
   if (typeof v === 'string' && v !== '') return [v];
