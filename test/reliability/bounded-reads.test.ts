@@ -61,6 +61,12 @@ interface Run {
   peakKb: number;
 }
 
+/** Whether a process of this user can read these files. */
+function readableBy(uid: number, files: string[]): boolean {
+  const check = `for (const f of ${JSON.stringify(files)}) require('node:fs').accessSync(f, require('node:fs').constants.R_OK)`;
+  return spawnSync(process.execPath, ['-e', check], { uid, gid: uid, timeout: GUARD_MS }).status === 0;
+}
+
 /** The built command in a child process: hang guard, memory limit, peak memory. */
 function run(args: string[], cwd: string, options: { uid?: number; env?: NodeJS.ProcessEnv } = {}): Run {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run "npm run build" (npm ci does) before the tests`);
@@ -299,8 +305,13 @@ describe.skipIf(!linux)('an output folder that cannot be used fails fast', () =>
     if (!out.startsWith('/proc/self')) expect(existsSync(out)).toBe(false);
   });
 
-  it('an output folder without write permission (run as nobody when the tests run as root)', () => {
+  it('an output folder without write permission (run as nobody when the tests run as root)', (ctx) => {
     const uid = process.getuid?.() === 0 ? 65534 : undefined;
+    // A checkout in a private folder (mktemp -d) cannot be read by nobody: then this case cannot run here.
+    if (uid !== undefined && !readableBy(uid, [BIN, MEMORY])) {
+      console.warn(`[skipped] ${REPO} is not readable by uid ${uid}: the unwritable output folder is not tested`);
+      ctx.skip();
+    }
     const root = catalog();
     expect(run(GENERATE, root).code).toBe(0);
     writeTree({ 'rules/new.yml': RULE('r-new', 'New') }, root);
