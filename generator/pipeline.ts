@@ -37,6 +37,7 @@ import { buildIndexCatalog } from './model/index-catalog.js';
 import { brokenFiles, isBrokenIntake, isBrokenRule, type LeftOut } from './isolate.js';
 import type { Intake } from './model/intake.js';
 import type { Unresolved } from './model/resolve-names.js';
+import { openMatchStore, storedBase, storeMatch, type MatchStore } from './stored-match.js';
 import { timed, timedAsync, type Timings } from './timing.js';
 
 export interface LoadedTemplates {
@@ -324,6 +325,8 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
   )
     return state;
 
+  let matchStore: MatchStore | undefined;
+  let storedWarnings: Diagnostic[] = [];
   const options = matchOptions(config, state.matchInputs);
   const run = (c: Catalog) => (config.rulesIndex ? matchExplicit(c) : matchCatalog(c, options));
   timed(
@@ -334,16 +337,29 @@ export async function runPipeline(config: Config, request: PipelineRequest = {})
         state.match = run(oneIntakeCatalog(catalog, chosen, config.rulesIndex ? undefined : state.matchInputs.table));
         state.work.rematched = { rules: state.match.intakesByRule.size, intakes: 1 };
       } else {
-        const { match, redone } = rematch(isolated ? undefined : base?.matched, catalog, run);
+        // A new process after a run over the same intakes, tables and settings: the stored match of unchanged rules.
+        const cacheDir = usableCache(config);
+        matchStore =
+          !base && !isolated && !config.rulesIndex && request.files && cacheDir
+            ? openMatchStore(config, cacheDir, request.files, sources)
+            : undefined;
+        const stored = matchStore && storedBase(matchStore, catalog);
+        if (stored) storedWarnings = stored.warnings;
+        const { match, redone } = rematch(isolated ? undefined : (base?.matched ?? stored?.base), catalog, run);
         state.match = match;
         state.work.rematched = { rules: redone.rules, intakes: redone.intakes };
         if (!isolated) state.matched = { catalog, match };
+        if (matchStore) {
+          const kept = new Set(stored?.base.catalog.rules ?? []);
+          storeMatch(matchStore, catalog, match, new Set(catalog.rules.filter((r) => !kept.has(r))));
+        }
       }
     },
     `${catalog.rules.length} rules, ${chosen ? 1 : catalog.intakes.length} intake${chosen ? '' : 's'}`,
   );
-  // Value tests that ran out of their step budget were judged "can match": each rule says so once.
-  const costly = budgetWarnings(catalog.rules, chosen ? [chosen] : catalog.intakes);
+  // Value tests that ran out of their step budget were judged "can match": each rule says so once
+  // (rules whose match was taken from the store give the warnings stored with it).
+  const costly = [...budgetWarnings(catalog.rules, chosen ? [chosen] : catalog.intakes), ...storedWarnings];
   if (costly.length > 0) state.diagnostics = sortDiagnostics([...state.diagnostics, ...costly]);
   return state;
 }

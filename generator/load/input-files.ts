@@ -239,6 +239,31 @@ export class RunFiles {
   }
 }
 
+/**
+ * A hash of the path and bytes of every intake file and single input file
+ * (mapping, tables): what matching depends on besides the rules (and the
+ * settings). Undefined when a folder could not be walked cleanly or a file
+ * cannot be read. Takes the hashes `digest` found (each file read once).
+ */
+export function matchInputsDigest(files: RunFiles): string | undefined {
+  if (!files.clean) return undefined;
+  const hash = createHash('sha1');
+  const add = (file: Ref): boolean => {
+    const h = files.store.knownHash(file);
+    if (h === undefined && files.store.failure(file) !== 'missing') return false;
+    hash
+      .update(file.absolute)
+      .update('\u0000')
+      .update(h ?? '\u0001missing')
+      .update('\u0000');
+    return true;
+  };
+  for (const walk of files.intakeWalks.values()) for (const f of walk.files) if (!add(f)) return undefined;
+  for (const file of files.spec.files)
+    if (file && !add({ absolute: file, display: displayPath(file, files.spec.cwd) })) return undefined;
+  return hash.digest('hex');
+}
+
 function statOf(absolute: string, walked: boolean): BigIntStats | undefined {
   try {
     return (walked ? lstatSync : statSync)(absolute, { bigint: true });

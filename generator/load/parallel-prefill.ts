@@ -77,7 +77,10 @@ export interface PrefillInput {
 interface Task<T> {
   item: T;
   key: string;
+  /** The hash the cache was asked with (a previous run's stat may vouch for it). */
   hash: string;
+  /** The hash of the bytes parsed (read for the parse): what the result is stored under. */
+  parsed: () => string | undefined;
   cache: { set(key: string, hash: string, value: never): void };
 }
 
@@ -93,17 +96,18 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
     const cache = openRuleCache(input.cacheDir, folder, input.ruleOptions, !input.keep);
     ruleCaches.push(cache);
     for (const f of walked.files) {
-      const hash = store.hash(f, RULE);
-      if (hash !== undefined && !cache.has(f.display, hash)) rules.push({ item: f, key: f.display, hash, cache });
+      const hash = store.knownHash(f, RULE);
+      if (hash !== undefined && !cache.has(f.display, hash))
+        rules.push({ item: f, key: f.display, hash, parsed: () => store.hash(f, RULE), cache });
     }
   }
   const intakes: Task<IntakeFolder>[] = [];
   for (const [root, walked] of input.intakes) {
     const cache = InputCache.open<unknown>(input.cacheDir, 'intakes', root, JSON.stringify(input.intakeOptions));
     for (const folder of findIntakeFolders(walked.files)) {
-      const hash = folderHash(folder, store);
+      const hash = folderHash(folder, store, true);
       if (hash !== undefined && !cache.has(folder.display, hash))
-        intakes.push({ item: folder, key: folder.display, hash, cache });
+        intakes.push({ item: folder, key: folder.display, hash, parsed: () => folderHash(folder, store), cache });
     }
   }
   // An intake folder costs about ten rule files; parts are balanced on that.
@@ -135,7 +139,8 @@ export async function prefillCache(input: PrefillInput): Promise<number> {
     const tasks: Task<unknown>[] = [...r.rules, ...r.intakes];
     // Items left to this thread (LEFT) are parsed by the loader, as any item missing from the cache.
     results[k].forEach((value, i) => {
-      if (value !== LEFT) tasks[i].cache.set(tasks[i].key, tasks[i].hash, value as never);
+      const hash = value === LEFT ? undefined : tasks[i].parsed();
+      if (hash !== undefined) tasks[i].cache.set(tasks[i].key, hash, value as never);
     });
   });
   if (input.keep) for (const cache of ruleCaches) cache.save();

@@ -248,10 +248,10 @@ function folderYamlFiles(folder: IntakeFolder): FoundFile[] {
 }
 
 /** Hash of everything an intake is built from: its files (names and bytes) and its module manifest. */
-export function folderHash(folder: IntakeFolder, store: InputFiles): string | undefined {
+export function folderHash(folder: IntakeFolder, store: InputFiles, known = false): string | undefined {
   const hash = createHash('sha1');
   for (const f of [...(folder.module.manifest ? [folder.module.manifest] : []), ...folder.files]) {
-    const h = store.hash(f, intakeFileHow(f.absolute));
+    const h = known ? store.knownHash(f, intakeFileHow(f.absolute)) : store.hash(f, intakeFileHow(f.absolute));
     if (h === undefined) return undefined; // unreadable: parse it to report why
     hash.update(f.display).update('\u0000').update(h).update('\u0000');
   }
@@ -276,10 +276,12 @@ export function readIntakeFolderCached(
   cache: InputCache<CachedIntake>,
   store: InputFiles,
 ): CachedIntake {
-  const hash = folderHash(folder, store);
-  const hit = hash === undefined ? undefined : cache.get(folder.display, hash);
+  // Looked up by the hashes a previous run's stats vouch for; stored under the hashes of the bytes parsed.
+  const known = folderHash(folder, store, true);
+  const hit = known === undefined ? undefined : cache.get(folder.display, known);
   if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder), store.text, INTAKE));
   const result = readIntakeFolder(folder, options, store.text);
+  const hash = folderHash(folder, store);
   if (hash !== undefined) cache.set(folder.display, hash, result);
   return result;
 }

@@ -174,13 +174,13 @@ export function readRuleFile(
   store: InputFiles,
   wanted?: (rule: LightRule) => boolean,
 ): ParsedFile {
-  const bytes = store.bytes(file, RULE);
-  if (bytes === undefined) return { rules: [], docIndexes: [], diagnostics: store.text(file, RULE).diagnostics };
-  const hash = store.hash(file, RULE)!;
-  const hit = cache.index.get(file.display, hash);
+  // Looked up by the hash a previous run's stat vouches for (the file is not read then), stored under the bytes' own.
+  const known = store.knownHash(file, RULE);
+  if (known === undefined) return { rules: [], docIndexes: [], diagnostics: store.text(file, RULE).diagnostics };
+  const hit = cache.index.get(file.display, known);
   if (hit) {
     if (hit.rules.length === 0 || (wanted && !hit.rules.some(wanted))) return revived(file, hit.rules, hit, store);
-    const rest = cache.shard(hit.shard).get(file.display, hash);
+    const rest = cache.shard(hit.shard).get(file.display, known);
     if (rest && rest.rules.length === hit.rules.length)
       return revived(
         file,
@@ -189,6 +189,9 @@ export function readRuleFile(
         store,
       );
   }
+  const bytes = store.bytes(file, RULE);
+  if (bytes === undefined) return { rules: [], docIndexes: [], diagnostics: store.text(file, RULE).diagnostics };
+  const hash = store.hash(file, RULE)!;
   const { text, diagnostics: textProblems } = decodeUtf8(file.display, bytes);
   const parsed: ParsedFile =
     text === undefined

@@ -114,6 +114,21 @@ export class Sources {
     return [...this.ruleFiles.values()].flatMap((f) => f.rules);
   }
 
+  /**
+   * A key per rule that changes whenever the rule's model can: its file's
+   * path and bytes (sha1, from the run's store) and its place in the file.
+   * Undefined for a rule whose file cannot be hashed.
+   */
+  ruleKeys(): Map<Rule, string> {
+    const keys = new Map<Rule, string>();
+    for (const [absolute, f] of this.ruleFiles) {
+      const hash = this.store.knownHash({ absolute, display: f.display });
+      if (hash === undefined) continue;
+      f.rules.forEach((rule, i) => keys.set(rule, `${absolute}\u0000${hash}\u0000${i}`));
+    }
+    return keys;
+  }
+
   /** Every intake, in folder order (after `readOne`: the chosen one in full, the others by their manifest). */
   intakes(): Intake[] {
     if (this.stubs) return this.stubs;

@@ -46,7 +46,7 @@ export interface RunMemo {
 let codeHash: string | undefined;
 
 /** Hash of rulecat's code (the folder this module belongs to, recursively). */
-function codeFingerprint(): string {
+export function codeFingerprint(): string {
   if (codeHash) return codeHash;
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   const hash = createHash('sha1');
