@@ -115,6 +115,10 @@ export class InputCache<T> {
   }
 
   private readonly file: string;
+  /** The start of the pack's file name, the same for every version of rulecat (the code fingerprint follows it). */
+  private readonly stem: string;
+  /** Whether the pack was there when read: when it was not, packs of other versions are removed after writing it. */
+  private existed = false;
   private readonly entries: Map<string, Entry<T>>;
   private readonly used = new Set<string>();
   private changed = false;
@@ -132,12 +136,8 @@ export class InputCache<T> {
     nameIn?: string,
   ) {
     const folder = dir ?? nameIn;
-    this.file = folder
-      ? path.join(
-          folder,
-          `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}\u0000${codeFingerprint()}`).slice(0, 20)}.bin`,
-        )
-      : '';
+    this.stem = `${kind}-${sha1(`${path.resolve(root)}\u0000${salt}`).slice(0, 20)}-`;
+    this.file = folder ? path.join(folder, `${this.stem}${codeFingerprint().slice(0, 12)}.bin`) : '';
     this.entries = dir ? this.read() : new Map();
   }
 
@@ -149,6 +149,7 @@ export class InputCache<T> {
   private read(): Map<string, Entry<T>> {
     try {
       const value = deserialize(readBytesOrThrow(this.file, { kind: 'cache' })) as unknown;
+      this.existed = true;
       return value instanceof Map ? (value as Map<string, Entry<T>>) : new Map();
     } catch {
       return new Map();
@@ -173,6 +174,23 @@ export class InputCache<T> {
     this.changed = true;
   }
 
+  /**
+   * Remove the packs of the same inputs written by other versions of rulecat
+   * (another code fingerprint): no run of this version can use them, and the
+   * cache folder would otherwise grow with every upgrade.
+   */
+  private removeOtherVersions(): void {
+    const own = path.basename(this.file);
+    try {
+      for (const name of readdirSync(this.dir!)) {
+        if (name !== own && name.startsWith(this.stem) && /^[0-9a-f]+\.bin$/.test(name.slice(this.stem.length)))
+          rmSync(path.join(this.dir!, name), { force: true });
+      }
+    } catch {
+      // only disk space is lost
+    }
+  }
+
   /** Write the pack when entries were added or became unused; failures only cost the next run time. */
   save(): void {
     if (!this.dir) return;
@@ -190,6 +208,8 @@ export class InputCache<T> {
       writeFileSync(tmp, serialize(this.entries));
       renameSync(tmp, this.file);
       this.changed = false;
+      if (!this.existed) this.removeOtherVersions();
+      this.existed = true;
     } catch {
       try {
         rmSync(tmp, { force: true });
