@@ -8,11 +8,11 @@
  * pages, and the step counts are asserted in `generator/match/values.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../shared.js';
-import { INTAKE_MANIFEST, PARSER, writeTree } from '../tree.js';
+import { INTAKE_MANIFEST, PARSER, tempDir, writeTree } from '../tree.js';
 import { GENERATE, RULE, U1 } from './helpers.js';
 
 const BIN = path.join(REPO, 'dist', 'generator', 'bin.js');
@@ -100,12 +100,20 @@ describe('values that backtracking engines take exponential time on', () => {
       ),
       'rules/cheap.yml': RULE('r-cheap', 'Cheap Mismatch', sel('event.code', 'b*')),
     });
-    const r = run(GENERATE, root);
+    const cached = [...GENERATE, '--cache', tempDir()];
+    const r = run(cached, root);
     expect(r.code).toBe(0);
-    expect(r.stderr.split('\n').filter((l) => l.includes(': warning: '))).toEqual([
+    const warned = [
       'rules/costly.yml:12:5: warning: Unexpected values of "event.code|contains" too costly to compare with the constant values of intake fields (over 100,000,000 steps), expected shorter values or patterns; the test counts as able to match [match-budget]',
-    ]);
+    ];
+    expect(r.stderr.split('\n').filter((l) => l.includes(': warning: '))).toEqual(warned);
     const page = readFileSync(path.join(root, 'out', `suggested_rules_${U1}_do_not_edit_manually.md`), 'utf8');
     expect(titles(page)).toEqual(['Costly Contains']);
+    // Another rule edited: the costly one's match comes from the cache's stored match, with its warning.
+    const cheap = path.join(root, 'rules', 'cheap.yml');
+    writeFileSync(cheap, readFileSync(cheap, 'utf8').replace('Cheap Mismatch', 'Cheap Mismatch Again'));
+    const again = run(cached, root);
+    expect(again.code).toBe(0);
+    expect(again.stderr.split('\n').filter((l) => l.includes(': warning: '))).toEqual(warned);
   });
 });
