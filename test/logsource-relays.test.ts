@@ -99,6 +99,24 @@ describe('relayed records, from the values of the relay', () => {
         destination: { ip: '192.0.2.2', port: 443 },
         source: { ip: '198.51.100.1' },
       }),
+      // A secure access gateway listing WAF logs among its data sources, whose events are its users'
+      // requests to remote sites (user, method, remote address): a forward proxy, no server of its own sites.
+      'intakes/A/gateway/_meta/manifest.yml':
+        'uuid: cccccccc-0000-4000-8000-00000000000d\nname: Access Thirteen\nslug: access-thirteen\n' +
+        'description: Cloud-delivered security platform\n' +
+        'data_sources:\n  Web logs: HTTP requests\n  Web application firewall logs: network traffic\n',
+      'intakes/A/gateway/tests/a.json': testEvent({
+        user: { name: 'alice' },
+        url: { domain: 'example.org', original: '/a/b.js', path: '/a/b.js' },
+        http: { request: { method: 'GET' } },
+        destination: { ip: '192.0.2.3' },
+      }),
+      'intakes/A/gateway/tests/b.json': testEvent({
+        user: { name: 'bob' },
+        url: { domain: 'example.net', original: '/index.html', path: '/index.html' },
+        http: { request: { method: 'GET' } },
+        destination: { ip: '192.0.2.4' },
+      }),
       // Two Windows endpoint products: one logs the domains its hosts look up, the other only quotes images.
       'intakes/A/lookups/_meta/manifest.yml': manifest('cccccccc-0000-4000-8000-00000000000b', 'Sensor Eleven'),
       'intakes/A/lookups/tests/a.json': testEvent({
@@ -207,6 +225,18 @@ describe('relayed records, from the values of the relay', () => {
     expect(fits({ category: 'proxy' }, 'Shield Ten').fits).toBe(false);
   });
 
+  it("proxies, not web servers: a gateway listing WAF logs whose events are its users' requests to remote sites", () => {
+    const proxy = fits({ category: 'proxy' }, 'Access Thirteen');
+    expect(proxy.fits).toBe(true);
+    expect(proxy.evidence[0]).toMatch(/^category proxy: web-requests .* and forward-proxy \(field user\.name/);
+    expect(fits({ category: 'webserver' }, 'Access Thirteen')).toEqual({
+      fits: false,
+      evidence: ['category webserver: no evidence in the intake'],
+    });
+    // A WAF request log without users' requests to remote sites stays a web server.
+    expect(fits({ category: 'webserver' }, 'Shield Requests').fits).toBe(true);
+  });
+
   it('DNS queries of hosts: an endpoint product naming the domains looked up, not one quoting images only', () => {
     const ls = { product: 'windows', category: 'dns_query' };
     expect(fits(ls, 'Sensor Eleven')).toEqual({
@@ -294,7 +324,7 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
 
   it('proxies: URL filtering of firewalls and network sensors, not WAFs, CDNs or load balancers', () => {
     const set = fitting({ category: 'proxy' });
-    for (const name of ['Palo Alto NGFW', 'Check Point NGFW', 'Cisco Meraki MX', 'Suricata'])
+    for (const name of ['Palo Alto NGFW', 'Check Point NGFW', 'Cisco Meraki MX', 'Suricata', 'Palo Alto Prisma access'])
       expect(set.has(name), name).toBe(true);
     for (const name of ['Imperva WAF', 'OGO WAF', 'Cloudflare WAF events', 'AWS WAF', 'Thinkst Canary'])
       expect(set.has(name), name).toBe(false);
@@ -369,6 +399,8 @@ describe.skipIf(!haveShared('data', 'intake-formats'))('relayed records on the r
   it('web servers: the WAF request logs, not the WAF console audit log', () => {
     const set = fitting({ category: 'webserver' });
     expect(set.has('Fastly Next-Gen WAF Audit Logs')).toBe(false);
+    // A secure access gateway listing WAF logs logs its users' requests to other sites.
+    expect(set.has('Palo Alto Prisma access')).toBe(false);
     expect(set.has('Apache HTTP Server')).toBe(true);
     expect(set.has('AWS WAF')).toBe(true);
   });
