@@ -11,6 +11,7 @@ import { readIntakeFolder, type IntakeFolder, type IntakeOptions } from './read-
 import { parseRuleBytes } from './read-rules.js';
 import { decodeUtf8 } from './read-text.js';
 import { leavePositionedElsewhere, PositionedElsewhere } from './read-yaml.js';
+import { packPlaces } from '../model/intake-places.js';
 
 export interface WorkRequest {
   rules: { display: string; bytes: Uint8Array }[];
@@ -47,7 +48,13 @@ function work(request: WorkRequest): WorkResult {
       // Every file of the folder was sent (unreadable folders are parsed on the main thread).
       return b === undefined ? { text: undefined, diagnostics: [] } : decodeUtf8(f.display, b);
     };
-    out.push(unlessPositioned(() => readIntakeFolder(folder, request.intakeOptions, source)));
+    out.push(
+      unlessPositioned(() => {
+        const result = readIntakeFolder(folder, request.intakeOptions, source);
+        if (result.intake) packPlaces(result.intake); // sent and stored packed (read-intakes.ts)
+        return result;
+      }),
+    );
   }
   return out;
 }

@@ -25,6 +25,7 @@ import {
 } from './input-files.js';
 import { InputCache } from './input-cache.js';
 import { locatorsOf, readYamlFile } from './read-yaml-file.js';
+import { packPlaces, unpackPlacesOnRead } from '../model/intake-places.js';
 import { revivePlaces } from '../model/source-doc.js';
 import { walkFiles, type FoundFile } from './walk-files.js';
 
@@ -279,11 +280,18 @@ export function readIntakeFolderCached(
   // Looked up by the hashes a previous run's stats vouch for; stored under the hashes of the bytes parsed.
   const known = folderHash(folder, store, true);
   const hit = known === undefined ? undefined : cache.get(folder.display, known);
-  if (hit) return revivePlaces(hit, locatorsOf(folderYamlFiles(folder), store.text, INTAKE));
+  const locatorOf = locatorsOf(folderYamlFiles(folder), store.text, INTAKE);
+  const unpacked = (r: CachedIntake) => {
+    if (r.intake) unpackPlacesOnRead(r.intake, locatorOf);
+    return r;
+  };
+  if (hit) return unpacked(revivePlaces(hit, locatorOf));
+  // Kept and stored with its places packed (most of an intake's size, read only by explain and gaps).
   const result = readIntakeFolder(folder, options, store.text);
+  if (result.intake) packPlaces(result.intake);
   const hash = folderHash(folder, store);
   if (hash !== undefined) cache.set(folder.display, hash, result);
-  return result;
+  return unpacked(result);
 }
 
 /** All intakes under the given folders, in path order (unchanged folders come from the input cache). */

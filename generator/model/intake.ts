@@ -36,6 +36,11 @@ export interface Intake {
   fieldPlaces?: Map<string, Place>;
   /** ECS field → raw source path → where the parser's template copies it. */
   sourcePlaces?: Map<string, Map<string, Place>>;
+  /**
+   * `fieldPlaces` and `sourcePlaces` packed in one string (`intake-places.ts`): how loaders keep them, unpacked
+   * when first read.
+   */
+  packedPlaces?: string;
   /** Raw paths the parser's templates read without copying them (filters, conditions…) → where first read. */
   reads?: Map<string, Place | undefined>;
   /** Parser external stage names → their kind (`json_event` → `json.parse-json`). */
