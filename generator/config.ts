@@ -17,7 +17,7 @@ import { FSYNC_MODES, type FsyncMode } from './write/apply-output.js';
 import { DEFAULT_WORDS } from './plan/words.js';
 import { gitHubPlace, rawFolderUrl } from './load/git-origin.js';
 import { warning } from './diagnostics.js';
-import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/rule.js';
+import { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './model/effort.js';
 import { isMap } from './model/yaml-values.js';
 
 export const CONFIG_FILE = 'rulecat.config.yaml';

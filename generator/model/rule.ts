@@ -6,20 +6,9 @@ import { error, warning, type Diagnostic, type Place } from '../diagnostics.js';
 import type { YamlDoc, YamlPath } from './source-doc.js';
 import { readDetection, type Detection } from './detection.js';
 import { isMap, typeName } from './yaml-values.js';
+import { EFFORTS, type Effort, type EffortTable } from './effort.js';
 
-export const EFFORTS = ['elementary', 'intermediate', 'advanced', 'master'] as const;
-export type Effort = (typeof EFFORTS)[number];
-
-export type EffortTable = Readonly<Record<string, Effort>>;
-
-/** Default effort of a rule without `effort:`, from its Sigma `level` (configurable). */
-export const DEFAULT_EFFORT_BY_LEVEL: EffortTable = {
-  critical: 'elementary',
-  high: 'intermediate',
-  medium: 'advanced',
-  low: 'master',
-  informational: 'master',
-};
+export { DEFAULT_EFFORT_BY_LEVEL, EFFORTS, type Effort, type EffortTable } from './effort.js';
 
 export interface LogSource {
   product?: string;

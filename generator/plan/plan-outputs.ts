@@ -4,13 +4,14 @@
  */
 import { error, wholeFile, type Diagnostic } from '../diagnostics.js';
 import { linksView } from './links-view.js';
+import { checkOutputPath } from './output-paths.js';
 import type { PlannedFile } from './planned-file.js';
 import type { OutputTemplate } from '../load/read-templates.js';
 import type { Views } from './views.js';
 
-export type { PlannedFile };
+export { checkOutputPath, MANIFEST_NAME } from './output-paths.js';
 
-export const MANIFEST_NAME = '.rulecat-manifest.json';
+export type { PlannedFile };
 
 function lookup(context: unknown, dotted: string): unknown {
   let v: unknown = context;
@@ -33,17 +34,6 @@ export function expandPath(pattern: string, context: unknown): { path?: string; 
     return String(v);
   });
   return problem ? { problem } : { path: out };
-}
-
-/** A relative path that stays inside the output folder and is not rulecat's own bookkeeping. */
-export function checkOutputPath(p: string): string | undefined {
-  if (p === '' || p.includes('\0')) return 'is empty or contains a NUL byte';
-  if (p.includes('\\')) return 'contains a backslash';
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'is absolute';
-  const segments = p.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'has an empty, "." or ".." segment';
-  if (segments.some((s) => s.startsWith('.rulecat'))) return 'uses a name reserved for rulecat (.rulecat*)';
-  return undefined;
 }
 
 function contextsFor(

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { readText } from '../load/read-text.js';
-import { checkOutputPath, MANIFEST_NAME } from '../plan/plan-outputs.js';
+import { checkOutputPath, MANIFEST_NAME } from '../plan/output-paths.js';
 
 export interface OutputManifest {
   /** Relative path → sha256 of the content rulecat wrote. */
