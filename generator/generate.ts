@@ -16,7 +16,7 @@ import { describeWriteError, ownership, StagedOutput, type ApplyResult } from '.
 import { hasChanges, type OutputDiff } from './write/diff-output.js';
 import { DEFAULT_LOCK_TIMEOUT_S, lockPath, withLock } from './write/lock.js';
 import { checkOutputPlace } from './write/out-place.js';
-import { outputsIntact, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
+import { checkOutputs, readRunMemo, runKey, writeRunMemo, type RunMemo, type RunSummary } from './write/run-memo.js';
 
 export interface GenerateResult extends BuildResult {
   diff?: OutputDiff;
@@ -95,9 +95,15 @@ export async function generate(config: Config, options: GenerateOptions): Promis
   const files = cacheDir && !options.full ? runFilesOf(config) : undefined;
   const memo = files ? readRunMemo(cacheDir!, config.out) : undefined;
   const key = files && timed(timings, 'hash inputs', () => runKey(settings, files, memo?.inputs));
-  if (key && memo?.key === key && timed(timings, 'diff', () => outputsIntact(config.out, memo))) {
+  const outputs = key && memo?.key === key ? timed(timings, 'diff', () => checkOutputs(config.out, memo)) : undefined;
+  if (memo && outputs?.intact) {
     // Files read to know they are unchanged (a fresh checkout): their stats spare the next run the reading.
-    if (files.readForDigest > 0) writeRunMemo(cacheDir!, config.out, { ...memo, inputs: files.known });
+    if (files!.readForDigest > 0 || outputs.stats)
+      writeRunMemo(cacheDir!, config.out, {
+        ...memo,
+        inputs: files!.known,
+        outputStats: outputs.stats ?? memo.outputStats,
+      });
     return unchangedRun(config, memo);
   }
   const [{ prepareOutputs, streamOutputs }, { runPipeline }] = await Promise.all([

@@ -68,7 +68,7 @@ export interface KnownFiles {
  * followed by another within the same tick of the file system's clock: such
  * a file is not remembered by its stat (it is read again next time).
  */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 
 type Ref = { absolute: string; display: string };
 
@@ -215,13 +215,11 @@ export class RunFiles {
     const add = (file: FoundFile, walked: boolean): boolean => {
       const stat = statOf(file.absolute, walked);
       const before = previous?.files[file.absolute];
-      if (stat && before && sameStat(stat, before) && previous!.at - RACY_MS > nsToMs(before[2]))
-        this.store.trust(file.absolute, before[4]);
+      if (stat && before && stillKnown(stat, before, previous!.at)) this.store.trust(file.absolute, before[4]);
       else this.readForDigest++;
       const h = this.store.knownHash(file);
       if (h === undefined && this.store.failure(file) !== 'missing') return false;
-      if (stat && h !== undefined && stat.isFile())
-        known[file.absolute] = [String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino), h];
+      if (stat && h !== undefined && stat.isFile()) known[file.absolute] = knownFile(stat, h);
       hash
         .update(file.absolute)
         .update('\u0000')
@@ -274,13 +272,24 @@ function statOf(absolute: string, walked: boolean): BigIntStats | undefined {
 
 const nsToMs = (ns: string) => Number(BigInt(ns) / 1_000_000n);
 
-function sameStat(stat: BigIntStats, known: KnownFile): boolean {
+/** What a record keeps of a file: its stat and the hash of its bytes. */
+export function knownFile(stat: BigIntStats, hash: string): KnownFile {
+  return [String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino), hash];
+}
+
+/**
+ * Whether a regular file still has the stat a record taken at `at` (ms)
+ * remembered, and changed last outside the racy window before that record:
+ * then it still has the bytes the record hashed.
+ */
+export function stillKnown(stat: BigIntStats, known: KnownFile, at: number): boolean {
   return (
     stat.isFile() &&
     String(stat.size) === known[0] &&
     String(stat.mtimeNs) === known[1] &&
     String(stat.ctimeNs) === known[2] &&
-    String(stat.ino) === known[3]
+    String(stat.ino) === known[3] &&
+    at - RACY_MS > nsToMs(known[2])
   );
 }
 

@@ -5,17 +5,19 @@
  * same and every output on disk still has the bytes that run wrote, nothing
  * can have changed: the run stops after hashing its inputs, without parsing,
  * matching or rendering. Any difference, or any doubt, means a full run.
+ * Input and output files whose stat is the one recorded (outside the racy
+ * window) are not read again to know their bytes, as git's index does.
  *
  * Stored beside the input cache (`<cache>/runs/`), one small JSON file per
  * output folder. It never changes results: it only ever skips work whose
  * result is already on disk.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
-import type { KnownFiles, RunFiles } from '../load/input-files.js';
+import { knownFile, RACY_MS, stillKnown, type KnownFile, type KnownFiles, type RunFiles } from '../load/input-files.js';
 import { makeDirs } from '../load/pseudo-fs.js';
 import { hashFile, ReadScope, readText } from '../load/read-text.js';
 import { manifestPath, readManifest, readManifestText, serializeManifest } from './manifest.js';
@@ -41,6 +43,8 @@ export interface RunMemo {
   diagnostics: Diagnostic[];
   /** The input files' stats and hashes, so that the next run reads only files whose stat changed. */
   inputs?: KnownFiles;
+  /** The outputs' stats (by output path) when their bytes were last found intact, so that the next run hashes only those whose stat changed. */
+  outputStats?: KnownFiles;
 }
 
 let codeHash: string | undefined;
@@ -110,22 +114,50 @@ export function writeRunMemo(cacheDir: string, outDir: string, memo: RunMemo): v
   }
 }
 
-/** True when every remembered output is on disk with the remembered bytes and the ownership manifest agrees. */
-export function outputsIntact(outDir: string, memo: RunMemo): boolean {
+export interface OutputsCheck {
+  /** Every remembered output is on disk with the remembered bytes, and the ownership manifest agrees. */
+  intact: boolean;
+  /** When intact and some outputs had to be hashed: the stats to remember for the next run. */
+  stats?: KnownFiles;
+}
+
+/**
+ * Whether every remembered output is on disk with the remembered bytes and
+ * the ownership manifest agrees. An output whose stat is the one recorded
+ * when it was last found intact (and changed last outside the racy window
+ * before that) is not read; any other is hashed.
+ */
+export function checkOutputs(outDir: string, memo: RunMemo): OutputsCheck {
+  const broken = { intact: false };
   try {
-    if (!statSync(outDir).isDirectory()) return false;
+    if (!statSync(outDir).isDirectory()) return broken;
     // Leftovers of an interrupted run (staging folders, temporary files) and a run in progress (its lock) are for a full run.
     const manifestName = path.basename(manifestPath(outDir));
-    if (readdirSync(outDir).some((name) => name.startsWith('.rulecat') && name !== manifestName)) return false;
-    if (readManifestText(outDir).text !== serializeManifest({ files: memo.outputs })) return false;
-    if (Object.keys(readManifest(outDir).manifest.files).length !== Object.keys(memo.outputs).length) return false;
+    if (readdirSync(outDir).some((name) => name.startsWith('.rulecat') && name !== manifestName)) return broken;
+    if (readManifestText(outDir).text !== serializeManifest({ files: memo.outputs })) return broken;
+    if (Object.keys(readManifest(outDir).manifest.files).length !== Object.keys(memo.outputs).length) return broken;
     // Bounded like the diff: a FIFO, a device or a link leading outside is not an intact output.
     const within = new ReadScope(outDir);
+    const previous = memo.outputStats;
+    const at = Date.now();
+    const stats: Record<string, KnownFile> = {};
+    let hashed = 0;
     for (const [p, h] of Object.entries(memo.outputs)) {
-      if (hashFile(path.join(outDir, p), { kind: 'output', within }).hash !== h) return false;
+      const file = path.join(outDir, p);
+      // Stat before reading: bytes read after it can only be newer than what the stat describes.
+      const stat = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+      if (!stat?.isFile()) return broken;
+      const before = previous?.files[p];
+      if (!(before && before[4] === h && stillKnown(stat, before, previous!.at))) {
+        // Hashed now; worth recording only once its stat can be trusted next time (outside the racy window).
+        if (Number(stat.ctimeMs) < at - RACY_MS) hashed++;
+        if (hashFile(file, { kind: 'output', within }).hash !== h) return broken;
+      }
+      stats[p] = knownFile(stat, h);
     }
-    return true;
+    // Nothing newly trustable (outputs written a moment ago): the record is not rewritten.
+    return { intact: true, stats: hashed > 0 ? { files: stats, at } : undefined };
   } catch {
-    return false;
+    return broken;
   }
 }
