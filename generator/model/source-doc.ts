@@ -111,10 +111,21 @@ function isStoredPlace(v: object): v is { file: string; ref: string } {
  * `value` in place and returns it.
  */
 export function revivePlaces<T>(value: T, locatorOf: (file: string) => Locator | undefined): T {
+  // Every stored place carries its own copy of its file's name: the places of one file share one (memory only).
+  const names = new Map<string, string>();
+  const shared = (file: string) => {
+    const known = names.get(file);
+    if (known !== undefined) return known;
+    names.set(file, file);
+    return file;
+  };
   const visit = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof SourcePlace) return v;
-    if (isStoredPlace(v)) return new SourcePlace(v.file, v.ref, locatorOf(v.file));
+    if (isStoredPlace(v)) {
+      const file = shared(v.file);
+      return new SourcePlace(file, v.ref, locatorOf(file));
+    }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item = v[i];
