@@ -197,7 +197,7 @@ describe.each(MODES)('a run killed while writing (--fsync %s)', (mode) => {
         readdirSync(path.join(root, 'out')).filter((n) => n.startsWith('.rulecat-') && n !== '.rulecat-manifest.json'),
       ).toEqual([]);
     });
-  });
+  }, 180_000); // two runs per kill point (about 50): a guard against a hang, not a measure
 });
 
 describe.each(MODES)('the real command killed at random times (--fsync %s)', (mode) => {
