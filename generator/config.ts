@@ -301,7 +301,7 @@ export function resolveConfig(
   // Overlapping folders (`rules ./rules/`, `intakes intakes/Acme`): each file is read once.
   config.rules = distinctFolders(config.rules, cwd);
   config.intakes = distinctFolders(config.intakes, cwd);
-  setMaxFileSize(config.maxFileSize === undefined ? undefined : config.maxFileSize * MiB);
+  setMaxFileSize(maxFileSizeBytes(config));
   placeLayers(config, baseUrl);
   return { config, diagnostics };
 }
@@ -338,4 +338,9 @@ export function baseUrlWarnings(config: Config): Diagnostic[] {
       `Navigator links point at the default layer folder ${config.layer.baseUrl}, expected the URL where ${path.relative(config.cwd, config.out) || '.'} is published: set --base-url URL or layer.baseUrl in ${CONFIG_FILE} (or generate inside a git repository whose origin is on GitHub)`,
     ),
   ];
+}
+
+/** The configuration's limit for input files, in bytes (undefined: the default of each kind of file). */
+export function maxFileSizeBytes(config: Pick<Config, 'maxFileSize'>): number | undefined {
+  return config.maxFileSize === undefined ? undefined : config.maxFileSize * MiB;
 }

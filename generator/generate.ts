@@ -10,6 +10,8 @@ import { cacheProblem } from './load/input-cache.js';
 import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
 import { runFilesOf } from './load/input-files.js';
 import { displayPath } from './load/walk-files.js';
+import { maxFileSizeBytes } from './config.js';
+import { withMaxFileSize } from './load/read-text.js';
 import { timed, type Timings } from './timing.js';
 import type { Streamed } from './build.js';
 import { describeWriteError, ownership, StagedOutput, type ApplyResult } from './write/apply-output.js';
@@ -83,7 +85,11 @@ export interface GenerateOptions {
  * (`streamOutputs`), then committed together. Writing runs are serialised
  * by the output folder's lock, taken around rendering and writing.
  */
-export async function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
+export function generate(config: Config, options: GenerateOptions): Promise<GenerateResult> {
+  return withMaxFileSize(maxFileSizeBytes(config), () => generateRun(config, options));
+}
+
+async function generateRun(config: Config, options: GenerateOptions): Promise<GenerateResult> {
   const timings = options.timings;
   // An unusable output folder (a file, a pseudo file system, not writable) stops the run before any work.
   const place = checkOutputPlace(config.out, config.cwd, !options.check);

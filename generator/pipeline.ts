@@ -38,6 +38,8 @@ import { brokenFiles, isBrokenIntake, isBrokenRule, type LeftOut } from './isola
 import type { Intake } from './model/intake.js';
 import type { Unresolved } from './model/resolve-names.js';
 import { openMatchStore, storedBase, storeMatch, type MatchStore } from './stored-match.js';
+import { maxFileSizeBytes } from './config.js';
+import { withMaxFileSize } from './load/read-text.js';
 import { timed, timedAsync, type Timings } from './timing.js';
 
 export interface LoadedTemplates {
@@ -239,7 +241,11 @@ function isolateBroken(
 }
 
 /** Run the chain for `config` as the request asks. Never throws for bad input: problems are in `diagnostics`. */
-export async function runPipeline(config: Config, request: PipelineRequest = {}): Promise<PipelineState> {
+export function runPipeline(config: Config, request: PipelineRequest = {}): Promise<PipelineState> {
+  return withMaxFileSize(maxFileSizeBytes(config), () => pipeline(config, request));
+}
+
+async function pipeline(config: Config, request: PipelineRequest): Promise<PipelineState> {
   const { timings } = request;
   const changed = new Set([...(request.changed ?? [])].map(realPath));
   const whole = wholeFiles(config);

@@ -19,6 +19,7 @@
  *
  * Text is strict UTF-8 (BOM removed); every problem is a diagnostic.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   closeSync,
   constants,
@@ -86,15 +87,29 @@ export const FILE_KINDS: Readonly<Record<FileKind, KindInfo>> = {
 
 let inputLimit: number | undefined;
 
-/** Set (bytes) or reset (undefined) the limit of the input kinds: `--max-file-size`, `maxFileSize:`. */
+/** Set (bytes) or reset (undefined) the process-wide limit of the input kinds: `--max-file-size`, `maxFileSize:`. */
 export function setMaxFileSize(bytes: number | undefined): void {
   inputLimit = bytes;
+}
+
+/** The limit of the run in progress (`withMaxFileSize`), which two runs in one process do not share. */
+const runLimit = new AsyncLocalStorage<{ bytes: number | undefined }>();
+
+/**
+ * Run `fn` (and everything it awaits) with this limit for the input kinds,
+ * whatever another run in the same process set: what a library call does
+ * with its configuration's `maxFileSize`.
+ */
+export function withMaxFileSize<T>(bytes: number | undefined, fn: () => T): T {
+  return runLimit.run({ bytes }, fn);
 }
 
 /** The size limit of a kind of file, in bytes. */
 export function limitOf(kind: FileKind): number {
   const info = FILE_KINDS[kind];
-  return info.input && inputLimit !== undefined ? inputLimit : info.limit;
+  const scoped = runLimit.getStore();
+  const limit = scoped ? scoped.bytes : inputLimit;
+  return info.input && limit !== undefined ? limit : info.limit;
 }
 
 export type TextResult =
