@@ -50,6 +50,18 @@ export function openMatchStore(
   return { cacheDir, roots, env, keys: sources.ruleKeys(), stored: stored?.env === env ? stored : undefined };
 }
 
+/** Whether a stored entry has the shape this code writes (a damaged cache file is matched again, never trusted). */
+function usable(found: StoredRuleMatch | undefined, intakes: number): found is StoredRuleMatch {
+  return (
+    typeof found === 'object' &&
+    found !== null &&
+    Array.isArray(found.intakes) &&
+    found.intakes.every((i) => Number.isInteger(i) && i >= 0 && i < intakes) &&
+    Array.isArray(found.warnings) &&
+    found.warnings.every((w) => typeof w === 'object' && w !== null && typeof w.message === 'string')
+  );
+}
+
 /**
  * The previous match as `rematch` takes it: the current catalog's unchanged
  * rules (same key) with their stored intakes. Undefined when nothing can be
@@ -70,7 +82,7 @@ export function storedBase(
     if (rule.kind === 'filter') continue;
     const key = store.keys.get(rule);
     const found = key === undefined ? undefined : stored.rules.get(key);
-    if (!found || found.intakes.some((i) => i >= catalog.intakes.length)) continue;
+    if (!usable(found, catalog.intakes.length)) continue; // matched again
     present.add(key!);
     kept.push(rule);
     intakesByRule.set(

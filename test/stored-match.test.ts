@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { generate, loadConfig, runPipeline } from '../generator/index.js';
 import { runFilesOf } from '../generator/load/input-files.js';
@@ -81,6 +82,16 @@ describe('the stored match', () => {
     );
     expect(await rematched()).toBe(1);
     await expectSameAsUncached('rule removed and added');
+
+    // A damaged store (entries of another shape) is matched again, never trusted.
+    const [memoName] = readdirSync(path.join(cache, 'match'));
+    const memoFile = path.join(cache, 'match', memoName);
+    const memo = deserialize(readFileSync(memoFile)) as { rules: Map<string, unknown> };
+    const junk = [null, 'x', { intakes: [-1], warnings: [] }, { intakes: [0.5] }, { intakes: [99999], warnings: [] }];
+    [...memo.rules.keys()].forEach((k, i) => memo.rules.set(k, junk[i % junk.length]));
+    writeFileSync(memoFile, serialize(memo));
+    expect(await rematched()).toBe(total);
+    await expectSameAsUncached('damaged store');
 
     // An intake changed: every rule is matched again.
     const fields = readdirSync(path.join(root, 'intakes'), { recursive: true })
