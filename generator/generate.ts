@@ -5,12 +5,11 @@
  * the pipeline itself is only loaded when there is work to do.
  */
 import type { BuildResult } from './build.js';
-import type { Config } from './config.js';
+import { maxFileSizeBytes, type Config } from './config.js';
 import { cacheProblem } from './load/input-cache.js';
 import { error, hasErrors, sortDiagnostics, wholeFile } from './diagnostics.js';
 import { runFilesOf } from './load/input-files.js';
 import { displayPath } from './load/walk-files.js';
-import { maxFileSizeBytes } from './config.js';
 import { withMaxFileSize } from './load/read-text.js';
 import { timed, type Timings } from './timing.js';
 import type { Streamed } from './build.js';

@@ -12,7 +12,7 @@
  *   matched again, the rest is kept from the previous state.
  */
 import path from 'node:path';
-import type { Config } from './config.js';
+import { maxFileSizeBytes, type Config } from './config.js';
 import { error, hasErrors, sortDiagnostics, wholeFile, type Diagnostic } from './diagnostics.js';
 import { cacheProblem } from './load/input-cache.js';
 import { readAttack } from './load/read-attack.js';
@@ -38,7 +38,6 @@ import { brokenFiles, isBrokenIntake, isBrokenRule, type LeftOut } from './isola
 import type { Intake } from './model/intake.js';
 import type { Unresolved } from './model/resolve-names.js';
 import { openMatchStore, storedBase, storeMatch, type MatchStore } from './stored-match.js';
-import { maxFileSizeBytes } from './config.js';
 import { withMaxFileSize } from './load/read-text.js';
 import { timed, timedAsync, type Timings } from './timing.js';
 

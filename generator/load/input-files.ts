@@ -9,7 +9,7 @@
  * walking a folder is read as its kind (rule, intake, template) without
  * following a link at the file itself (the walk resolved it already).
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, statSync, type BigIntStats } from 'node:fs';
 import type { Diagnostic } from '../diagnostics.js';
 import { SHIPPED_LOGSOURCES } from '../package-paths.js';
@@ -217,24 +217,39 @@ export class RunFiles {
       const before = previous?.files[file.absolute];
       if (stat && before && stillKnown(stat, before, previous!.at)) this.store.trust(file.absolute, before[4]);
       else this.readForDigest++;
-      const h = this.store.knownHash(file);
-      if (h === undefined && this.store.failure(file) !== 'missing') return false;
+      const h = hashInto(hash, this.store, file);
+      if (h === false) return false;
       if (stat && h !== undefined && stat.isFile()) known[file.absolute] = knownFile(stat, h);
-      hash
-        .update(file.absolute)
-        .update('\u0000')
-        .update(h ?? '\u0001missing')
-        .update('\u0000');
       return true;
     };
     for (const walk of [...this.ruleWalks.values(), ...this.intakeWalks.values()])
       for (const f of walk.files) if (!add(f, true)) return undefined;
     for (const f of this.templateWalk?.files ?? []) if (!add(f, false)) return undefined;
-    for (const file of this.spec.files)
-      if (file && !add({ absolute: file, display: displayPath(file, this.spec.cwd) }, false)) return undefined;
+    for (const f of singleFiles(this.spec)) if (!add(f, false)) return undefined;
     this.known = { files: known, at };
     return hash.digest('hex');
   }
+}
+
+/** The single input files of a run (mapping, tables, index), named for messages. */
+function singleFiles(spec: RunFileSpec): Ref[] {
+  return spec.files.flatMap((file) => (file ? [{ absolute: file, display: displayPath(file, spec.cwd) }] : []));
+}
+
+/**
+ * Add a file's path and the hash of its bytes (as known, or read now) to
+ * `hash`: the hash, undefined for a missing file, false when the file exists
+ * but cannot be read.
+ */
+function hashInto(hash: Hash, store: InputFiles, file: Ref): string | undefined | false {
+  const h = store.knownHash(file);
+  if (h === undefined && store.failure(file) !== 'missing') return false;
+  hash
+    .update(file.absolute)
+    .update('\u0000')
+    .update(h ?? '\u0001missing')
+    .update('\u0000');
+  return h;
 }
 
 /**
@@ -246,19 +261,9 @@ export class RunFiles {
 export function matchInputsDigest(files: RunFiles): string | undefined {
   if (!files.clean) return undefined;
   const hash = createHash('sha1');
-  const add = (file: Ref): boolean => {
-    const h = files.store.knownHash(file);
-    if (h === undefined && files.store.failure(file) !== 'missing') return false;
-    hash
-      .update(file.absolute)
-      .update('\u0000')
-      .update(h ?? '\u0001missing')
-      .update('\u0000');
-    return true;
-  };
-  for (const walk of files.intakeWalks.values()) for (const f of walk.files) if (!add(f)) return undefined;
-  for (const file of files.spec.files)
-    if (file && !add({ absolute: file, display: displayPath(file, files.spec.cwd) })) return undefined;
+  for (const walk of files.intakeWalks.values())
+    for (const f of walk.files) if (hashInto(hash, files.store, f) === false) return undefined;
+  for (const f of singleFiles(files.spec)) if (hashInto(hash, files.store, f) === false) return undefined;
   return hash.digest('hex');
 }
 
